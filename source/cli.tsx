@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/** meow flags → config → wizard or plain → exit code. */
+import meow from 'meow';
+import { resolveConfig, defaultLang, type Config } from './config.js';
+import { errorLines } from './describe-error.js';
+import { InterruptedError, isAppError, UsageError } from './errors.js';
+import { messages } from './i18n/index.js';
+import { runPlain } from './plain/run.js';
+import { checkReportPath } from './report.js';
+import { helpText } from './help.js';
+
+const cli = meow(helpText(defaultLang(process.env)), {
+  importMeta: import.meta,
+  allowUnknownFlags: false,
+  flags: {
+    sandboxUrl: { type: 'string' },
+    prodUrl: { type: 'string' },
+    dryRun: { type: 'boolean', default: false },
+    yes: { type: 'boolean', shortFlag: 'y', default: false },
+    report: { type: 'string' },
+    student: { type: 'string', isMultiple: true },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    lang: { type: 'string' },
+    plain: { type: 'boolean', default: false },
+    demo: { type: 'boolean', default: false },
+  },
+});
+
+const out = (line: string) => process.stdout.write(line + '\n');
+const err = (line: string) => process.stderr.write(line + '\n');
+
+async function withDemo(config: Config, run: (config: Config) => Promise<number>): Promise<number> {
+  if (!config.demo) return run(config);
+  const m = messages(config.lang);
+  err(m.demoStarting);
+  const { startDemo } = await import('./demo/demo.js');
+  const demo = await startDemo();
+  try {
+    return await run({ ...config, sandboxUrl: demo.sandboxUrl, prodUrl: demo.prodUrl });
+  } finally {
+    await demo.close();
+  }
+}
+
+async function runPlainMode(config: Config): Promise<number> {
+  const m = messages(config.lang);
+  if (!config.dryRun && !config.yes) throw new UsageError('plain-needs-yes');
+  const controller = new AbortController();
+  let applying = false;
+  process.on('SIGINT', () => {
+    if (applying) {
+      controller.abort();
+      return;
+    }
+    errorLines(new InterruptedError(false), m).forEach(err);
+    process.exit(130);
+  });
+  return withDemo(config, (c) =>
+    runPlain(c, { out, err }, { signal: controller.signal, onApplying: (value) => (applying = value) }),
+  );
+}
+
+async function main(): Promise<number> {
+  let config: Config | undefined;
+  try {
+    config = resolveConfig(cli.flags, process.env, process.cwd());
+    if (config.reportPath) checkReportPath(config.reportPath);
+    return await runPlainMode(config);
+  } catch (error) {
+    errorLines(error, messages(config?.lang ?? defaultLang(process.env))).forEach(err);
+    return isAppError(error) ? error.exitCode : 1;
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,76 @@
+import { readDotenv } from './dotenv.js';
+import { UsageError } from './errors.js';
+
+export type Lang = 'ru' | 'en';
+
+export interface Filters {
+  /** platform_ids; empty = every student */
+  students: string[];
+  /** YYYY-MM-DD, inclusive */
+  since?: string;
+  until?: string;
+}
+
+export interface Config {
+  sandboxUrl: string | undefined;
+  prodUrl: string | undefined;
+  dryRun: boolean;
+  yes: boolean;
+  reportPath: string | undefined;
+  filters: Filters;
+  lang: Lang;
+  plain: boolean;
+  demo: boolean;
+}
+
+export interface Flags {
+  sandboxUrl?: string;
+  prodUrl?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  report?: string;
+  student?: string[];
+  since?: string;
+  until?: string;
+  lang?: string;
+  plain?: boolean;
+  demo?: boolean;
+}
+
+export function defaultLang(env: NodeJS.ProcessEnv): Lang {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return locale.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+}
+
+function checkDate(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = match ? new Date(Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!)) : undefined;
+  if (!date || date.toISOString().slice(0, 10) !== value) throw new UsageError('bad-date', { flag, value });
+  return value;
+}
+
+/** Flags > environment > .env in `cwd`, as SPEC §1 orders them. */
+export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv, cwd: string): Config {
+  const dotenv = readDotenv(cwd);
+  const pick = (flag: string | undefined, name: string) => flag || env[name] || dotenv[name] || undefined;
+
+  const lang = flags.lang ?? defaultLang(env);
+  if (lang !== 'ru' && lang !== 'en') throw new UsageError('bad-lang', { value: lang });
+  if (flags.yes && flags.dryRun) throw new UsageError('yes-and-dry-run');
+  const since = checkDate(flags.since, '--since');
+  const until = checkDate(flags.until, '--until');
+  if (since && until && since > until) throw new UsageError('bad-range', { since, until });
+
+  return {
+    sandboxUrl: flags.demo ? undefined : pick(flags.sandboxUrl, 'SANDBOX_DATABASE_URL'),
+    prodUrl: flags.demo ? undefined : pick(flags.prodUrl, 'PROD_DATABASE_URL'),
+    dryRun: Boolean(flags.dryRun),
+    yes: Boolean(flags.yes),
+    reportPath: flags.report || undefined,
+    filters: { students: (flags.student ?? []).map((s) => s.trim()).filter(Boolean), since, until },
+    lang,
+    plain: Boolean(flags.plain),
+    demo: Boolean(flags.demo),
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * Apply: one prod transaction, serialized across runs by an advisory lock, re-planned
+ * inside it so nothing that changed since the preview is overwritten or created twice,
+ * written in batches with each failing lesson isolated by savepoints.
+ */
+import { InterruptedError } from '../errors.js';
+import { planLessons } from '../engine/planner.js';
+import { CONTENT_FIELDS, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
+import type { Db } from './client.js';
+import { isConnectionFailure } from './errors.js';
+import { readProd } from './read.js';
+import { quoteIdent, type SyncSchema } from './schema.js';
+
+/** One key for every lesson-sync run on any database: hashtext('lesson-sync'). */
+const RUN_LOCK_SQL = `hashtext('lesson-sync')::int8`;
+export const DEFAULT_CHUNK_SIZE = 5000;
+
+export interface ApplyHooks {
+  /** another run holds the lock: this one waits for it */
+  onWaiting?: () => void;
+  onProgress?: (done: number, total: number, latest: PlanEntry | undefined) => void;
+  /** a lesson ended `error` during the write */
+  onError?: (entry: PlanEntry) => void;
+  signal?: AbortSignal;
+  chunkSize?: number;
+}
+
+const isWrite = (entry: PlanEntry) => entry.action === 'create' || entry.action === 'update';
+const empty = (expr: string) => `NULLIF(btrim((${expr})::text), '') IS NULL`;
+
+/** A preview entry still stands when the fresh plan wants the same write on the same rows. */
+function stillStands(preview: PlanEntry, fresh: PlanEntry): boolean {
+  return (
+    fresh.action === preview.action &&
+    fresh.prodLessonId === preview.prodLessonId &&
+    fresh.prodStudentId === preview.prodStudentId
+  );
+}
+
+function changed(preview: PlanEntry): PlanEntry {
+  return { ...preview, action: 'skip', reason: 'changed-since-preview', tasksCopied: 0, tasksToCopy: [] };
+}
+
+class Writer {
+  private readonly sandboxById: Map<number, SandboxSnapshot['lessons'][number]>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly schema: SyncSchema,
+    sandbox: SandboxSnapshot,
+  ) {
+    this.sandboxById = new Map(sandbox.lessons.map((l) => [l.id, l]));
+  }
+
+  /** Creates: returns sandbox lesson id → new prod lesson id. */
+  private async insertLessons(items: PlanEntry[]): Promise<Map<number, number>> {
+    const created = new Map<number, number>();
+    if (!items.length) return created;
+    const copy = this.schema.lessonCopy;
+    const columns: unknown[][] = [items.map((e) => e.sandboxLessonId), items.map((e) => e.prodStudentId)];
+    copy.forEach((_, i) => columns.push(items.map((e) => this.sandboxById.get(e.sandboxLessonId)!.values[i] ?? null)));
+    const alias = (name: string) => `c${copy.findIndex((c) => c.name === name)}`;
+    const sql = `
+      WITH v AS (
+        SELECT u.sandbox_id, u.student_id${copy.map((c, i) => `, u.c${i}::${c.prodType} AS c${i}`).join('')}
+          FROM unnest($1::int8[], $2::int8[]${copy.map((_, i) => `, $${i + 3}::text[]`).join('')})
+            AS u(sandbox_id, student_id${copy.map((_, i) => `, c${i}`).join('')})
+      ), ins AS (
+        INSERT INTO ${this.schema.prod.lessons.sql} (student_id${copy.map((c) => `, ${quoteIdent(c.name)}`).join('')})
+        SELECT student_id${copy.map((_, i) => `, c${i}`).join('')} FROM v ORDER BY sandbox_id
+        RETURNING lesson_id, student_id, lesson_date, duration
+      )
+      SELECT v.sandbox_id::text, ins.lesson_id::int8::text FROM ins
+        JOIN v ON v.student_id = ins.student_id AND v.${alias('lesson_date')} = ins.lesson_date
+              AND v.${alias('duration')} IS NOT DISTINCT FROM ins.duration`;
+    const rows = await this.db.rows(sql, columns);
+    for (const [sandboxId, lessonId] of rows as [string, string][]) created.set(Number(sandboxId), Number(lessonId));
+    if (created.size !== items.length || rows.length !== items.length) {
+      throw Object.assign(new Error('created lessons could not be matched back to the sandbox ones'), { code: 'XX000' });
+    }
+    return created;
+  }
+
+  /** Updates that can only fill empty fields of a still-empty lesson: returns the prod ids updated. */
+  private async updateLessons(items: PlanEntry[]): Promise<Set<number>> {
+    if (!items.length) return new Set();
+    const prod = this.schema.prod.lessons;
+    const fields: string[] = [...CONTENT_FIELDS, ...(this.schema.homeworkStatus ? ['homework_status'] : [])];
+    const columns: unknown[][] = [items.map((e) => e.prodLessonId)];
+    for (const field of fields) {
+      columns.push(
+        items.map((e) => {
+          if (!e.fieldsFilled.includes(field)) return null;
+          const lesson = this.sandboxById.get(e.sandboxLessonId)!;
+          return field === 'homework_status' ? lesson.homeworkStatus ?? null : lesson.content[field as keyof typeof lesson.content];
+        }),
+      );
+    }
+    const set = fields.map((field, i) => {
+      const target = `l.${quoteIdent(field)}`;
+      const value = `v.f${i}::${prod.columns.get(field)!.type}`;
+      const canFill = field === 'homework_status' ? `v.f${i} IS NOT NULL` : `v.f${i} IS NOT NULL AND ${empty(target)}`;
+      return `${quoteIdent(field)} = CASE WHEN ${canFill} THEN ${value} ELSE ${target} END`;
+    });
+    if (this.schema.updatedAt) set.push(`updated_at = now()`);
+    const sql = `
+      UPDATE ${prod.sql} AS l SET ${set.join(', ')}
+        FROM unnest($1::int8[]${fields.map((_, i) => `, $${i + 2}::text[]`).join('')}) AS v(lesson_id${fields.map((_, i) => `, f${i}`).join('')})
+       WHERE l.lesson_id = v.lesson_id AND ${CONTENT_FIELDS.map((f) => empty(`l.${quoteIdent(f)}`)).join(' AND ')}
+      RETURNING l.lesson_id::int8::text`;
+    const rows = await this.db.rows(sql, columns);
+    return new Set(rows.map((row) => Number(row[0])));
+  }
+
+  /** LessonTasks for the lessons just written: returns prod lesson id → tasks inserted. */
+  private async insertTasks(targets: { prodLessonId: number; entry: PlanEntry }[]): Promise<Map<number, number>> {
+    const counts = new Map<number, number>();
+    const lessonIds: number[] = [];
+    const copy = this.schema.taskCopy;
+    const values: (string | null)[][] = copy.map(() => []);
+    for (const { prodLessonId, entry } of targets) {
+      for (const task of entry.tasksToCopy) {
+        lessonIds.push(prodLessonId);
+        copy.forEach((_, i) => values[i]!.push(task.values[i] ?? null));
+      }
+    }
+    if (!lessonIds.length) return counts;
+    const lt = this.schema.prod.lessonTasks;
+    const at = (name: string) => {
+      const i = copy.findIndex((c) => c.name === name);
+      return `v.c${i}::${copy[i]!.prodType}`;
+    };
+    const sql = `
+      INSERT INTO ${lt.sql} (lesson_id${copy.map((c) => `, ${quoteIdent(c.name)}`).join('')})
+      SELECT v.lesson_id${copy.map((c, i) => `, v.c${i}::${c.prodType}`).join('')}
+        FROM unnest($1::int8[]${copy.map((_, i) => `, $${i + 2}::text[]`).join('')}) AS v(lesson_id${copy.map((_, i) => `, c${i}`).join('')})
+       WHERE NOT EXISTS (SELECT 1 FROM ${lt.sql} x WHERE x.lesson_id = v.lesson_id
+                           AND x.task_id = ${at('task_id')} AND x.assignment_type IS NOT DISTINCT FROM ${at('assignment_type')})
+      RETURNING lesson_id::int8::text`;
+    const rows = await this.db.rows(sql, [lessonIds, ...values]);
+    for (const [id] of rows as [string][]) counts.set(Number(id), (counts.get(Number(id)) ?? 0) + 1);
+    return counts;
+  }
+
+  /** Writes one batch; throws what the database said. */
+  private async writeBatch(items: PlanEntry[]): Promise<PlanEntry[]> {
+    const created = await this.insertLessons(items.filter((e) => e.action === 'create'));
+    const updated = await this.updateLessons(items.filter((e) => e.action === 'update'));
+    const outcomes: PlanEntry[] = [];
+    const targets: { prodLessonId: number; entry: PlanEntry }[] = [];
+    for (const entry of items) {
+      const prodLessonId = entry.action === 'create' ? created.get(entry.sandboxLessonId)! : entry.prodLessonId!;
+      if (entry.action === 'update' && !updated.has(prodLessonId)) {
+        outcomes.push(changed(entry)); // filled by someone else between the re-check and the update
+        continue;
+      }
+      const outcome = { ...entry, prodLessonId };
+      outcomes.push(outcome);
+      targets.push({ prodLessonId, entry: outcome });
+    }
+    const copied = await this.insertTasks(targets);
+    for (const { prodLessonId, entry } of targets) entry.tasksCopied = copied.get(prodLessonId) ?? 0;
+    return outcomes;
+  }
+
+  /** A batch under a savepoint; on a data error, halves until the failing lessons stand alone. */
+  async write(items: PlanEntry[], onError: ((entry: PlanEntry) => void) | undefined): Promise<PlanEntry[]> {
+    await this.db.query('SAVEPOINT lesson_sync_batch');
+    try {
+      const outcomes = await this.writeBatch(items);
+      await this.db.query('RELEASE SAVEPOINT lesson_sync_batch');
+      return outcomes;
+    } catch (error) {
+      if (isConnectionFailure(error)) throw error;
+      await this.db.query('ROLLBACK TO SAVEPOINT lesson_sync_batch; RELEASE SAVEPOINT lesson_sync_batch');
+      if (items.length === 1) {
+        const failed: PlanEntry = {
+          ...items[0]!,
+          action: 'error',
+          reason: 'write-failed',
+          tasksCopied: 0,
+          message: this.db.describe(error),
+        };
+        onError?.(failed);
+        return [failed];
+      }
+      const middle = Math.ceil(items.length / 2);
+      return [...(await this.write(items.slice(0, middle), onError)), ...(await this.write(items.slice(middle), onError))];
+    }
+  }
+}
+
+/**
+ * Returns the outcome of every lesson, in plan order. Throws InterruptedError on abort
+ * and the connection's error when it drops; either way the transaction is rolled back.
+ */
+export async function applyPlan(
+  db: Db,
+  schema: SyncSchema,
+  sandbox: SandboxSnapshot,
+  preview: PlanEntry[],
+  hooks: ApplyHooks = {},
+): Promise<PlanEntry[]> {
+  const { signal } = hooks;
+  const abort = () => db.destroy();
+  if (signal?.aborted) throw new InterruptedError(false);
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    await db.query('BEGIN');
+    const { rows } = await db.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(${RUN_LOCK_SQL}) AS locked`);
+    if (!rows[0]!.locked) {
+      hooks.onWaiting?.();
+      await db.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK_SQL})`);
+    }
+
+    const fresh = planLessons(sandbox, await readProd(db, schema, sandbox));
+    const outcomes: PlanEntry[] = preview.map((entry, i) => {
+      if (!isWrite(entry)) return { ...entry, tasksCopied: 0 };
+      return stillStands(entry, fresh[i]!) ? fresh[i]! : changed(entry);
+    });
+    const work = outcomes.map((entry, i) => ({ entry, i })).filter(({ entry }) => isWrite(entry));
+    const writer = new Writer(db, schema, sandbox);
+    const size = hooks.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    hooks.onProgress?.(0, work.length, undefined);
+    for (let start = 0; start < work.length; start += size) {
+      const batch = work.slice(start, start + size);
+      const written = await writer.write(
+        batch.map(({ entry }) => entry),
+        hooks.onError,
+      );
+      written.forEach((outcome, j) => {
+        outcomes[batch[j]!.i] = outcome;
+      });
+      hooks.onProgress?.(Math.min(start + size, work.length), work.length, written[written.length - 1]);
+    }
+    signal?.removeEventListener('abort', abort);
+    if (signal?.aborted) throw new InterruptedError(true);
+    await db.query('COMMIT');
+    return outcomes;
+  } catch (error) {
+    signal?.removeEventListener('abort', abort);
+    await db.query('ROLLBACK').catch(() => {});
+    if (signal?.aborted) throw new InterruptedError(true);
+    throw error;
+  }
+}

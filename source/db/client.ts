@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import type { DbUrl } from '../db-url.js';
+import { ConnectError, type Side } from '../errors.js';
+import { connectCodeOf, safeMessage, toConnectError } from './errors.js';
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 8000;
+
+// Dates and timestamps stay the server's text: pg would turn them into JS Dates in the
+// process's zone and drop microseconds (NOTES.md). Everything else keeps pg's parsers.
+const TEXT_OIDS = new Set([1082, 1083, 1114, 1184, 1266]);
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    TEXT_OIDS.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export interface ServerInfo {
+  version: string;
+  database: string;
+  user: string;
+  rttMs: number;
+}
+
+/** One pg connection to one side, counting what it sends; never throws a raw pg error at connect. */
+export class Db {
+  queries = 0;
+  /** set when the connection dropped on its own */
+  lost: Error | undefined;
+
+  constructor(
+    private readonly client: pg.Client,
+    readonly side: Side,
+    readonly url: DbUrl,
+  ) {
+    client.on('error', (error) => {
+      this.lost = error;
+    });
+  }
+
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    this.queries++;
+    return this.client.query<R>(text, values);
+  }
+
+  /** Rows as arrays: less memory for wide, long reads. */
+  async rows(text: string, values?: unknown[]): Promise<unknown[][]> {
+    this.queries++;
+    const result = await this.client.query({ text, values, rowMode: 'array' });
+    return result.rows as unknown[][];
+  }
+
+  /** The server's words for an error, free of this connection's password. */
+  describe(error: unknown): string {
+    return safeMessage(error, this.url.password);
+  }
+
+  async info(): Promise<ServerInfo> {
+    const started = performance.now();
+    await this.query('SELECT 1');
+    const rttMs = performance.now() - started;
+    const { rows } = await this.query<{ version: string; database: string; user: string }>(
+      `SELECT current_setting('server_version') AS version, current_database() AS database, current_user AS "user"`,
+    );
+    return { ...rows[0]!, rttMs };
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.end();
+    } catch {
+      // already gone: nothing to close
+    }
+  }
+
+  /** Drops the socket at once: the server rolls back whatever transaction was open. */
+  destroy(): void {
+    const connection = (this.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection;
+    connection?.stream?.destroy();
+  }
+}
+
+type SslOption = pg.ClientConfig['ssl'];
+
+function sslAttempts(url: DbUrl): SslOption[] {
+  const ca = url.sslRootCert ? readFileSync(url.sslRootCert, 'utf8') : undefined;
+  switch (url.sslMode) {
+    case 'disable':
+      return [false];
+    case 'allow':
+      return [false, { rejectUnauthorized: false }];
+    case 'prefer':
+      return [{ rejectUnauthorized: false }, false];
+    case 'require':
+      // libpq's require: encrypt, trust any certificate (Railway serves self-signed ones)
+      return [{ rejectUnauthorized: false }];
+    case 'verify-ca':
+      return [{ rejectUnauthorized: true, ca, checkServerIdentity: () => undefined }];
+    case 'verify-full':
+      return [{ rejectUnauthorized: true, ca }];
+  }
+}
+
+export interface ConnectOptions {
+  timeoutMs?: number;
+}
+
+export async function connectDb(url: DbUrl, side: Side, options: ConnectOptions = {}): Promise<Db> {
+  const attempts = sslAttempts(url);
+  let lastError: unknown;
+  for (const [i, ssl] of attempts.entries()) {
+    const client = new pg.Client({
+      host: url.host,
+      port: url.port,
+      user: url.user,
+      password: url.password,
+      database: url.database,
+      ssl,
+      types,
+      application_name: 'lesson-sync',
+      connectionTimeoutMillis: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    });
+    // A failed connect can still emit 'error' later; without a listener it would crash the process.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch (error) {
+      lastError = error;
+      await client.end().catch(() => {});
+      const code = connectCodeOf(error);
+      const fallbackMakesSense = code === 'ssl-unsupported' || code === 'rejected' || code === 'lost';
+      if (i < attempts.length - 1 && fallbackMakesSense) continue;
+      throw toConnectError(error, side, url.masked, url.password);
+    }
+    const db = new Db(client, side, url);
+    try {
+      if (side === 'sandbox') await db.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
+    } catch (error) {
+      await db.close();
+      throw toConnectError(error, side, url.masked, url.password);
+    }
+    return db;
+  }
+  throw lastError instanceof ConnectError ? lastError : toConnectError(lastError, side, url.masked, url.password);
+}

@@ -1,0 +1,182 @@
+/**
+ * Set-based reads: a fixed number of queries whatever the number of lessons.
+ * Every value is read as the database's own text, so nothing changes on the way.
+ */
+import type { Filters } from '../config.js';
+import {
+  CONTENT_FIELDS,
+  type Content,
+  type ProdLesson,
+  type ProdSnapshot,
+  type SandboxLesson,
+  type SandboxSnapshot,
+  type SandboxTask,
+} from '../engine/types.js';
+import { taskKey } from '../engine/planner.js';
+import type { Db } from './client.js';
+import { quoteIdent, type SyncSchema } from './schema.js';
+
+/**
+ * lesson_date as text that compares equal on both sides: a timestamptz is rendered in
+ * UTC with its offset, so the sessions' TimeZone settings do not matter.
+ */
+export function canonicalDate(expr: string, type: string): string {
+  return type.startsWith('timestamp') && type.includes('with time zone')
+    ? `((${expr}) AT TIME ZONE 'UTC')::text || '+00'`
+    : `(${expr})::text`;
+}
+
+const col = (alias: string, name: string) => `${alias}.${quoteIdent(name)}`;
+
+function contentOf(row: unknown[], offset: number): Content {
+  const content = {} as Content;
+  CONTENT_FIELDS.forEach((field, i) => {
+    content[field] = row[offset + i] as string | null;
+  });
+  return content;
+}
+
+function sandboxWhere(filters: Filters, params: unknown[]): string {
+  const clauses: string[] = [];
+  if (filters.students.length) {
+    params.push(filters.students);
+    clauses.push(`s.platform_id::text = ANY($${params.length}::text[])`);
+  }
+  if (filters.since) {
+    params.push(filters.since);
+    clauses.push(`l.lesson_date >= $${params.length}::date`);
+  }
+  if (filters.until) {
+    params.push(filters.until);
+    clauses.push(`l.lesson_date < $${params.length}::date + 1`);
+  }
+  return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+}
+
+export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters): Promise<SandboxSnapshot> {
+  const { lessons: L, students: S, lessonTasks: LT } = schema.sandbox;
+  const dateType = L.columns.get('lesson_date')!.type;
+  const from = `FROM ${L.sql} l LEFT JOIN ${S.sql} s ON s.student_id = l.student_id`;
+  const lessonParams: unknown[] = [];
+  const where = sandboxWhere(filters, lessonParams);
+  const lessonRows = await db.rows(
+    `SELECT l.lesson_id::int8::text, s.platform_id::text, s.name::text,
+            ${canonicalDate('l.lesson_date', dateType)}, to_char(l.lesson_date, 'YYYY-MM-DD HH24:MI:SS'),
+            l.duration::text,
+            ${CONTENT_FIELDS.map((f) => `${col('l', f)}::text`).join(', ')},
+            ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
+            ${schema.lessonCopy.map((c) => `, ${col('l', c.name)}::text`).join('')}
+       ${from} ${where}
+      ORDER BY l.lesson_date DESC, l.lesson_id`,
+    lessonParams,
+  );
+  const copyAt = 7 + CONTENT_FIELDS.length;
+  const lessons: SandboxLesson[] = lessonRows.map((row) => ({
+    id: Number(row[0]),
+    platformId: row[1] as string | null,
+    studentName: row[2] as string | null,
+    dateKey: row[3] as string,
+    dateDisplay: row[4] as string,
+    duration: row[5] as string | null,
+    content: contentOf(row, 6),
+    homeworkStatus: schema.homeworkStatus ? (row[6 + CONTENT_FIELDS.length] as string | null) : undefined,
+    values: row.slice(copyAt) as (string | null)[],
+  }));
+
+  const taskParams: unknown[] = [];
+  const taskRows = await db.rows(
+    `SELECT lt.lesson_id::int8::text, lt.task_id::int8::text, lt.assignment_type::text
+            ${schema.taskCopy.map((c) => `, ${col('lt', c.name)}::text`).join('')}
+       FROM ${LT.sql} lt JOIN ${L.sql} l ON l.lesson_id = lt.lesson_id
+       LEFT JOIN ${S.sql} s ON s.student_id = l.student_id
+       ${sandboxWhere(filters, taskParams)}
+      ORDER BY lt.lesson_id, lt.lesson_task_id`,
+    taskParams,
+  );
+  const tasksByLesson = new Map<number, SandboxTask[]>();
+  for (const row of taskRows) {
+    const task: SandboxTask = {
+      lessonId: Number(row[0]),
+      taskId: Number(row[1]),
+      assignmentType: row[2] as string | null,
+      values: row.slice(3) as (string | null)[],
+    };
+    const list = tasksByLesson.get(task.lessonId);
+    if (list) list.push(task);
+    else tasksByLesson.set(task.lessonId, [task]);
+  }
+  return { lessons, tasksByLesson };
+}
+
+/** The prod rows that the sandbox lessons can touch: four queries. */
+export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnapshot): Promise<ProdSnapshot> {
+  const { lessons: L, students: S, lessonTasks: LT, tasks: T } = schema.prod;
+  const sandboxDateType = schema.sandbox.lessons.columns.get('lesson_date')!.type;
+
+  const platformIds = [...new Set(sandbox.lessons.map((l) => l.platformId).filter((p): p is string => !!p && p.trim() !== ''))];
+  const studentRows = await db.rows(
+    `SELECT student_id::int8::text, platform_id::text FROM ${S.sql} WHERE platform_id::text = ANY($1::text[]) ORDER BY student_id`,
+    [platformIds],
+  );
+  const studentsByPlatformId = new Map<string, number[]>();
+  for (const [id, platformId] of studentRows as [string, string][]) {
+    const list = studentsByPlatformId.get(platformId);
+    if (list) list.push(Number(id));
+    else studentsByPlatformId.set(platformId, [Number(id)]);
+  }
+
+  // Candidate keys: every (prod student, lesson_date) a sandbox lesson could land on.
+  const keyStudents: number[] = [];
+  const keyDates: string[] = [];
+  const seen = new Set<string>();
+  for (const lesson of sandbox.lessons) {
+    const ids = lesson.platformId ? studentsByPlatformId.get(lesson.platformId) : undefined;
+    if (ids?.length !== 1) continue;
+    const key = `${ids[0]}\u0000${lesson.dateKey}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    keyStudents.push(ids[0]!);
+    keyDates.push(lesson.dateKey);
+  }
+  const lessonRows = await db.rows(
+    `SELECT l.lesson_id::int8::text, l.student_id::int8::text,
+            ${canonicalDate(`l.lesson_date::${sandboxDateType}`, sandboxDateType)}, l.duration::text,
+            ${CONTENT_FIELDS.map((f) => `${col('l', f)}::text`).join(', ')},
+            ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
+       FROM ${L.sql} l
+       JOIN unnest($1::int8[], $2::text[]) AS k(student_id, lesson_date)
+         ON l.student_id = k.student_id AND l.lesson_date = k.lesson_date::${sandboxDateType}
+      ORDER BY l.lesson_id`,
+    [keyStudents, keyDates],
+  );
+  const lessons: ProdLesson[] = lessonRows.map((row) => ({
+    id: Number(row[0]),
+    studentId: Number(row[1]),
+    dateKey: row[2] as string,
+    duration: row[3] as string | null,
+    content: contentOf(row, 4),
+    homeworkStatus: schema.homeworkStatus ? (row[4 + CONTENT_FIELDS.length] as string | null) : undefined,
+  }));
+
+  const taskRows = await db.rows(
+    `SELECT lesson_id::int8::text, task_id::int8::text, assignment_type::text FROM ${LT.sql} WHERE lesson_id = ANY($1::int8[])`,
+    [lessons.map((l) => l.id)],
+  );
+  const taskKeysByLesson = new Map<number, Set<string>>();
+  for (const [lessonId, taskId, type] of taskRows as [string, string, string | null][]) {
+    const id = Number(lessonId);
+    let keys = taskKeysByLesson.get(id);
+    if (!keys) taskKeysByLesson.set(id, (keys = new Set()));
+    keys.add(taskKey(Number(taskId), type));
+  }
+
+  const sandboxTaskIds = new Set<number>();
+  for (const tasks of sandbox.tasksByLesson.values()) for (const t of tasks) sandboxTaskIds.add(t.taskId);
+  const existing = await db.rows(`SELECT task_id::int8::text FROM ${T.sql} WHERE task_id = ANY($1::int8[])`, [[...sandboxTaskIds]]);
+  return {
+    studentsByPlatformId,
+    lessons,
+    taskKeysByLesson,
+    existingTaskIds: new Set(existing.map((row) => Number(row[0]))),
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * Finds the platform's tables in each database and works out, as a pure function of
+ * what it found, which columns a sync reads, copies and leaves alone (SPEC §2 "Schema
+ * tolerance").
+ */
+import { SchemaError, type SchemaProblem, type Side } from '../errors.js';
+import { CONTENT_FIELDS } from '../engine/types.js';
+import type { Db } from './client.js';
+
+export type TableRole = 'students' | 'lessons' | 'lessonTasks' | 'tasks';
+
+/** The quoted CamelCase name the platform creates, then the lower-case form. */
+export const TABLE_NAMES: Record<TableRole, readonly [string, string]> = {
+  students: ['Students', 'students'],
+  lessons: ['Lessons', 'lessons'],
+  lessonTasks: ['LessonTasks', 'lessontasks'],
+  tasks: ['Tasks', 'tasks'],
+};
+
+const REQUIRED: Record<TableRole, readonly string[]> = {
+  students: ['student_id', 'platform_id', 'name'],
+  lessons: ['lesson_id', 'student_id', 'lesson_date', 'duration', ...CONTENT_FIELDS],
+  lessonTasks: ['lesson_task_id', 'lesson_id', 'task_id', 'assignment_type'],
+  tasks: ['task_id'],
+};
+
+const NEEDED_ON: Record<Side, readonly TableRole[]> = {
+  sandbox: ['students', 'lessons', 'lessonTasks'],
+  prod: ['students', 'lessons', 'lessonTasks', 'tasks'],
+};
+
+export interface Column {
+  name: string;
+  /** format_type(): usable in a cast */
+  type: string;
+  notNull: boolean;
+  hasDefault: boolean;
+  generated: boolean;
+  identityAlways: boolean;
+  identity: boolean;
+}
+
+export interface Table {
+  name: string;
+  /** schema-qualified and quoted, ready for SQL */
+  sql: string;
+  columns: Map<string, Column>;
+  primaryKey: string[];
+  /** column → the table its foreign key points to */
+  foreignKeys: Map<string, string>;
+}
+
+export type DbTables = Partial<Record<TableRole, Table>>;
+
+export interface CopyColumn {
+  name: string;
+  prodType: string;
+}
+
+export type SchemaWarning =
+  | { kind: 'unmapped-foreign-key'; table: string; column: string; references: string }
+  | { kind: 'sandbox-only'; table: string; columns: string[] }
+  | { kind: 'prod-only'; table: string; columns: string[] };
+
+export interface SyncSchema {
+  sandbox: Record<'students' | 'lessons' | 'lessonTasks', Table>;
+  prod: Record<TableRole, Table>;
+  /** "Lessons" columns a create copies (lesson_date and duration among them) */
+  lessonCopy: CopyColumn[];
+  /** "LessonTasks" columns a copy carries (task_id and assignment_type among them) */
+  taskCopy: CopyColumn[];
+  /** homework_status exists on both sides */
+  homeworkStatus: boolean;
+  /** prod "Lessons" has updated_at: an update sets it */
+  updatedAt: boolean;
+  warnings: SchemaWarning[];
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+interface ColumnRow {
+  oid: number;
+  schema: string;
+  table: string;
+  column: string;
+  type: string;
+  not_null: boolean;
+  has_default: boolean;
+  generated: string;
+  identity: string;
+}
+
+interface ConstraintRow {
+  oid: number;
+  kind: 'p' | 'f';
+  column: string;
+  references: string | null;
+}
+
+/** Two queries, whatever the database holds. */
+export async function introspect(db: Db): Promise<DbTables> {
+  const names = Object.values(TABLE_NAMES).flat();
+  const { rows } = await db.query<ColumnRow>(
+    `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS table, a.attname AS column,
+            format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
+            a.atthasdef AS has_default, a.attgenerated::text AS generated, a.attidentity::text AS identity
+       FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE c.relkind IN ('r', 'p') AND c.relname = ANY($1::text[])
+        AND n.nspname = ANY(current_schemas(false))
+      ORDER BY array_position(current_schemas(false), n.nspname::text), c.relname, a.attnum`,
+    [names],
+  );
+  const tables = new Map<number, Table & { schema: string }>();
+  for (const row of rows) {
+    let table = tables.get(row.oid);
+    if (!table) {
+      table = {
+        schema: row.schema,
+        name: row.table,
+        sql: `${quoteIdent(row.schema)}.${quoteIdent(row.table)}`,
+        columns: new Map(),
+        primaryKey: [],
+        foreignKeys: new Map(),
+      };
+      tables.set(row.oid, table);
+    }
+    table.columns.set(row.column, {
+      name: row.column,
+      type: row.type,
+      notNull: row.not_null,
+      hasDefault: row.has_default,
+      generated: row.generated !== '',
+      identity: row.identity !== '',
+      identityAlways: row.identity === 'a',
+    });
+  }
+  const constraints = await db.query<ConstraintRow>(
+    `SELECT con.conrelid::int AS oid, con.contype::text AS kind, a.attname AS column, fc.relname AS references
+       FROM pg_constraint con
+       JOIN LATERAL unnest(con.conkey) AS k(attnum) ON true
+       JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+       LEFT JOIN pg_class fc ON fc.oid = con.confrelid
+      WHERE con.conrelid = ANY($1::oid[]) AND con.contype IN ('p', 'f')`,
+    [[...tables.keys()]],
+  );
+  for (const row of constraints.rows) {
+    const table = tables.get(row.oid)!;
+    if (row.kind === 'p') table.primaryKey.push(row.column);
+    else table.foreignKeys.set(row.column, row.references ?? '?');
+  }
+
+  // First schema on the search path wins; within it, the platform's quoted name.
+  const found: DbTables = {};
+  for (const [role, [camel, lower]] of Object.entries(TABLE_NAMES) as [TableRole, readonly [string, string]][]) {
+    const candidates = [...tables.values()].filter((t) => t.name === camel || t.name === lower);
+    const inFirstSchema = candidates.filter((t) => t.schema === candidates[0]?.schema);
+    const pick = inFirstSchema.find((t) => t.name === camel) ?? inFirstSchema[0];
+    if (pick) found[role] = pick;
+  }
+  return found;
+}
+
+function missing(side: Side, tables: DbTables): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  for (const role of NEEDED_ON[side]) {
+    const table = tables[role];
+    if (!table) {
+      problems.push({ side, kind: 'missing-table', table: TABLE_NAMES[role][0] });
+      continue;
+    }
+    for (const column of REQUIRED[role]) {
+      if (!table.columns.has(column)) problems.push({ side, kind: 'missing-column', table: table.name, column });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Shared columns minus the primary key, the remapped foreign key, what prod computes
+ * itself, and prod foreign keys into tables this tool does not map (their ids mean
+ * other rows there).
+ */
+function copyColumns(
+  sandbox: Table,
+  prod: Table,
+  remapped: string,
+  mappedForeignKeys: Record<string, string>,
+  warnings: SchemaWarning[],
+  problems: SchemaProblem[],
+): CopyColumn[] {
+  const copy: CopyColumn[] = [];
+  const skip = new Set([...prod.primaryKey, ...sandbox.primaryKey, remapped]);
+  for (const column of prod.columns.values()) {
+    if (skip.has(column.name) || column.generated || column.identityAlways) continue;
+    const references = prod.foreignKeys.get(column.name);
+    const mappedTo = mappedForeignKeys[column.name];
+    if (references !== undefined && references !== mappedTo) {
+      warnings.push({ kind: 'unmapped-foreign-key', table: prod.name, column: column.name, references });
+    } else if (sandbox.columns.has(column.name)) {
+      copy.push({ name: column.name, prodType: column.type });
+      continue;
+    }
+    if (column.notNull && !column.hasDefault && !column.identity) {
+      problems.push({ side: 'prod', kind: 'not-null-without-source', table: prod.name, column: column.name });
+    }
+  }
+  const sandboxOnly = [...sandbox.columns.keys()].filter((name) => !prod.columns.has(name));
+  const prodOnly = [...prod.columns.keys()].filter((name) => !sandbox.columns.has(name));
+  if (sandboxOnly.length) warnings.push({ kind: 'sandbox-only', table: prod.name, columns: sandboxOnly });
+  if (prodOnly.length) warnings.push({ kind: 'prod-only', table: prod.name, columns: prodOnly });
+  return copy;
+}
+
+/** Throws SchemaError naming every missing piece on either side. */
+export function checkSchema(sandbox: DbTables, prod: DbTables): SyncSchema {
+  const problems = [...missing('sandbox', sandbox), ...missing('prod', prod)];
+  if (problems.length) throw new SchemaError(problems);
+  const s = sandbox as SyncSchema['sandbox'];
+  const p = prod as SyncSchema['prod'];
+  const warnings: SchemaWarning[] = [];
+  const lessonCopy = copyColumns(s.lessons, p.lessons, 'student_id', {}, warnings, problems);
+  const taskCopy = copyColumns(s.lessonTasks, p.lessonTasks, 'lesson_id', { task_id: p.tasks.name }, warnings, problems);
+  if (problems.length) throw new SchemaError(problems);
+  return {
+    sandbox: s,
+    prod: p,
+    lessonCopy,
+    taskCopy,
+    homeworkStatus: s.lessons.columns.has('homework_status') && p.lessons.columns.has('homework_status'),
+    updatedAt: p.lessons.columns.has('updated_at'),
+    warnings,
+  };
+}

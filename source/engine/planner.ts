@@ -1,0 +1,173 @@
+/**
+ * The product's brain: SPEC §2 as pure functions of two snapshots. Read top to bottom
+ * in the order of the rules. No I/O here.
+ */
+import {
+  CONTENT_FIELDS,
+  type Content,
+  type PlanEntry,
+  type ProdLesson,
+  type ProdSnapshot,
+  type SandboxLesson,
+  type SandboxSnapshot,
+  type SandboxTask,
+} from './types.js';
+
+/** NULL or only whitespace; `0` is a value. */
+export function isEmpty(value: string | null | undefined): boolean {
+  return value === null || value === undefined || value.trim() === '';
+}
+
+/** The seed's rule: a lesson is filled when any content field has a value. */
+export function isFilled(content: Content): boolean {
+  return CONTENT_FIELDS.some((field) => !isEmpty(content[field]));
+}
+
+export function matchKey(studentId: number, dateKey: string, duration: string | null): string {
+  return `${studentId}\u0000${dateKey}\u0000${duration ?? '\u0001'}`;
+}
+
+export function taskKey(taskId: number, assignmentType: string | null): string {
+  return `${taskId}|${assignmentType ?? '\u0001'}`;
+}
+
+function entryFor(lesson: SandboxLesson): PlanEntry {
+  return {
+    sandboxLessonId: lesson.id,
+    platformId: lesson.platformId,
+    studentName: lesson.studentName,
+    lessonDate: lesson.dateDisplay,
+    duration: lesson.duration === null ? null : Number(lesson.duration),
+    action: 'skip',
+    reason: null,
+    prodStudentId: null,
+    prodLessonId: null,
+    fieldsFilled: [],
+    keptProdValues: [],
+    tasksToCopy: [],
+    tasksMissingInProd: [],
+    tasksAlreadyInProd: 0,
+    tasksCopied: 0,
+    message: null,
+  };
+}
+
+/** Step 1: sandbox student → platform_id → exactly one prod student. */
+function resolveStudent(entry: PlanEntry, prod: ProdSnapshot): number | null {
+  if (isEmpty(entry.platformId)) {
+    entry.reason = 'no-platform-id';
+    return null;
+  }
+  const ids = prod.studentsByPlatformId.get(entry.platformId!) ?? [];
+  if (ids.length === 0) {
+    entry.reason = 'student-not-found';
+    return null;
+  }
+  if (ids.length > 1) {
+    entry.action = 'error';
+    entry.reason = 'ambiguous-student';
+    entry.message = ids.join(', ');
+    return null;
+  }
+  return ids[0]!;
+}
+
+/** Step 5: the sandbox tasks the prod lesson lacks, and those whose task_id prod does not know. */
+function planTasks(entry: PlanEntry, tasks: SandboxTask[], prod: ProdSnapshot, prodLessonId: number | null): void {
+  const inProd = prodLessonId === null ? undefined : prod.taskKeysByLesson.get(prodLessonId);
+  const seen = new Set<string>();
+  for (const task of tasks) {
+    const key = taskKey(task.taskId, task.assignmentType);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (inProd?.has(key)) entry.tasksAlreadyInProd++;
+    else if (!prod.existingTaskIds.has(task.taskId)) entry.tasksMissingInProd.push(task.taskId);
+    else entry.tasksToCopy.push(task);
+  }
+}
+
+function nonEmptyFields(lesson: SandboxLesson): string[] {
+  const fields: string[] = CONTENT_FIELDS.filter((field) => !isEmpty(lesson.content[field]));
+  if (!isEmpty(lesson.homeworkStatus)) fields.push('homework_status');
+  return fields;
+}
+
+/** Steps 3–4 for a lesson that has exactly one prod match. */
+function planExisting(entry: PlanEntry, lesson: SandboxLesson, match: ProdLesson, tasks: SandboxTask[], prod: ProdSnapshot): void {
+  entry.prodLessonId = match.id;
+  if (isFilled(match.content)) {
+    entry.reason = 'filled';
+    entry.keptProdValues = CONTENT_FIELDS.filter((field) => !isEmpty(match.content[field])).map((field) => ({
+      field,
+      value: match.content[field]!,
+    }));
+    return;
+  }
+  planTasks(entry, tasks, prod, match.id);
+  const content = CONTENT_FIELDS.filter((field) => !isEmpty(lesson.content[field]));
+  if (content.length === 0 && entry.tasksToCopy.length === 0) {
+    entry.reason = 'up-to-date';
+    return;
+  }
+  entry.action = 'update';
+  entry.fieldsFilled = content;
+  if (content.length > 0 && lesson.homeworkStatus !== undefined) {
+    if (!isEmpty(lesson.homeworkStatus)) {
+      if (lesson.homeworkStatus !== match.homeworkStatus) entry.fieldsFilled.push('homework_status');
+    } else if (!isEmpty(match.homeworkStatus)) {
+      entry.keptProdValues.push({ field: 'homework_status', value: match.homeworkStatus! });
+    }
+  }
+}
+
+export function planLessons(sandbox: SandboxSnapshot, prod: ProdSnapshot): PlanEntry[] {
+  const prodByKey = new Map<string, ProdLesson[]>();
+  for (const lesson of prod.lessons) {
+    const key = matchKey(lesson.studentId, lesson.dateKey, lesson.duration);
+    const list = prodByKey.get(key);
+    if (list) list.push(lesson);
+    else prodByKey.set(key, [lesson]);
+  }
+
+  const entries = sandbox.lessons.map((lesson) => {
+    const entry = entryFor(lesson);
+    entry.prodStudentId = resolveStudent(entry, prod);
+    return entry;
+  });
+
+  // Step 6: of the sandbox lessons that land on one prod key, the lowest id goes ahead.
+  const firstByKey = new Map<string, number>();
+  sandbox.lessons.forEach((lesson, i) => {
+    const studentId = entries[i]!.prodStudentId;
+    if (studentId === null) return;
+    const key = matchKey(studentId, lesson.dateKey, lesson.duration);
+    const first = firstByKey.get(key);
+    if (first === undefined || lesson.id < first) firstByKey.set(key, lesson.id);
+  });
+
+  sandbox.lessons.forEach((lesson, i) => {
+    const entry = entries[i]!;
+    if (entry.prodStudentId === null) return;
+    const key = matchKey(entry.prodStudentId, lesson.dateKey, lesson.duration);
+    const first = firstByKey.get(key)!;
+    if (first !== lesson.id) {
+      entry.reason = 'duplicate-in-sandbox';
+      entry.message = String(first);
+      return;
+    }
+    const tasks = sandbox.tasksByLesson.get(lesson.id) ?? [];
+    const matches = prodByKey.get(key) ?? [];
+    if (matches.length === 0) {
+      entry.action = 'create';
+      entry.fieldsFilled = nonEmptyFields(lesson);
+      planTasks(entry, tasks, prod, null);
+    } else if (matches.length > 1) {
+      entry.action = 'error';
+      entry.reason = 'ambiguous-match';
+      entry.message = matches.map((m) => m.id).join(', ');
+    } else {
+      planExisting(entry, lesson, matches[0]!, tasks, prod);
+    }
+  });
+  return entries;
+}

@@ -1,0 +1,103 @@
+/** The shapes the engine works on. Values are kept as the databases' own text. */
+
+export const CONTENT_FIELDS = ['topic', 'notes', 'homework', 'homework_result_percent', 'homework_result_notes'] as const;
+export type ContentField = (typeof CONTENT_FIELDS)[number];
+export type Content = Record<ContentField, string | null>;
+
+export type Action = 'create' | 'update' | 'skip' | 'error';
+export type Reason =
+  | 'no-platform-id'
+  | 'student-not-found'
+  | 'ambiguous-student'
+  | 'ambiguous-match'
+  | 'filled'
+  | 'up-to-date'
+  | 'duplicate-in-sandbox'
+  | 'changed-since-preview'
+  | 'write-failed';
+
+export interface SandboxLesson {
+  id: number;
+  platformId: string | null;
+  studentName: string | null;
+  /** lesson_date as the sandbox stores it, canonical text: the match key */
+  dateKey: string;
+  /** YYYY-MM-DD HH:MM:SS, for people and the report */
+  dateDisplay: string;
+  duration: string | null;
+  content: Content;
+  /** undefined when either database has no homework_status column */
+  homeworkStatus: string | null | undefined;
+  /** the copy columns' values, in the order of Schema.lessonCopy */
+  values: (string | null)[];
+}
+
+export interface SandboxTask {
+  lessonId: number;
+  taskId: number;
+  assignmentType: string | null;
+  /** the copy columns' values, in the order of Schema.taskCopy */
+  values: (string | null)[];
+}
+
+export interface SandboxSnapshot {
+  /** newest lesson_date first, ties by id */
+  lessons: SandboxLesson[];
+  tasksByLesson: Map<number, SandboxTask[]>;
+}
+
+export interface ProdLesson {
+  id: number;
+  studentId: number;
+  /** lesson_date rendered as the sandbox renders its own, so keys compare as text */
+  dateKey: string;
+  duration: string | null;
+  content: Content;
+  homeworkStatus: string | null | undefined;
+}
+
+export interface ProdSnapshot {
+  /** platform_id → prod student ids (several when platform_id is not unique) */
+  studentsByPlatformId: Map<string, number[]>;
+  /** the prod lessons that share a student and lesson_date with some sandbox lesson */
+  lessons: ProdLesson[];
+  /** prod lesson id → its LessonTasks as `${task_id}|${assignment_type}` */
+  taskKeysByLesson: Map<number, Set<string>>;
+  /** the sandbox's task ids that exist in prod "Tasks" */
+  existingTaskIds: Set<number>;
+}
+
+export interface PlanEntry {
+  sandboxLessonId: number;
+  platformId: string | null;
+  studentName: string | null;
+  lessonDate: string;
+  duration: number | null;
+  action: Action;
+  reason: Reason | null;
+  prodStudentId: number | null;
+  prodLessonId: number | null;
+  /** content fields (and homework_status) this run writes */
+  fieldsFilled: string[];
+  /** prod values left as they are, for the details view */
+  keptProdValues: { field: string; value: string }[];
+  tasksToCopy: SandboxTask[];
+  tasksMissingInProd: number[];
+  /** tasks the prod lesson already has */
+  tasksAlreadyInProd: number;
+  /** tasks actually written, after apply */
+  tasksCopied: number;
+  /** the database's words for an error, or the ids behind an ambiguity */
+  message: string | null;
+}
+
+export interface Summary {
+  lessons: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  errors: number;
+  tasksCopied: number;
+  tasksMissingInProd: number;
+  changedSincePreview: number;
+}

@@ -1,0 +1,9 @@
+import type { Lang } from '../config.js';
+import en, { type Messages } from './en.js';
+import ru from './ru.js';
+
+export type { Messages };
+
+export function messages(lang: Lang): Messages {
+  return lang === 'ru' ? ru : en;
+}

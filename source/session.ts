@@ -1,0 +1,137 @@
+/**
+ * One run of lesson-sync: open (connect, guard, schema) → plan → apply. Plain TypeScript
+ * that knows nothing of Ink; the wizard and the plain log are two views of it.
+ */
+import type { Filters } from './config.js';
+import { looksLikeSameDatabase, parseDbUrl, type DbUrl } from './db-url.js';
+import { ConnectError, isAppError, UsageError, type Side } from './errors.js';
+import { connectDb, type ConnectOptions, type Db, type ServerInfo } from './db/client.js';
+import { isConnectionFailure, toConnectError } from './db/errors.js';
+import { isSameDatabase } from './db/identity.js';
+import { checkSchema, introspect, type SchemaWarning, type SyncSchema } from './db/schema.js';
+import { readProd, readSandbox } from './db/read.js';
+import { applyPlan, type ApplyHooks } from './db/apply.js';
+import { planLessons } from './engine/planner.js';
+import { summarize } from './engine/summary.js';
+import type { PlanEntry, SandboxSnapshot, Summary } from './engine/types.js';
+
+export type CheckId = 'sandbox' | 'prod' | 'same-database' | 'schema';
+
+export type CheckEvent =
+  | { id: CheckId; status: 'running' }
+  | { id: 'sandbox' | 'prod'; status: 'ok'; info: ServerInfo }
+  | { id: 'same-database'; status: 'ok' }
+  | { id: 'schema'; status: 'ok'; warnings: SchemaWarning[] }
+  | { id: CheckId; status: 'failed'; error: unknown };
+
+export interface Plan {
+  sandbox: SandboxSnapshot;
+  entries: PlanEntry[];
+  summary: Summary;
+}
+
+export interface Targets {
+  sandbox: DbUrl;
+  prod: DbUrl;
+}
+
+/** Parses both URLs and refuses the same database given twice, before any connection. */
+export function parseTargets(sandboxUrl: string | undefined, prodUrl: string | undefined): Targets {
+  if (!sandboxUrl) throw new UsageError('missing-url', { side: 'sandbox' });
+  if (!prodUrl) throw new UsageError('missing-url', { side: 'prod' });
+  const sandbox = parseDbUrl(sandboxUrl, 'sandbox');
+  const prod = parseDbUrl(prodUrl, 'prod');
+  if (looksLikeSameDatabase(sandbox, prod)) throw new UsageError('same-database');
+  return { sandbox, prod };
+}
+
+async function step<T>(id: CheckId, onCheck: (e: CheckEvent) => void, run: () => Promise<T>): Promise<T> {
+  onCheck({ id, status: 'running' });
+  try {
+    return await run();
+  } catch (error) {
+    onCheck({ id, status: 'failed', error });
+    throw error;
+  }
+}
+
+export class Session {
+  private constructor(
+    readonly targets: Targets,
+    readonly sandboxDb: Db,
+    readonly prodDb: Db,
+    readonly schema: SyncSchema,
+    readonly servers: Record<Side, ServerInfo>,
+  ) {}
+
+  static async open(targets: Targets, onCheck: (e: CheckEvent) => void = () => {}, options: ConnectOptions = {}): Promise<Session> {
+    const connect = (side: Side) =>
+      step(side, onCheck, async () => {
+        const db = await connectDb(targets[side], side, options);
+        try {
+          const info = await db.info();
+          onCheck({ id: side, status: 'ok', info });
+          return { db, info };
+        } catch (error) {
+          await db.close();
+          throw toConnectError(error, side, targets[side].masked, targets[side].password);
+        }
+      });
+    const [sandbox, prod] = await Promise.allSettled([connect('sandbox'), connect('prod')]);
+    if (sandbox.status === 'rejected' || prod.status === 'rejected') {
+      if (sandbox.status === 'fulfilled') await sandbox.value.db.close();
+      if (prod.status === 'fulfilled') await prod.value.db.close();
+      throw sandbox.status === 'rejected' ? sandbox.reason : (prod as PromiseRejectedResult).reason;
+    }
+    const close = () => Promise.all([sandbox.value.db.close(), prod.value.db.close()]);
+    try {
+      await step('same-database', onCheck, async () => {
+        if (await isSameDatabase(sandbox.value.db, prod.value.db)) throw new UsageError('same-database');
+        onCheck({ id: 'same-database', status: 'ok' });
+      });
+      const schema = await step('schema', onCheck, async () => {
+        const [s, p] = await Promise.all([introspect(sandbox.value.db), introspect(prod.value.db)]);
+        const checked = checkSchema(s, p);
+        onCheck({ id: 'schema', status: 'ok', warnings: checked.warnings });
+        return checked;
+      });
+      return new Session(targets, sandbox.value.db, prod.value.db, schema, { sandbox: sandbox.value.info, prod: prod.value.info });
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+
+  /** Reads both sides (a fixed number of queries) and plans every lesson; writes nothing. */
+  async plan(filters: Filters): Promise<Plan> {
+    const sandbox = await this.guard('sandbox', () => readSandbox(this.sandboxDb, this.schema, filters));
+    const prod = await this.guard('prod', () => readProd(this.prodDb, this.schema, sandbox));
+    const entries = planLessons(sandbox, prod);
+    return { sandbox, entries, summary: summarize(entries, true) };
+  }
+
+  /** Writes the confirmed plan in one prod transaction; returns every lesson's outcome. */
+  async apply(plan: Plan, hooks: ApplyHooks = {}): Promise<{ entries: PlanEntry[]; summary: Summary }> {
+    const entries = await this.guard('prod', () => applyPlan(this.prodDb, this.schema, plan.sandbox, plan.entries, hooks));
+    return { entries, summary: summarize(entries) };
+  }
+
+  queryCounts(): Record<Side, number> {
+    return { sandbox: this.sandboxDb.queries, prod: this.prodDb.queries };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.sandboxDb.close(), this.prodDb.close()]);
+  }
+
+  /** A dropped connection becomes the readable ConnectError 'lost'. */
+  private async guard<T>(side: Side, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (isAppError(error) || !isConnectionFailure(error)) throw error;
+      const db = side === 'sandbox' ? this.sandboxDb : this.prodDb;
+      throw new ConnectError('lost', side, this.targets[side].masked, db.describe(error));
+    }
+  }
+}
