@@ -33,6 +33,7 @@ export function parseDbUrl(raw: string, side: Side): DbUrl {
   const text = raw.trim();
   const invalid = (why: string) => new UsageError('invalid-url', { side, url: maskSecrets(text), why });
   if (!/^postgres(ql)?:\/\//i.test(text)) throw invalid('scheme');
+  if (/^postgres(ql)?:\/\/([^/?#]*@)?([/?#]|$)/i.test(text)) throw invalid('host');
   let url: URL;
   try {
     url = new URL(text);

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { isEmpty, isFilled, planLessons, taskKey } from '../../source/engine/planner.js';
+import { summarize } from '../../source/engine/summary.js';
+import type { Content, ProdLesson, ProdSnapshot, SandboxLesson, SandboxSnapshot, SandboxTask } from '../../source/engine/types.js';
+
+const noContent: Content = { topic: null, notes: null, homework: null, homework_result_percent: null, homework_result_notes: null };
+
+function lesson(id: number, over: Partial<SandboxLesson> = {}): SandboxLesson {
+  return {
+    id,
+    platformId: 'p1',
+    studentName: 'Ivan',
+    dateKey: '2025-01-15 14:00:00',
+    dateDisplay: '2025-01-15 14:00:00',
+    duration: '60',
+    content: { ...noContent, topic: `topic ${id}` },
+    homeworkStatus: 'assigned',
+    values: [],
+    ...over,
+  };
+}
+
+function prodLesson(id: number, over: Partial<ProdLesson> = {}): ProdLesson {
+  return { id, studentId: 100, dateKey: '2025-01-15 14:00:00', duration: '60', content: noContent, homeworkStatus: null, ...over };
+}
+
+function task(lessonId: number, taskId: number, assignmentType: string | null = 'homework'): SandboxTask {
+  return { lessonId, taskId, assignmentType, values: [] };
+}
+
+function sandbox(lessons: SandboxLesson[], tasks: SandboxTask[] = []): SandboxSnapshot {
+  const tasksByLesson = new Map<number, SandboxTask[]>();
+  for (const t of tasks) tasksByLesson.set(t.lessonId, [...(tasksByLesson.get(t.lessonId) ?? []), t]);
+  return { lessons, tasksByLesson };
+}
+
+function prod(over: Partial<ProdSnapshot> = {}): ProdSnapshot {
+  return {
+    studentsByPlatformId: new Map([['p1', [100]]]),
+    lessons: [],
+    taskKeysByLesson: new Map(),
+    existingTaskIds: new Set([1, 2, 3]),
+    ...over,
+  };
+}
+
+describe('emptiness (the seed filled rule)', () => {
+  it('treats NULL and whitespace as empty, and 0 as a value', () => {
+    expect(isEmpty(null)).toBe(true);
+    expect(isEmpty(' \t\n')).toBe(true);
+    expect(isEmpty('0')).toBe(false);
+    expect(isFilled({ ...noContent, homework_result_percent: '0' })).toBe(true);
+    expect(isFilled({ ...noContent, notes: '   ' })).toBe(false);
+    expect(isFilled({ ...noContent, homework_result_notes: 'ok' })).toBe(true);
+  });
+});
+
+describe('step 1: student', () => {
+  it('skips a sandbox student without platform_id', () => {
+    const [entry] = planLessons(sandbox([lesson(1, { platformId: '  ' })]), prod());
+    expect(entry).toMatchObject({ action: 'skip', reason: 'no-platform-id' });
+  });
+
+  it('skips when prod has no student with that platform_id', () => {
+    const [entry] = planLessons(sandbox([lesson(1, { platformId: 'p9' })]), prod());
+    expect(entry).toMatchObject({ action: 'skip', reason: 'student-not-found' });
+  });
+
+  it('errors when several prod students share the platform_id', () => {
+    const [entry] = planLessons(sandbox([lesson(1)]), prod({ studentsByPlatformId: new Map([['p1', [100, 101]]]) }));
+    expect(entry).toMatchObject({ action: 'error', reason: 'ambiguous-student', message: '100, 101' });
+  });
+});
+
+describe('step 2: match', () => {
+  it('creates when no prod lesson has the student, date and duration', () => {
+    const [entry] = planLessons(sandbox([lesson(1)]), prod({ lessons: [prodLesson(7, { duration: '90' })] }));
+    expect(entry).toMatchObject({ action: 'create', reason: null, prodStudentId: 100, prodLessonId: null });
+    expect(entry!.fieldsFilled).toEqual(['topic', 'homework_status']);
+  });
+
+  it('matches NULL duration with NULL duration only', () => {
+    const nullDuration = lesson(1, { duration: null });
+    expect(planLessons(sandbox([nullDuration]), prod({ lessons: [prodLesson(7, { duration: null })] }))[0]!.action).toBe('update');
+    expect(planLessons(sandbox([nullDuration]), prod({ lessons: [prodLesson(7)] }))[0]!.action).toBe('create');
+  });
+
+  it('compares lesson_date exactly, microseconds included', () => {
+    const precise = lesson(1, { dateKey: '2025-01-15 14:00:00.000001' });
+    expect(planLessons(sandbox([precise]), prod({ lessons: [prodLesson(7)] }))[0]!.action).toBe('create');
+  });
+
+  it('errors and leaves prod alone when several prod lessons match', () => {
+    const [entry] = planLessons(sandbox([lesson(1)]), prod({ lessons: [prodLesson(7), prodLesson(8)] }));
+    expect(entry).toMatchObject({ action: 'error', reason: 'ambiguous-match', message: '7, 8' });
+  });
+});
+
+describe('step 3: filled', () => {
+  it('skips a prod lesson with any content, and lists what prod keeps', () => {
+    const filled = prodLesson(7, { content: { ...noContent, homework: 'p. 12' } });
+    const [entry] = planLessons(sandbox([lesson(1)]), prod({ lessons: [filled] }));
+    expect(entry).toMatchObject({ action: 'skip', reason: 'filled', prodLessonId: 7 });
+    expect(entry!.keptProdValues).toEqual([{ field: 'homework', value: 'p. 12' }]);
+  });
+
+  it('counts a 0 percent as filled', () => {
+    const zero = prodLesson(7, { content: { ...noContent, homework_result_percent: '0' } });
+    expect(planLessons(sandbox([lesson(1)]), prod({ lessons: [zero] }))[0]).toMatchObject({ reason: 'filled' });
+  });
+
+  it('does not count whitespace as filled', () => {
+    const blank = prodLesson(7, { content: { ...noContent, topic: '  ', notes: '\n' } });
+    expect(planLessons(sandbox([lesson(1)]), prod({ lessons: [blank] }))[0]!.action).toBe('update');
+  });
+});
+
+describe('step 4: update', () => {
+  it('fills the non-empty sandbox fields and homework_status', () => {
+    const source = lesson(1, { content: { ...noContent, notes: 'n', homework_result_percent: '0', topic: ' ' } });
+    const [entry] = planLessons(sandbox([source]), prod({ lessons: [prodLesson(7, { homeworkStatus: 'not_assigned' })] }));
+    expect(entry).toMatchObject({ action: 'update', prodLessonId: 7 });
+    expect(entry!.fieldsFilled).toEqual(['notes', 'homework_result_percent', 'homework_status']);
+  });
+
+  it('keeps prod homework_status when the sandbox has none', () => {
+    const source = lesson(1, { homeworkStatus: null });
+    const [entry] = planLessons(sandbox([source]), prod({ lessons: [prodLesson(7, { homeworkStatus: 'graded' })] }));
+    expect(entry!.fieldsFilled).toEqual(['topic']);
+    expect(entry!.keptProdValues).toEqual([{ field: 'homework_status', value: 'graded' }]);
+  });
+
+  it('does not touch homework_status when a database lacks the column', () => {
+    const source = lesson(1, { homeworkStatus: undefined });
+    const [entry] = planLessons(sandbox([source]), prod({ lessons: [prodLesson(7, { homeworkStatus: undefined })] }));
+    expect(entry!.fieldsFilled).toEqual(['topic']);
+  });
+
+  it('is up-to-date when the sandbox has no content and no new task', () => {
+    const empty = lesson(1, { content: noContent });
+    const existing = new Map([[7, new Set([taskKey(1, 'homework')])]]);
+    const [entry] = planLessons(
+      sandbox([empty], [task(1, 1)]),
+      prod({ lessons: [prodLesson(7)], taskKeysByLesson: existing }),
+    );
+    expect(entry).toMatchObject({ action: 'skip', reason: 'up-to-date', tasksAlreadyInProd: 1 });
+  });
+
+  it('updates an empty lesson only to add tasks when the sandbox has no content', () => {
+    const [entry] = planLessons(sandbox([lesson(1, { content: noContent })], [task(1, 2)]), prod({ lessons: [prodLesson(7)] }));
+    expect(entry).toMatchObject({ action: 'update', fieldsFilled: [] });
+    expect(entry!.tasksToCopy.map((t) => t.taskId)).toEqual([2]);
+  });
+});
+
+describe('step 5: tasks', () => {
+  it('copies tasks prod lacks, dedupes by (task_id, assignment_type), reports unknown task ids', () => {
+    const tasks = [task(1, 1, 'homework'), task(1, 1, 'classwork'), task(1, 2), task(1, 2), task(1, 9), task(1, 3, null)];
+    const existing = new Map([[7, new Set([taskKey(1, 'homework')])]]);
+    const [entry] = planLessons(sandbox([lesson(1)], tasks), prod({ lessons: [prodLesson(7)], taskKeysByLesson: existing }));
+    expect(entry!.tasksToCopy.map((t) => `${t.taskId}/${t.assignmentType}`)).toEqual(['1/classwork', '2/homework', '3/null']);
+    expect(entry!.tasksMissingInProd).toEqual([9]);
+    expect(entry!.tasksAlreadyInProd).toBe(1);
+  });
+
+  it('copies every known task of a created lesson', () => {
+    const [entry] = planLessons(sandbox([lesson(1)], [task(1, 1), task(1, 2, 'classwork')]), prod());
+    expect(entry!.tasksToCopy).toHaveLength(2);
+    expect(summarize([entry!], true)).toMatchObject({ created: 1, tasksCopied: 2, tasksMissingInProd: 0 });
+  });
+});
+
+describe('step 6: duplicates in the sandbox', () => {
+  it('plans the lowest sandbox id and skips the others, whatever the order', () => {
+    const later = lesson(9, { platformId: 'p1' });
+    const earlier = lesson(4, { platformId: 'p1b' });
+    const entries = planLessons(sandbox([later, earlier]), prod({ studentsByPlatformId: new Map([['p1', [100]], ['p1b', [100]]]) }));
+    expect(entries[0]).toMatchObject({ sandboxLessonId: 9, action: 'skip', reason: 'duplicate-in-sandbox', message: '4' });
+    expect(entries[1]).toMatchObject({ sandboxLessonId: 4, action: 'create' });
+  });
+
+  it('does not call lessons of other durations duplicates', () => {
+    const entries = planLessons(sandbox([lesson(1), lesson(2, { duration: '90' })]), prod());
+    expect(entries.map((e) => e.action)).toEqual(['create', 'create']);
+  });
+});
+
+describe('summary', () => {
+  it('counts each action and the planned tasks', () => {
+    const entries = planLessons(
+      sandbox([lesson(1), lesson(2, { platformId: null }), lesson(3, { platformId: 'p9' })], [task(1, 1), task(1, 5)]),
+      prod(),
+    );
+    expect(summarize(entries, true)).toEqual({
+      lessons: 3,
+      created: 1,
+      updated: 0,
+      skipped: 2,
+      errors: 0,
+      tasksCopied: 1,
+      tasksMissingInProd: 1,
+      changedSincePreview: 0,
+    });
+    expect(summarize(entries).tasksCopied).toBe(0);
+  });
+});

@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../../source/config.js';
+import { runPlain } from '../../source/plain/run.js';
+import type { DbPair } from './databases.js';
+
+export interface RunResult {
+  code: number;
+  out: string;
+  err: string;
+  report: any;
+}
+
+export function tempPath(name: string): string {
+  return join(mkdtempSync(join(tmpdir(), 'lsync-test-')), name);
+}
+
+/** The engine in-process, as the CLI's plain mode runs it, with a report. */
+export async function runSync(pair: DbPair, over: Partial<Config> = {}): Promise<RunResult> {
+  const reportPath = tempPath('report.json');
+  const out: string[] = [];
+  const err: string[] = [];
+  const config: Config = {
+    sandboxUrl: pair.urls.sandbox,
+    prodUrl: pair.urls.prod,
+    dryRun: false,
+    yes: true,
+    reportPath,
+    filters: { students: [] },
+    lang: 'en',
+    plain: true,
+    demo: false,
+    ...over,
+  };
+  const code = await runPlain(config, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  let report: any = null;
+  try {
+    report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  } catch {
+    // no report on a failed run
+  }
+  return { code, out: out.join('\n'), err: err.join('\n'), report };
+}
+
+const cliPath = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+
+/** The built binary, as a user runs it (no TTY). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = tmpdir()): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, LANG: 'en_US.UTF-8', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
