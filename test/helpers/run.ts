@@ -62,3 +62,17 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = tmpdir
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+/** Starts the binary and hands back the child, for tests that interrupt it. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH, LANG: 'en_US.UTF-8', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d) => (output.stdout += d));
+  child.stderr.on('data', (d) => (output.stderr += d));
+  const exited = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : -1))));
+  return { child, output, exited };
+}

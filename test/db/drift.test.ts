@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { platformSchema } from '../../source/demo/platform-schema.js';
+import { createPair, type DbPair } from '../helpers/databases.js';
+import { runCli, runSync } from '../helpers/run.js';
+
+let pair: DbPair;
+beforeAll(async () => {
+  pair = await createPair();
+});
+afterAll(async () => {
+  await pair.drop();
+});
+
+const driftSandbox = `
+CREATE TABLE "Students" (student_id SERIAL PRIMARY KEY, name VARCHAR(200) NOT NULL, platform_id VARCHAR(100));
+CREATE TABLE "Tasks" (task_id SERIAL PRIMARY KEY, content_html TEXT);
+CREATE TABLE "Lessons" (
+  lesson_id SERIAL PRIMARY KEY, topic VARCHAR(300), student_id INTEGER NOT NULL REFERENCES "Students",
+  duration INTEGER, lesson_date TIMESTAMPTZ NOT NULL, notes TEXT, homework TEXT, homework_status VARCHAR(50),
+  homework_result_percent INTEGER, homework_result_notes TEXT, materials JSON, tags TEXT[], score NUMERIC(6,3),
+  legacy_flag BOOLEAN, course_module_id INTEGER, created_at TIMESTAMP);
+CREATE TABLE "LessonTasks" (
+  lesson_task_id SERIAL PRIMARY KEY, lesson_id INTEGER NOT NULL REFERENCES "Lessons", task_id INTEGER NOT NULL,
+  assignment_type VARCHAR(20), difficulty_level INTEGER, submission_correct BOOLEAN);
+INSERT INTO "Students" VALUES (1, 'Ivan', 'p1');
+INSERT INTO "Tasks" VALUES (1, 'a'), (2, 'b');
+INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration, topic, materials, tags, score, legacy_flag, course_module_id, created_at) VALUES
+  (1, 1, '2025-02-01 10:00:00.123456+03', 60, 'JSON lesson', '[1, "two", {"three": [3]}]', '{a,"b c",NULL}', 12.5, true, 7, '2025-02-01 09:00:00.5'),
+  (2, 1, '2025-02-02 12:00:00+00', 45, 'Matched across zones', '{"k": null}', NULL, NULL, false, 7, NULL);
+INSERT INTO "LessonTasks" (lesson_id, task_id, assignment_type, difficulty_level, submission_correct) VALUES
+  (1, 1, 'homework', 3, false), (2, 2, 'classwork', NULL, true);
+`;
+
+const driftProd = `
+CREATE TABLE course_modules (id SERIAL PRIMARY KEY, title TEXT);
+INSERT INTO course_modules VALUES (7, 'Prod module 7: another module than the sandbox one');
+CREATE TABLE students (platform_id VARCHAR(100), student_id SERIAL PRIMARY KEY, name VARCHAR(200) NOT NULL);
+CREATE TABLE tasks (task_id SERIAL PRIMARY KEY, content_html TEXT);
+CREATE TABLE lessons (
+  lesson_id SERIAL PRIMARY KEY, student_id INTEGER NOT NULL REFERENCES students, lesson_date TIMESTAMPTZ NOT NULL,
+  duration INTEGER, homework_result_notes TEXT, homework_result_percent INTEGER, homework TEXT, notes TEXT,
+  topic VARCHAR(300), materials JSONB, tags TEXT[], score NUMERIC(8,3), created_at TIMESTAMP,
+  course_module_id INTEGER REFERENCES course_modules(id), source VARCHAR(30) NOT NULL DEFAULT 'prod-default',
+  published_at TIMESTAMP);
+CREATE TABLE lessontasks (
+  lesson_task_id SERIAL PRIMARY KEY, lesson_id INTEGER NOT NULL REFERENCES lessons, task_id INTEGER NOT NULL REFERENCES tasks,
+  assignment_type VARCHAR(20), status VARCHAR(20) NOT NULL DEFAULT 'new', difficulty_level INTEGER, submission_correct BOOLEAN);
+INSERT INTO students VALUES ('p1', 10, 'Ivan');
+INSERT INTO tasks VALUES (1, 'a'), (2, 'b');
+-- the same instant as sandbox lesson 2, written in another zone
+INSERT INTO lessons (lesson_id, student_id, lesson_date, duration) VALUES (50, 10, '2025-02-02 15:00:00+03', 45);
+`;
+
+describe('schema drift', () => {
+  it('copies across other table names, column orders, timestamptz, json and arrays, and leaves unmapped foreign keys', async () => {
+    await pair.reset({ sandbox: driftSandbox, prod: driftProd });
+    const run = await runSync(pair);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('"lessons".course_module_id is a foreign key to "course_modules": not copied');
+    expect(run.out).toMatch(/only in the sandbox's "lessons", not copied: .*homework_status.*legacy_flag/);
+    expect(run.out).toMatch(/only in prod's "lessons", left to prod's defaults: .*source.*published_at/);
+    expect(run.out).toMatch(/only in prod's "lessontasks", left to prod's defaults: status/);
+    const byId = new Map<number, any>(run.report.lessons.map((l: any) => [l.sandboxLessonId, l]));
+    expect(byId.get(1)).toMatchObject({ action: 'create', tasksCopied: 1 });
+    expect(byId.get(2)).toMatchObject({ action: 'update', prodLessonId: 50, tasksCopied: 1 });
+
+    const [created] = await pair.query(
+      'prod',
+      `SELECT lesson_date = '2025-02-01 07:00:00.123456+00'::timestamptz AS same_instant, materials,
+              jsonb_typeof(materials) AS kind, tags, score::text, course_module_id, source, created_at::text
+         FROM lessons WHERE lesson_id = $1`,
+      [byId.get(1).prodLessonId],
+    );
+    expect(created).toEqual({
+      same_instant: true,
+      materials: [1, 'two', { three: [3] }],
+      kind: 'array',
+      tags: ['a', 'b c', null],
+      score: '12.500',
+      course_module_id: null,
+      source: 'prod-default',
+      created_at: '2025-02-01 09:00:00.5',
+    });
+    const [updated] = await pair.query('prod', `SELECT topic, materials, course_module_id FROM lessons WHERE lesson_id = 50`);
+    expect(updated).toEqual({ topic: 'Matched across zones', materials: null, course_module_id: null });
+    const tasks = await pair.query('prod', `SELECT task_id, status, difficulty_level, submission_correct FROM lessontasks ORDER BY task_id`);
+    expect(tasks).toEqual([
+      { task_id: 1, status: 'new', difficulty_level: 3, submission_correct: false },
+      { task_id: 2, status: 'new', difficulty_level: null, submission_correct: true },
+    ]);
+  });
+
+  it('names every missing table and column, and a NOT NULL column prod cannot fill (exit 3)', async () => {
+    await pair.reset({
+      sandbox: platformSchema().replace(/CREATE TABLE "LessonTasks"[\s\S]*$/, ''),
+      prod: platformSchema().replace('    duration                INTEGER,\n', '').replace('status                  VARCHAR(50),', 'room TEXT NOT NULL, status VARCHAR(50),'),
+    });
+    const before = await pair.checksum('prod');
+    const run = await runSync(pair);
+    expect(run.code).toBe(3);
+    expect(run.err).toContain('sandbox: table "LessonTasks" not found');
+    expect(run.err).toContain('prod: column "Lessons".duration is missing');
+    expect(run.out).not.toContain('📚');
+    expect(await pair.checksum('prod')).toBe(before);
+
+    await pair.reset({ sandbox: platformSchema(), prod: platformSchema().replace('status                  VARCHAR(50),', 'room TEXT NOT NULL, status VARCHAR(50),') });
+    const notNull = await runSync(pair);
+    expect(notNull.code).toBe(3);
+    expect(notNull.err).toContain('prod: "Lessons".room is NOT NULL without a default');
+  });
+});
+
+describe('time zones', () => {
+  it('matches and copies lesson_date unchanged whatever TZ the process runs in', async () => {
+    const seed = platformSchema();
+    await pair.reset({
+      sandbox: `${seed}
+        INSERT INTO "Students" (student_id, platform_id, name) VALUES (1, 'p1', 'Ivan');
+        INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration, topic) VALUES
+          (1, 1, '2025-03-09 02:30:00.123456', 60, 'In the New York DST gap'),
+          (2, 1, '2025-11-02 01:30:00', 60, 'In the New York DST overlap');`,
+      prod: `${seed}
+        INSERT INTO "Students" (student_id, platform_id, name) VALUES (7, 'p1', 'Ivan');
+        INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration) VALUES (70, 7, '2025-11-02 01:30:00', 60);`,
+    });
+    const report = `${process.env.TMPDIR ?? '/tmp'}/lsync-tz-${process.pid}.json`;
+    const run = await runCli(
+      ['--plain', '--yes', '--sandbox-url', pair.urls.sandbox, '--prod-url', pair.urls.prod, '--report', report],
+      { TZ: 'America/New_York' },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('2025-03-09 02:30:00');
+    const rows = await pair.query('prod', `SELECT lesson_id, lesson_date::text AS date, topic FROM "Lessons" ORDER BY lesson_date`);
+    expect(rows).toEqual([
+      { lesson_id: expect.any(Number), date: '2025-03-09 02:30:00.123456', topic: 'In the New York DST gap' },
+      { lesson_id: 70, date: '2025-11-02 01:30:00', topic: 'In the New York DST overlap' },
+    ]);
+  });
+});
