@@ -130,3 +130,28 @@ describe('the demo school, end to end', () => {
     expect(copies[0]!.n).toBe(1);
   });
 });
+
+describe('set-based reads', () => {
+  it('plans 10 and 1,000 lessons with the same number of queries', async () => {
+    const { sandboxSql, prodSql } = await import('../../source/bench/generate.js');
+    const { Session, parseTargets } = await import('../../source/session.js');
+    const counts: Record<number, unknown> = {};
+    for (const lessons of [10, 1000]) {
+      await pair.reset({ sandbox: sandboxSql({ lessons }), prod: prodSql({ lessons }) });
+      const session = await Session.open(parseTargets(pair.urls.sandbox, pair.urls.prod));
+      try {
+        const before = session.queryCounts();
+        const plan = await session.plan({ students: [] });
+        const after = session.queryCounts();
+        expect(plan.entries).toHaveLength(lessons);
+        expect(plan.summary.created).toBe(Math.floor(lessons * 0.4));
+        expect(plan.summary.skipped).toBe(Math.floor(lessons * 0.3));
+        counts[lessons] = { sandbox: after.sandbox - before.sandbox, prod: after.prod - before.prod };
+      } finally {
+        await session.close();
+      }
+    }
+    expect(counts[1000]).toEqual(counts[10]);
+    expect(counts[10]).toEqual({ sandbox: 2, prod: 4 });
+  });
+});
