@@ -148,4 +148,31 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
     });
     expect(await pair.checksum('prod')).toBe(before);
   });
+
+  it('reads sslmode as libpq does: require encrypts without verifying, verify-full verifies', async () => {
+    const [{ ssl }] = await pair.query<{ ssl: string }>('prod', 'SHOW ssl');
+    const withMode = (mode: string) => {
+      const u = new URL(pair.urls.prod);
+      u.searchParams.set('sslmode', mode);
+      return parseDbUrl(u.toString(), 'prod');
+    };
+    if (ssl === 'on') {
+      const db = await connectDb(withMode('require'), 'prod');
+      try {
+        const { rows } = await db.query<{ ssl: boolean }>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+        expect(rows[0]!.ssl).toBe(true);
+      } finally {
+        await db.close();
+      }
+      const error = await connectDb(withMode('verify-full'), 'prod').catch((e: unknown) => e);
+      expect((error as ConnectError).code).toBe('certificate'); // the server's certificate is self-signed
+    } else {
+      const error = await connectDb(withMode('require'), 'prod').catch((e: unknown) => e);
+      expect((error as ConnectError).code).toBe('ssl-unsupported');
+    }
+    const plain = await connectDb(withMode('disable'), 'prod');
+    const { rows } = await plain.query<{ ssl: boolean }>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+    expect(rows[0]!.ssl).toBe(false);
+    await plain.close();
+  });
 });
