@@ -11,7 +11,7 @@ import { isSameDatabase } from './db/identity.js';
 import { checkSchema, introspect, type SchemaWarning, type SyncSchema } from './db/schema.js';
 import { readProd, readSandbox } from './db/read.js';
 import { applyPlan, type ApplyHooks } from './db/apply.js';
-import { planLessons } from './engine/planner.js';
+import { createPlanner } from './engine/planner.js';
 import { summarize } from './engine/summary.js';
 import type { PlanEntry, SandboxSnapshot, Summary } from './engine/types.js';
 
@@ -29,6 +29,16 @@ export interface Plan {
   entries: PlanEntry[];
   summary: Summary;
 }
+
+export type PlanStage = 'reading-sandbox' | 'reading-prod' | 'planning';
+
+export interface PlanHooks {
+  onStage?: (stage: PlanStage, lessons?: number) => void;
+  /** lessons as they are planned, in order; the view may draw between slices */
+  onEntries?: (entries: PlanEntry[]) => void;
+}
+
+const PLAN_SLICE = 5000;
 
 export interface Targets {
   sandbox: DbUrl;
@@ -103,10 +113,22 @@ export class Session {
   }
 
   /** Reads both sides (a fixed number of queries) and plans every lesson; writes nothing. */
-  async plan(filters: Filters): Promise<Plan> {
+  async plan(filters: Filters, hooks: PlanHooks = {}): Promise<Plan> {
+    hooks.onStage?.('reading-sandbox');
     const sandbox = await this.guard('sandbox', () => readSandbox(this.sandboxDb, this.schema, filters));
+    hooks.onStage?.('reading-prod', sandbox.lessons.length);
     const prod = await this.guard('prod', () => readProd(this.prodDb, this.schema, sandbox));
-    const entries = planLessons(sandbox, prod);
+    hooks.onStage?.('planning', sandbox.lessons.length);
+    const planner = createPlanner(sandbox, prod);
+    const entries: PlanEntry[] = [];
+    for (let start = 0; start < planner.total; start += PLAN_SLICE) {
+      const slice = planner.plan(start, start + PLAN_SLICE);
+      entries.push(...slice);
+      if (hooks.onEntries) {
+        hooks.onEntries(slice);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
     return { sandbox, entries, summary: summarize(entries, true) };
   }
 

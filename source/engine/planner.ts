@@ -120,7 +120,11 @@ function planExisting(entry: PlanEntry, lesson: SandboxLesson, match: ProdLesson
   }
 }
 
-export function planLessons(sandbox: SandboxSnapshot, prod: ProdSnapshot): PlanEntry[] {
+/**
+ * Plans in slices, so a view can show lessons as they are planned. Rule 6 needs every
+ * lesson's key first: that pass is done up front, and is cheap.
+ */
+export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
   const prodByKey = new Map<string, ProdLesson[]>();
   for (const lesson of prod.lessons) {
     const key = matchKey(lesson.studentId, lesson.dateKey, lesson.duration);
@@ -145,15 +149,14 @@ export function planLessons(sandbox: SandboxSnapshot, prod: ProdSnapshot): PlanE
     if (first === undefined || lesson.id < first) firstByKey.set(key, lesson.id);
   });
 
-  sandbox.lessons.forEach((lesson, i) => {
-    const entry = entries[i]!;
-    if (entry.prodStudentId === null) return;
+  function planOne(lesson: SandboxLesson, entry: PlanEntry): PlanEntry {
+    if (entry.prodStudentId === null) return entry;
     const key = matchKey(entry.prodStudentId, lesson.dateKey, lesson.duration);
     const first = firstByKey.get(key)!;
     if (first !== lesson.id) {
       entry.reason = 'duplicate-in-sandbox';
       entry.message = String(first);
-      return;
+      return entry;
     }
     const tasks = sandbox.tasksByLesson.get(lesson.id) ?? [];
     const matches = prodByKey.get(key) ?? [];
@@ -168,6 +171,21 @@ export function planLessons(sandbox: SandboxSnapshot, prod: ProdSnapshot): PlanE
     } else {
       planExisting(entry, lesson, matches[0]!, tasks, prod);
     }
-  });
-  return entries;
+    return entry;
+  }
+
+  return {
+    total: entries.length,
+    /** the plan of lessons [start, end), in sandbox order */
+    plan(start: number, end: number): PlanEntry[] {
+      const slice: PlanEntry[] = [];
+      for (let i = start; i < Math.min(end, entries.length); i++) slice.push(planOne(sandbox.lessons[i]!, entries[i]!));
+      return slice;
+    },
+  };
+}
+
+export function planLessons(sandbox: SandboxSnapshot, prod: ProdSnapshot): PlanEntry[] {
+  const planner = createPlanner(sandbox, prod);
+  return planner.plan(0, planner.total);
 }

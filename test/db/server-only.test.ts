@@ -150,7 +150,7 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
   });
 
   it('reads sslmode as libpq does: require encrypts without verifying, verify-full verifies', async () => {
-    const [{ ssl }] = await pair.query<{ ssl: string }>('prod', 'SHOW ssl');
+    const ssl = (await pair.query<{ ssl: string }>('prod', 'SHOW ssl'))[0]!.ssl;
     const withMode = (mode: string) => {
       const u = new URL(pair.urls.prod);
       u.searchParams.set('sslmode', mode);
