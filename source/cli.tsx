@@ -66,6 +66,11 @@ async function main(): Promise<number> {
   try {
     config = resolveConfig(cli.flags, process.env, process.cwd());
     if (config.reportPath) checkReportPath(config.reportPath);
+    const interactive = process.stdin.isTTY && process.stdout.isTTY && !config.plain && !config.yes;
+    if (interactive) {
+      const { runWizard } = await import('./ui/run-wizard.js');
+      return await withDemo(config, runWizard);
+    }
     return await runPlainMode(config);
   } catch (error) {
     errorLines(error, messages(config?.lang ?? defaultLang(process.env))).forEach(err);

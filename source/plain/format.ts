@@ -62,7 +62,7 @@ export function summaryLines(summary: Summary, m: Messages, dry: boolean): strin
     m.synced(summary.created + summary.updated),
     m.skipped(summary.skipped),
     m.errors(summary.errors),
-    m.breakdown(summary.created, summary.updated, summary.tasksCopied, summary.tasksMissingInProd),
+    ...m.breakdown(summary.created, summary.updated, summary.tasksCopied, summary.tasksMissingInProd),
   ];
   if (summary.changedSincePreview) lines.push(m.changedCount(summary.changedSincePreview));
   lines.push(m.rule);

@@ -1,0 +1,229 @@
+/** The wizard: one small state machine over the steps; the engine does the work. */
+import { useApp, useInput } from 'ink';
+import { useRef, useState } from 'react';
+import type { Config } from '../config.js';
+import type { ConnectOptions } from '../db/client.js';
+import { errorLines } from '../describe-error.js';
+import { isAppError, InterruptedError, type Side } from '../errors.js';
+import { summarize } from '../engine/summary.js';
+import type { PlanEntry, Summary } from '../engine/types.js';
+import { messages } from '../i18n/index.js';
+import { summaryLines } from '../plain/format.js';
+import { exitCodeFor } from '../plain/run.js';
+import { writeReport } from '../report.js';
+import type { Session, Targets } from '../session.js';
+import { MessagesContext } from './context.js';
+import { FrameContext } from './components/Frame.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { usePlanning } from './hooks/use-planning.js';
+import { ApplyStep, type ApplyResult } from './steps/ApplyStep.js';
+import { ChecksStep } from './steps/ChecksStep.js';
+import { ConfirmStep } from './steps/ConfirmStep.js';
+import { PlanStep } from './steps/PlanStep.js';
+import { SummaryStep } from './steps/SummaryStep.js';
+import { UrlStep } from './steps/UrlStep.js';
+
+type Step = 'urls' | 'checks' | 'plan' | 'confirm' | 'apply' | 'summary';
+
+export interface AppProps {
+  config: Config;
+  connect?: ConnectOptions;
+  /** called once, as the wizard ends: the exit code and the lines to leave on the terminal */
+  onExit: (code: number, lines: string[]) => void;
+}
+
+interface Finished {
+  entries: PlanEntry[];
+  summary: Summary | undefined;
+  problem: string[] | undefined;
+  code: number;
+}
+
+/** user@host:port/db: what the header has room for at 80 columns. */
+function shortTarget(url: Targets['prod']): string {
+  return `${url.user}@${url.host}:${url.port}/${url.database}`;
+}
+
+export function defaultReportName(date: Date): string {
+  const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `lesson-sync-report-${stamp}.json`;
+}
+
+export function App({ config, connect, onExit }: AppProps) {
+  const m = messages(config.lang);
+  const { exit } = useApp();
+  const size = useTerminalSize();
+  const [step, setStep] = useState<Step>('urls');
+  const [urls, setUrls] = useState<Record<Side, string>>({ sandbox: config.sandboxUrl ?? '', prod: config.prodUrl ?? '' });
+  const [targets, setTargets] = useState<Targets>();
+  const [planSession, setPlanSession] = useState<Session>();
+  const [finished, setFinished] = useState<Finished>();
+  const [reportLine, setReportLine] = useState<string>();
+  const session = useRef<Session | undefined>(undefined);
+  const startedAt = useRef(new Date());
+  const ended = useRef(false);
+  const planning = usePlanning(planSession, config.filters);
+
+  const closeSession = () => {
+    const open = session.current;
+    session.current = undefined;
+    setPlanSession(undefined);
+    return open?.close();
+  };
+
+  const finish = async (code: number, lines: string[]) => {
+    if (ended.current) return;
+    ended.current = true;
+    await closeSession();
+    onExit(code, lines);
+    exit();
+  };
+
+  const saveReport = (path: string, entries: readonly PlanEntry[], summary: Summary, planned: boolean): string => {
+    try {
+      writeReport(path, {
+        mode: config.dryRun ? 'dry-run' : 'apply',
+        sandbox: targets!.sandbox.masked,
+        prod: targets!.prod.masked,
+        startedAt: startedAt.current,
+        finishedAt: new Date(),
+        summary,
+        entries,
+        planned,
+      });
+      return m.ui.save.saved(path);
+    } catch (error) {
+      return m.ui.save.failed((error as NodeJS.ErrnoException).code ?? String(error));
+    }
+  };
+
+  const savePlan = (path: string) => saveReport(path, planning.plan!.entries, planning.plan!.summary, true);
+  const reportPath = config.reportPath ?? defaultReportName(startedAt.current);
+
+  const quitWithPlan = () => {
+    const plan = planning.plan!;
+    const lines = summaryLines(plan.summary, m, true);
+    if (config.reportPath) lines.push(savePlan(config.reportPath));
+    void finish(config.dryRun ? exitCodeFor(plan.summary) : 130, config.dryRun ? lines : [m.interrupted]);
+  };
+
+  const applied = (result: ApplyResult) => {
+    if (result.kind === 'done') {
+      const summary = summarize(result.entries);
+      const code = exitCodeFor(summary);
+      if (config.reportPath) setReportLine(saveReport(config.reportPath, result.entries, summary, false));
+      setFinished({ entries: result.entries, summary, problem: undefined, code });
+    } else if (result.kind === 'aborted') {
+      const error = new InterruptedError(true);
+      setFinished({ entries: [], summary: undefined, problem: errorLines(error, m), code: error.exitCode });
+    } else {
+      const code = isAppError(result.error) ? result.error.exitCode : 1;
+      setFinished({ entries: [], summary: undefined, problem: [m.ui.summary.failed, ...errorLines(result.error, m)], code });
+    }
+    setStep('summary');
+  };
+
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') void finish(130, errorLines(new InterruptedError(false), m));
+    },
+    { isActive: step !== 'apply' },
+  );
+
+  const frame = {
+    targets: targets ? { sandbox: shortTarget(targets.sandbox), prod: shortTarget(targets.prod) } : undefined,
+    dryRun: config.dryRun,
+    columns: size.columns,
+    rows: size.rows,
+  };
+
+  let body;
+  switch (step) {
+    case 'urls':
+      body = (
+        <UrlStep
+          urls={urls}
+          onChange={setUrls}
+          onSubmit={(parsed) => {
+            setTargets(parsed);
+            setStep('checks');
+          }}
+        />
+      );
+      break;
+    case 'checks':
+      body = (
+        <ChecksStep
+          targets={targets!}
+          connect={connect}
+          onOpened={(opened) => (session.current = opened)}
+          onContinue={() => {
+            setPlanSession(session.current);
+            setStep('plan');
+          }}
+          onBack={() => {
+            void closeSession();
+            setStep('urls');
+          }}
+          onQuit={(error) =>
+            void finish(error && isAppError(error) ? error.exitCode : 130, error ? errorLines(error, m) : [m.interrupted])
+          }
+        />
+      );
+      break;
+    case 'plan':
+      body = (
+        <PlanStep
+          planning={planning}
+          dryRun={config.dryRun}
+          defaultReportPath={reportPath}
+          onSaveReport={savePlan}
+          onContinue={() => setStep('confirm')}
+          onBack={() => {
+            void closeSession();
+            setStep('urls');
+          }}
+          onQuit={quitWithPlan}
+        />
+      );
+      break;
+    case 'confirm':
+      body = (
+        <ConfirmStep
+          summary={planning.plan!.summary}
+          prod={targets!.prod}
+          onApply={() => setStep('apply')}
+          onSaveAndQuit={() => void finish(130, [savePlan(reportPath), m.interrupted])}
+          onBack={() => setStep('plan')}
+          onQuit={() => void finish(130, [m.interrupted])}
+        />
+      );
+      break;
+    case 'apply':
+      body = <ApplyStep session={session.current!} plan={planning.plan!} onDone={applied} />;
+      break;
+    case 'summary': {
+      const done = finished!;
+      body = (
+        <SummaryStep
+          summary={done.summary}
+          entries={done.entries}
+          problem={done.problem}
+          reportLine={reportLine}
+          exitCode={done.code}
+          onExit={() => {
+            const lines = done.summary ? summaryLines(done.summary, m, false) : done.problem!;
+            void finish(done.code, reportLine ? [...lines, reportLine] : lines);
+          }}
+        />
+      );
+      break;
+    }
+  }
+
+  return (
+    <MessagesContext.Provider value={m}>
+      <FrameContext.Provider value={frame}>{body}</FrameContext.Provider>
+    </MessagesContext.Provider>
+  );
+}

@@ -1,0 +1,54 @@
+import { Box, Text } from 'ink';
+import type { PlanEntry } from '../../engine/types.js';
+import { reasonLine } from '../../plain/format.js';
+import { useMessages } from '../context.js';
+import { actionText, whoAndWhen } from '../format.js';
+import { statusEmoji } from '../plan-view.js';
+
+function Section({ title, items }: { title: string; items: string[] }) {
+  const m = useMessages();
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold>{title}</Text>
+      <Text wrap="wrap">{items.length ? items.join(', ') : m.ui.details.none}</Text>
+    </Box>
+  );
+}
+
+/** What will happen to the lesson under the cursor, and why. */
+export function DetailsPanel({ entry, height }: { entry: PlanEntry; height: number }) {
+  const m = useMessages();
+  const d = m.ui.details;
+  const ids = [d.sandboxId(entry.sandboxLessonId), entry.prodLessonId !== null ? d.prodId(entry.prodLessonId) : null]
+    .filter(Boolean)
+    .join(' → ');
+  const writes = entry.action === 'create' || entry.action === 'update';
+  return (
+    <Box flexDirection="column" height={height} overflow="hidden" borderStyle="round" paddingX={1}>
+      <Text bold wrap="truncate">
+        {d.title}: {ids}
+      </Text>
+      <Text wrap="truncate">{whoAndWhen(entry, m)}</Text>
+      <Text wrap="wrap">{writes ? `${statusEmoji(entry)} ${actionText(entry, m)}` : reasonLine(entry, m).trim()}</Text>
+      {writes ? <Section title={d.fields} items={entry.fieldsFilled} /> : null}
+      {entry.keptProdValues.length ? (
+        <Section title={d.kept} items={entry.keptProdValues.map((k) => `${k.field} = ${k.value}`)} />
+      ) : null}
+      {writes ? <Section title={d.tasks} items={entry.tasksToCopy.map((t) => `#${t.taskId} ${t.assignmentType ?? ''}`.trim())} /> : null}
+      {entry.tasksMissingInProd.length ? (
+        <Section title={`⚠️ ${d.missing}`} items={entry.tasksMissingInProd.map((id) => `#${id}`)} />
+      ) : null}
+      {entry.tasksAlreadyInProd ? <Text dimColor>{d.already(entry.tasksAlreadyInProd)}</Text> : null}
+      {entry.action === 'error' && entry.message ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold color="red">
+            {d.error}
+          </Text>
+          <Text color="red" wrap="wrap">
+            {entry.message}
+          </Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,45 @@
+import { Box, Text } from 'ink';
+import { createContext, useContext, type ReactNode } from 'react';
+import { useMessages } from '../context.js';
+
+export interface FrameInfo {
+  /** masked URLs, once both are known */
+  targets: { sandbox: string; prod: string } | undefined;
+  dryRun: boolean;
+  columns: number;
+  rows: number;
+}
+
+export const FrameContext = createContext<FrameInfo>({ targets: undefined, dryRun: false, columns: 80, rows: 24 });
+export const useFrame = () => useContext(FrameContext);
+
+/** Lines the frame itself takes: header (2) and footer (1). */
+export const FRAME_LINES = 3;
+
+/** Header (step, both masked targets), the step's body, footer (the keys that work now). */
+export function Frame({ step, keys, children }: { step: number; keys: string; children: ReactNode }) {
+  const m = useMessages();
+  const { targets, dryRun, rows } = useFrame();
+  const steps = m.ui.steps;
+  return (
+    <Box flexDirection="column" height={rows}>
+      <Text wrap="truncate">
+        <Text bold color="cyan">
+          {m.ui.title}
+        </Text>
+        <Text> · </Text>
+        <Text bold>{m.ui.stepOf(step, steps.length, steps[step - 1]!)}</Text>
+        {dryRun ? <Text color="yellow"> · {m.ui.dryRunBadge}</Text> : null}
+      </Text>
+      <Text dimColor wrap="truncate">
+        {targets ? `${m.sides.sandbox}: ${targets.sandbox}  →  ${m.sides.prod}: ${targets.prod}` : ' '}
+      </Text>
+      <Box flexDirection="column" flexGrow={1} overflow="hidden">
+        {children}
+      </Box>
+      <Text dimColor wrap="truncate-end">
+        {keys}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,44 @@
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import type { PlanEntry } from '../../engine/types.js';
+import type { Messages } from '../../i18n/index.js';
+import { useMessages } from '../context.js';
+import { rowText } from '../format.js';
+
+/** How many rows were drawn: lets tests see that a cursor move redraws two rows, not the list. */
+export const renderStats = { rows: 0 };
+
+const Row = memo(function Row({ entry, selected, m }: { entry: PlanEntry; selected: boolean; m: Messages }) {
+  renderStats.rows++;
+  const color = entry.action === 'error' ? 'red' : entry.action === 'create' ? 'green' : entry.action === 'update' ? 'cyan' : undefined;
+  return (
+    <Text wrap="truncate" inverse={selected} color={selected ? undefined : color}>
+      {rowText(entry, m)}
+    </Text>
+  );
+});
+
+export interface PlanListProps {
+  entries: readonly PlanEntry[];
+  /** positions kept by the filter and search; null for all */
+  indexes: readonly number[] | null;
+  top: number;
+  selected: number | null;
+  height: number;
+}
+
+/** Only the rows in the window are rendered, whatever the length of the plan. */
+export function PlanList({ entries, indexes, top, selected, height }: PlanListProps) {
+  const m = useMessages();
+  const count = indexes ? indexes.length : entries.length;
+  const rows = [];
+  for (let position = top; position < Math.min(count, top + height); position++) {
+    const i = indexes ? indexes[position]! : position;
+    rows.push(<Row key={i} entry={entries[i]!} selected={position === selected} m={m} />);
+  }
+  return (
+    <Box flexDirection="column" height={height} overflow="hidden">
+      {rows}
+    </Box>
+  );
+}

@@ -1,0 +1,74 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Filters } from '../../config.js';
+import type { PlanEntry } from '../../engine/types.js';
+import type { Plan, PlanStage, Session } from '../../session.js';
+import { addCounts, emptyCounts, type Counts } from '../plan-view.js';
+
+export interface Planning {
+  stage: PlanStage | 'done' | 'failed';
+  /** grows while planning; drawn from, never copied */
+  entries: PlanEntry[];
+  /** entries.length at the last redraw: the redraw clock */
+  count: number;
+  /** lessons to plan, once the sandbox was read */
+  total: number;
+  counts: Counts;
+  plan: Plan | undefined;
+  error: unknown;
+}
+
+/** Redraws at most this often while lessons stream in. */
+export const REDRAW_MS = 100;
+
+/** Plans with the session and exposes the lessons as they come, redrawing at a throttled pace. */
+export function usePlanning(session: Session | undefined, filters: Filters): Planning {
+  const entries = useRef<PlanEntry[]>([]);
+  const counts = useRef<Counts>(emptyCounts());
+  const [state, setState] = useState<Omit<Planning, 'entries'>>({
+    stage: 'reading-sandbox',
+    count: 0,
+    total: 0,
+    counts: emptyCounts(),
+    plan: undefined,
+    error: undefined,
+  });
+
+  useEffect(() => {
+    if (!session) return;
+    let cancelled = false;
+    let timer: NodeJS.Timeout | undefined;
+    entries.current = [];
+    counts.current = emptyCounts();
+    const flush = () => {
+      timer = undefined;
+      if (!cancelled) setState((s) => ({ ...s, count: entries.current.length, counts: counts.current }));
+    };
+    session
+      .plan(filters, {
+        onStage: (stage, lessons) => setState((s) => ({ ...s, stage, total: lessons ?? s.total })),
+        onEntries: (slice) => {
+          for (const entry of slice) entries.current.push(entry);
+          counts.current = addCounts(counts.current, slice);
+          timer ??= setTimeout(flush, REDRAW_MS);
+        },
+      })
+      .then(
+        (plan) => {
+          if (timer) clearTimeout(timer);
+          if (!cancelled) {
+            setState((s) => ({ ...s, stage: 'done', plan, count: entries.current.length, counts: counts.current }));
+          }
+        },
+        (error: unknown) => {
+          if (timer) clearTimeout(timer);
+          if (!cancelled) setState((s) => ({ ...s, stage: 'failed', error }));
+        },
+      );
+    return () => {
+      cancelled = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [session]);
+
+  return { ...state, entries: entries.current };
+}

@@ -1,0 +1,100 @@
+/**
+ * The plan list's logic, free of Ink: which entries a filter and a search keep, and a
+ * cursor with its scroll window. The component only draws what this says is visible.
+ */
+import type { Action, PlanEntry } from '../engine/types.js';
+
+export type StatusFilter = 'all' | Action;
+export const FILTERS: readonly StatusFilter[] = ['all', 'create', 'update', 'skip', 'error'];
+
+export function nextFilter(filter: StatusFilter): StatusFilter {
+  return FILTERS[(FILTERS.indexOf(filter) + 1) % FILTERS.length]!;
+}
+
+export function statusEmoji(entry: PlanEntry): string {
+  if (entry.action === 'create') return '➕';
+  if (entry.action === 'update') return '🔄';
+  if (entry.action === 'error') return '❌';
+  return entry.reason === 'filled' ? '✅' : '⏭️';
+}
+
+export function hasWarning(entry: PlanEntry): boolean {
+  return entry.reason === 'duplicate-in-sandbox' || (entry.action !== 'skip' && entry.tasksMissingInProd.length > 0);
+}
+
+function matches(entry: PlanEntry, filter: StatusFilter, query: string): boolean {
+  if (filter !== 'all' && entry.action !== filter) return false;
+  if (!query) return true;
+  return (
+    (entry.studentName ?? '').toLowerCase().includes(query) || (entry.platformId ?? '').toLowerCase().includes(query)
+  );
+}
+
+/** Positions of the entries the filter and search keep; null when they keep every entry. */
+export function visibleIndexes(entries: readonly PlanEntry[], filter: StatusFilter, query: string): number[] | null {
+  const q = query.trim().toLowerCase();
+  if (filter === 'all' && !q) return null;
+  const kept: number[] = [];
+  for (let i = 0; i < entries.length; i++) if (matches(entries[i]!, filter, q)) kept.push(i);
+  return kept;
+}
+
+export interface Cursor {
+  /** position in the visible list */
+  index: number;
+  /** first visible position */
+  top: number;
+}
+
+export type Move = 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end';
+
+/** Moves the cursor and scrolls just enough to keep it on screen. */
+export function moveCursor(cursor: Cursor, move: Move, count: number, height: number): Cursor {
+  if (count === 0) return { index: 0, top: 0 };
+  const page = Math.max(1, height - 1);
+  const target = {
+    up: cursor.index - 1,
+    down: cursor.index + 1,
+    'page-up': cursor.index - page,
+    'page-down': cursor.index + page,
+    home: 0,
+    end: count - 1,
+  }[move];
+  return clampCursor({ index: target, top: cursor.top }, count, height);
+}
+
+export function clampCursor(cursor: Cursor, count: number, height: number): Cursor {
+  if (count === 0) return { index: 0, top: 0 };
+  const rows = Math.max(1, height);
+  const index = Math.min(Math.max(cursor.index, 0), count - 1);
+  let top = Math.min(Math.max(cursor.top, 0), Math.max(0, count - rows));
+  if (index < top) top = index;
+  if (index >= top + rows) top = index - rows + 1;
+  return { index, top };
+}
+
+/** While lessons stream in, the window follows the newest one. */
+export function followEnd(count: number, height: number): Cursor {
+  return { index: Math.max(0, count - 1), top: Math.max(0, count - Math.max(1, height)) };
+}
+
+export interface Counts {
+  create: number;
+  update: number;
+  filled: number;
+  skip: number;
+  error: number;
+}
+
+export function emptyCounts(): Counts {
+  return { create: 0, update: 0, filled: 0, skip: 0, error: 0 };
+}
+
+export function addCounts(counts: Counts, entries: readonly PlanEntry[]): Counts {
+  const next = { ...counts };
+  for (const entry of entries) {
+    if (entry.action === 'skip') next[entry.reason === 'filled' ? 'filled' : 'skip']++;
+    else next[entry.action]++;
+  }
+  return next;
+}

@@ -1,0 +1,30 @@
+import { render } from 'ink';
+import type { Config } from '../config.js';
+import { App } from './App.js';
+
+const ENTER_ALT_SCREEN = '\u001B[?1049h\u001B[H';
+const LEAVE_ALT_SCREEN = '\u001B[?1049l';
+
+/** Runs the wizard full-screen; afterwards leaves its last lines on the terminal. Returns the exit code. */
+export async function runWizard(config: Config): Promise<number> {
+  let code = 130;
+  let lines: string[] = [];
+  process.stdout.write(ENTER_ALT_SCREEN);
+  try {
+    const app = render(
+      <App
+        config={config}
+        onExit={(exitCode, exitLines) => {
+          code = exitCode;
+          lines = exitLines;
+        }}
+      />,
+      { exitOnCtrlC: false, patchConsole: true },
+    );
+    await app.waitUntilExit();
+  } finally {
+    process.stdout.write(LEAVE_ALT_SCREEN);
+  }
+  for (const line of lines) process.stdout.write(line + '\n');
+  return code;
+}

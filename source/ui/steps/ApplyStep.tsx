@@ -1,0 +1,109 @@
+import { Box, Text, useInput } from 'ink';
+import Spinner from 'ink-spinner';
+import { useEffect, useRef, useState } from 'react';
+import type { PlanEntry } from '../../engine/types.js';
+import { lessonHeader, reasonLine } from '../../plain/format.js';
+import type { Plan, Session } from '../../session.js';
+import { useMessages } from '../context.js';
+import { Frame, useFrame } from '../components/Frame.js';
+
+export type ApplyResult =
+  | { kind: 'done'; entries: PlanEntry[] }
+  | { kind: 'aborted' }
+  | { kind: 'failed'; error: unknown };
+
+export interface ApplyStepProps {
+  session: Session;
+  plan: Plan;
+  onDone: (result: ApplyResult) => void;
+}
+
+function Bar({ done, total, width }: { done: number; total: number; width: number }) {
+  const filled = total ? Math.round((done / total) * width) : width;
+  return (
+    <Text>
+      <Text color="green">{'█'.repeat(filled)}</Text>
+      <Text dimColor>{'░'.repeat(Math.max(0, width - filled))}</Text>
+    </Text>
+  );
+}
+
+/** Step 5: the one transaction, with progress; Ctrl+C asks, then rolls back. */
+export function ApplyStep({ session, plan, onDone }: ApplyStepProps) {
+  const m = useMessages();
+  const a = m.ui.apply;
+  const { columns } = useFrame();
+  const controller = useRef(new AbortController());
+  const started = useRef(performance.now());
+  const [progress, setProgress] = useState({ done: 0, total: plan.summary.created + plan.summary.updated });
+  const [latest, setLatest] = useState<PlanEntry>();
+  const [errors, setErrors] = useState<PlanEntry[]>([]);
+  const [waiting, setWaiting] = useState(false);
+  const [asking, setAsking] = useState(false);
+  const [aborting, setAborting] = useState(false);
+  const [, tick] = useState(0);
+
+  useEffect(() => {
+    const timer = setInterval(() => tick((t) => t + 1), 250);
+    session
+      .apply(plan, {
+        signal: controller.current.signal,
+        onWaiting: () => setWaiting(true),
+        onProgress: (done, total, entry) => {
+          setWaiting(false);
+          setProgress({ done, total });
+          if (entry) setLatest(entry);
+        },
+        onError: (entry) => setErrors((list) => [...list, entry]),
+      })
+      .then(
+        (outcome) => onDone({ kind: 'done', entries: outcome.entries }),
+        (error: unknown) => onDone(controller.current.signal.aborted ? { kind: 'aborted' } : { kind: 'failed', error }),
+      )
+      .finally(() => clearInterval(timer));
+    return () => clearInterval(timer);
+  }, []);
+
+  useInput((input, key) => {
+    if (aborting) return;
+    if (asking) {
+      if (input === 'y') {
+        setAborting(true);
+        controller.current.abort();
+      } else if (input === 'n' || key.escape) setAsking(false);
+    } else if (key.ctrl && input === 'c') setAsking(true);
+  });
+
+  const seconds = (performance.now() - started.current) / 1000;
+  const shownErrors = errors.slice(-5);
+  return (
+    <Frame step={5} keys={asking ? m.ui.keys.abort : m.ui.keys.apply}>
+      <Box flexDirection="column" marginTop={1}>
+        <Text bold>{a.title}</Text>
+        <Box marginTop={1}>
+          <Bar done={progress.done} total={progress.total} width={Math.max(10, Math.min(50, columns - 30))} />
+          <Text> {progress.total ? Math.floor((progress.done / progress.total) * 100) : 100}%</Text>
+        </Box>
+        <Text>{a.progress(progress.done, progress.total, seconds, seconds > 0 ? progress.done / seconds : 0)}</Text>
+        {waiting ? <Text color="yellow">{a.waiting}</Text> : null}
+        {latest ? <Text wrap="truncate" dimColor>{a.current(lessonHeader(latest, m).replace(/^📝 /, ''))}</Text> : null}
+        {shownErrors.length ? (
+          <Box flexDirection="column" marginTop={1}>
+            <Text color="red">{a.errors}</Text>
+            {shownErrors.map((entry) => (
+              <Text key={entry.sandboxLessonId} color="red" wrap="truncate">
+                {entry.lessonDate} {entry.studentName ?? ''}: {reasonLine(entry, m).trim()}
+              </Text>
+            ))}
+          </Box>
+        ) : null}
+        {asking && !aborting ? <Text color="yellow">{a.abortQuestion}</Text> : null}
+        {aborting ? (
+          <Text color="yellow">
+            <Spinner type="dots" /> {a.aborting}
+          </Text>
+        ) : null}
+      </Box>
+    </Frame>
+  );
+}

@@ -1,0 +1,91 @@
+import { Box, Text, useInput } from 'ink';
+import SelectInput from 'ink-select-input';
+import { useState } from 'react';
+import type { Summary } from '../../engine/types.js';
+import type { DbUrl } from '../../db-url.js';
+import { useMessages } from '../context.js';
+import { Frame } from '../components/Frame.js';
+import { LineInput } from '../components/LineInput.js';
+
+export type ConfirmChoice = 'apply' | 'save-and-quit' | 'back' | 'quit';
+
+export interface ConfirmStepProps {
+  summary: Summary;
+  prod: DbUrl;
+  onApply: () => void;
+  onSaveAndQuit: () => void;
+  onBack: () => void;
+  onQuit: () => void;
+}
+
+/** Step 4: what will be written where; Apply needs the prod database name typed. */
+export function ConfirmStep({ summary, prod, onApply, onSaveAndQuit, onBack, onQuit }: ConfirmStepProps) {
+  const m = useMessages();
+  const c = m.ui.confirm;
+  const [typing, setTyping] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [notice, setNotice] = useState<string>();
+  const writes = summary.created + summary.updated;
+  const items: { label: string; value: ConfirmChoice }[] = [
+    ...(writes ? [{ label: c.apply, value: 'apply' as const }] : []),
+    { label: c.saveAndQuit, value: 'save-and-quit' },
+    { label: c.back, value: 'back' },
+    { label: c.quit, value: 'quit' },
+  ];
+
+  useInput((_, key) => {
+    if (!key.escape) return;
+    if (typing) {
+      setTyping(false);
+      setTyped('');
+    } else onBack();
+  });
+
+  const select = ({ value }: { value: ConfirmChoice }) => {
+    setNotice(undefined);
+    if (value === 'apply') setTyping(true);
+    else if (value === 'save-and-quit') onSaveAndQuit();
+    else if (value === 'back') onBack();
+    else onQuit();
+  };
+
+  const submitName = (name: string) => {
+    if (name.trim() === prod.database) return onApply();
+    setTyping(false);
+    setTyped('');
+    setNotice(c.mismatch);
+  };
+
+  return (
+    <Frame step={4} keys={typing ? m.ui.keys.typeName : m.ui.keys.confirm}>
+      <Box flexDirection="column" marginTop={1}>
+        <Text bold>{c.title}</Text>
+        {writes ? (
+          <>
+            <Text>{c.what(summary.created, summary.updated, summary.tasksCopied)}</Text>
+            <Text>
+              {c.where(prod.database, `${prod.host}:${prod.port}`)}
+            </Text>
+          </>
+        ) : (
+          <Text color="yellow">{c.nothing}</Text>
+        )}
+        <Text dimColor>{c.untouched(summary.skipped, summary.errors)}</Text>
+        <Box marginTop={1} flexDirection="column">
+          {typing ? (
+            <>
+              <Text color="yellow">{c.typeName(prod.database)}</Text>
+              <Box>
+                <Text>› </Text>
+                <LineInput value={typed} onChange={setTyped} onSubmit={submitName} focused />
+              </Box>
+            </>
+          ) : (
+            <SelectInput items={items} onSelect={select} />
+          )}
+        </Box>
+        {notice ? <Text color="red">{notice}</Text> : null}
+      </Box>
+    </Frame>
+  );
+}

@@ -1,0 +1,191 @@
+import { Box, Text, useInput } from 'ink';
+import Spinner from 'ink-spinner';
+import { useEffect, useMemo, useState } from 'react';
+import { describeError } from '../../describe-error.js';
+import { useMessages } from '../context.js';
+import { DetailsPanel } from '../components/DetailsPanel.js';
+import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
+import { HelpPanel } from '../components/HelpPanel.js';
+import { LineInput } from '../components/LineInput.js';
+import { PlanList } from '../components/PlanList.js';
+import type { Planning } from '../hooks/use-planning.js';
+import {
+  clampCursor,
+  FILTERS,
+  followEnd,
+  moveCursor,
+  nextFilter,
+  visibleIndexes,
+  type Cursor,
+  type Move,
+  type StatusFilter,
+} from '../plan-view.js';
+
+/** Lines above the list: the stage or counters, and the filter / search line. */
+const STATUS_LINES = 2;
+
+export interface PlanStepProps {
+  planning: Planning;
+  dryRun: boolean;
+  defaultReportPath: string;
+  /** saves the report; returns the line to show */
+  onSaveReport: (path: string) => string;
+  onContinue: () => void;
+  onBack: () => void;
+  onQuit: () => void;
+}
+
+type Mode = 'list' | 'details' | 'help' | 'search' | 'save';
+
+/** Step 3: the plan, live while it is made, then a scrollable, filterable list. */
+export function PlanStep({ planning, dryRun, defaultReportPath, onSaveReport, onContinue, onBack, onQuit }: PlanStepProps) {
+  const m = useMessages();
+  const { rows } = useFrame();
+  const height = Math.max(3, rows - FRAME_LINES - STATUS_LINES);
+  const done = planning.stage === 'done';
+  const [mode, setMode] = useState<Mode>('list');
+  const [filter, setFilter] = useState<StatusFilter>('all');
+  const [query, setQuery] = useState('');
+  const [cursor, setCursor] = useState<Cursor>({ index: 0, top: 0 });
+  const [reportPath, setReportPath] = useState(defaultReportPath);
+  const [notice, setNotice] = useState<string>();
+
+  const indexes = useMemo(
+    () => visibleIndexes(planning.entries, filter, query),
+    [planning.entries, planning.count, filter, query],
+  );
+  const count = indexes ? indexes.length : planning.count;
+  const view = done ? clampCursor(cursor, count, height) : followEnd(count, height);
+  const current = count ? planning.entries[indexes ? indexes[view.index]! : view.index] : undefined;
+
+  useEffect(() => {
+    if (done) setCursor({ index: 0, top: 0 });
+  }, [done]);
+
+  const move = (how: Move) => setCursor((prev) => moveCursor(clampCursor(prev, count, height), how, count, height));
+
+  useInput((input, key) => {
+    if (mode === 'help') return setMode('list');
+    if (mode === 'save') {
+      if (key.escape) setMode('list');
+      return;
+    }
+    if (mode === 'search') {
+      if (key.escape) {
+        setQuery('');
+        setMode('list');
+      } else if (key.return) setMode('list');
+      return;
+    }
+    if (input === '?') return setMode('help');
+    if (!done) return;
+    if (mode === 'details') {
+      if (key.return || key.escape) setMode('list');
+      else if (key.upArrow || input === 'k') move('up');
+      else if (key.downArrow || input === 'j') move('down');
+      return;
+    }
+    if (key.upArrow || input === 'k') move('up');
+    else if (key.downArrow || input === 'j') move('down');
+    else if (key.pageUp) move('page-up');
+    else if (key.pageDown || input === ' ') move('page-down');
+    else if (key.home || input === 'g') move('home');
+    else if (key.end || input === 'G') move('end');
+    else if (key.return && current) setMode('details');
+    else if (input === 'f' || key.tab) {
+      setFilter(nextFilter(filter));
+      setCursor({ index: 0, top: 0 });
+    } else if (input >= '1' && input <= String(FILTERS.length)) {
+      setFilter(FILTERS[Number(input) - 1]!);
+      setCursor({ index: 0, top: 0 });
+    } else if (input === '/') {
+      setMode('search');
+      setCursor({ index: 0, top: 0 });
+    } else if (input === 's') {
+      setNotice(undefined);
+      setMode('save');
+    } else if (input === 'c' && !dryRun) onContinue();
+    else if (input === 'q') onQuit();
+    else if (key.escape) {
+      if (filter !== 'all' || query) {
+        setFilter('all');
+        setQuery('');
+      } else onBack();
+    }
+  });
+
+  const c = planning.counts;
+  const status = (() => {
+    if (planning.stage === 'failed') return null;
+    if (planning.stage === 'reading-sandbox') return m.ui.stages['reading-sandbox'];
+    if (planning.stage === 'reading-prod') return m.ui.stages['reading-prod'](planning.total);
+    if (planning.stage === 'planning') return m.ui.stages.planning(planning.count, planning.total);
+    return m.ui.stages.done(planning.count);
+  })();
+  const keys = {
+    list: done ? (dryRun ? m.ui.keys.planDry : m.ui.keys.plan) : m.ui.keys.planning,
+    details: m.ui.keys.details,
+    help: m.ui.keys.help,
+    search: m.ui.keys.search,
+    save: m.ui.keys.save,
+  }[mode];
+
+  let body;
+  if (planning.stage === 'failed') {
+    const text = describeError(planning.error, m);
+    body = (
+      <Box flexDirection="column" marginTop={1}>
+        <Text color="red">❌ {text.message}</Text>
+        {text.hint ? <Text color="yellow">💡 {text.hint}</Text> : null}
+      </Box>
+    );
+  } else if (mode === 'help') body = <HelpPanel height={height} />;
+  else if (mode === 'details' && current) body = <DetailsPanel entry={current} height={height} />;
+  else if (done && count === 0) body = <Text dimColor>{m.ui.nothingShown}</Text>;
+  else body = <PlanList entries={planning.entries} indexes={indexes} top={view.top} selected={done ? view.index : null} height={height} />;
+
+  return (
+    <Frame step={3} keys={planning.stage === 'failed' ? m.ui.keys.checksFailed : keys}>
+      <Text wrap="truncate">
+        {done || planning.stage === 'failed' ? null : (
+          <Text color="cyan">
+            <Spinner type="dots" />{' '}
+          </Text>
+        )}
+        {status}
+        {'   '}
+        <Text color="green">➕ {c.create}</Text> <Text color="cyan">🔄 {c.update}</Text> ✅ {c.filled} ⏭️ {c.skip}{' '}
+        <Text color="red">❌ {c.error}</Text>
+      </Text>
+      <Text wrap="truncate" dimColor={mode !== 'search' && mode !== 'save'}>
+        {mode === 'save' ? (
+          <>
+            {m.ui.save.prompt}{' '}
+            <LineInput
+              value={reportPath}
+              onChange={setReportPath}
+              focused
+              onSubmit={(path) => {
+                setNotice(onSaveReport(path));
+                setMode('list');
+              }}
+            />
+          </>
+        ) : mode === 'search' ? (
+          <>
+            / <LineInput value={query} onChange={setQuery} focused />
+          </>
+        ) : (
+          <>
+            {m.ui.filterLabel(m.ui.filterNames[filter]!)}
+            {query ? ` · ${m.ui.searchLabel(query)}` : ''}
+            {indexes ? ` · ${m.ui.shown(count, planning.count)}` : ''}
+            {done && count ? ` · ${view.index + 1}/${count}` : ''}
+            {notice ? `   ${notice}` : ''}
+          </>
+        )}
+      </Text>
+      {body}
+    </Frame>
+  );
+}

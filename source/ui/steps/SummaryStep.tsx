@@ -1,0 +1,65 @@
+import { Box, Text, useInput } from 'ink';
+import type { PlanEntry, Summary } from '../../engine/types.js';
+import { summaryLines } from '../../plain/format.js';
+import { actionText } from '../format.js';
+import { useMessages } from '../context.js';
+import { Frame } from '../components/Frame.js';
+
+export interface SummaryStepProps {
+  summary: Summary | undefined;
+  entries: readonly PlanEntry[];
+  /** set when nothing was committed */
+  problem: string[] | undefined;
+  reportLine: string | undefined;
+  exitCode: number;
+  onExit: () => void;
+}
+
+function Listing({ title, entries, color }: { title: string; entries: PlanEntry[]; color?: string }) {
+  const m = useMessages();
+  if (!entries.length) return null;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text color={color}>{title}</Text>
+      {entries.slice(0, 4).map((entry) => (
+        <Text key={entry.sandboxLessonId} wrap="truncate" color={color}>
+          {'  '}
+          {entry.lessonDate.slice(0, 16)} {entry.studentName ?? m.noName} ({entry.platformId || m.noId}): {actionText(entry, m)}
+          {entry.reason === 'write-failed' && entry.message ? ` — ${entry.message}` : ''}
+        </Text>
+      ))}
+      {entries.length > 4 ? <Text dimColor>{'  ' + m.ui.summary.more(entries.length - 4)}</Text> : null}
+    </Box>
+  );
+}
+
+/** Step 6: the seed's summary block, what changed meanwhile, what failed, the exit code. */
+export function SummaryStep({ summary, entries, problem, reportLine, exitCode, onExit }: SummaryStepProps) {
+  const m = useMessages();
+  useInput((input, key) => {
+    if (key.return || input === 'q' || key.escape) onExit();
+  });
+  return (
+    <Frame step={6} keys={m.ui.keys.summary}>
+      <Box flexDirection="column">
+        {problem ? (
+          problem.map((line, i) => (
+            <Text key={i} color={i === 0 ? 'yellow' : undefined} wrap="wrap">
+              {line}
+            </Text>
+          ))
+        ) : summary ? (
+          <>
+            {summaryLines(summary, m, false).map((line, i) => (
+              <Text key={i}>{line}</Text>
+            ))}
+            <Listing title={m.ui.summary.changed} entries={entries.filter((e) => e.reason === 'changed-since-preview')} />
+            <Listing title={m.ui.summary.errorsTitle} entries={entries.filter((e) => e.action === 'error')} color="red" />
+          </>
+        ) : null}
+        {reportLine ? <Text>{reportLine}</Text> : null}
+        <Text dimColor>{m.ui.summary.exitCode(exitCode)}</Text>
+      </Box>
+    </Frame>
+  );
+}
