@@ -1,6 +1,7 @@
 /** The wizard: one small state machine over the steps; the engine does the work. */
-import { useApp, useInput } from 'ink';
-import { useRef, useState } from 'react';
+import { useApp } from 'ink';
+import { useKeys } from './hooks/use-keys.js';
+import { useEffect, useRef, useState } from 'react';
 import type { Config } from '../config.js';
 import type { ConnectOptions } from '../db/client.js';
 import { errorLines } from '../describe-error.js';
@@ -64,6 +65,14 @@ export function App({ config, connect, onExit }: AppProps) {
   const ended = useRef(false);
   const planning = usePlanning(planSession, config.filters);
 
+  // Unmounted by other means than finish() (a test, a crash): still close the connections.
+  useEffect(
+    () => () => {
+      void session.current?.close();
+    },
+    [],
+  );
+
   const closeSession = () => {
     const open = session.current;
     session.current = undefined;
@@ -123,7 +132,7 @@ export function App({ config, connect, onExit }: AppProps) {
     setStep('summary');
   };
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.ctrl && input === 'c') void finish(130, errorLines(new InterruptedError(false), m));
     },

@@ -1,4 +1,6 @@
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
+import { useRef } from 'react';
 
 export interface LineInputProps {
   value: string;
@@ -13,15 +15,24 @@ export interface LineInputProps {
 
 /** A one-line input: type or paste, Backspace, Ctrl+U clears, Enter submits. */
 export function LineInput({ value, onChange, onSubmit, focused, placeholder, display = (v) => v }: LineInputProps) {
-  useInput(
+  // Keys can arrive faster than React redraws: edit the latest value, not the last rendered one.
+  const live = useRef(value);
+  const rendered = useRef(value);
+  if (rendered.current !== value) rendered.current = live.current = value;
+  const set = (next: string) => {
+    live.current = next;
+    onChange(next);
+  };
+  useKeys(
     (input, key) => {
+      const value = live.current;
       if (key.return) onSubmit?.(value);
-      else if (key.backspace || key.delete) onChange(value.slice(0, -1));
-      else if (key.ctrl && input === 'u') onChange('');
+      else if (key.backspace || key.delete) set(value.slice(0, -1));
+      else if (key.ctrl && input === 'u') set('');
       else if (!key.ctrl && !key.meta && !key.tab && !key.escape && !key.upArrow && !key.downArrow && input) {
         const [line = '', ...rest] = input.split(/\r\n|\r|\n/);
         const next = value + line;
-        onChange(next);
+        set(next);
         if (rest.length) onSubmit?.(next);
       }
     },

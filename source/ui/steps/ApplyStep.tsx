@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import { useEffect, useRef, useState } from 'react';
 import type { PlanEntry } from '../../engine/types.js';
@@ -64,7 +65,7 @@ export function ApplyStep({ session, plan, onDone }: ApplyStepProps) {
     return () => clearInterval(timer);
   }, []);
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (aborting) return;
     if (asking) {
       if (input === 'y') {

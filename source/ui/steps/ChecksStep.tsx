@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import { useEffect, useState } from 'react';
 import type { ConnectOptions } from '../../db/client.js';
@@ -74,7 +75,7 @@ export function ChecksStep({ targets, connect, onOpened, onContinue, onBack, onQ
     };
   }, [attempt]);
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (ready) {
       if (key.return) onContinue();
       else if (key.escape) onBack();

@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import SelectInput from 'ink-select-input';
 import { useState } from 'react';
 import type { Summary } from '../../engine/types.js';
@@ -33,7 +34,7 @@ export function ConfirmStep({ summary, prod, onApply, onSaveAndQuit, onBack, onQ
     { label: c.quit, value: 'quit' },
   ];
 
-  useInput((_, key) => {
+  useKeys((_, key) => {
     if (!key.escape) return;
     if (typing) {
       setTyping(false);

@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import { useEffect, useMemo, useState } from 'react';
 import { describeError } from '../../describe-error.js';
@@ -64,7 +65,7 @@ export function PlanStep({ planning, dryRun, defaultReportPath, onSaveReport, on
 
   const move = (how: Move) => setCursor((prev) => moveCursor(clampCursor(prev, count, height), how, count, height));
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (mode === 'help') return setMode('list');
     if (mode === 'save') {
       if (key.escape) setMode('list');
@@ -93,7 +94,7 @@ export function PlanStep({ planning, dryRun, defaultReportPath, onSaveReport, on
     else if (key.end || input === 'G') move('end');
     else if (key.return && current) setMode('details');
     else if (input === 'f' || key.tab) {
-      setFilter(nextFilter(filter));
+      setFilter((f) => nextFilter(f));
       setCursor({ index: 0, top: 0 });
     } else if (input >= '1' && input <= String(FILTERS.length)) {
       setFilter(FILTERS[Number(input) - 1]!);
@@ -173,7 +174,7 @@ export function PlanStep({ planning, dryRun, defaultReportPath, onSaveReport, on
           </>
         ) : mode === 'search' ? (
           <>
-            / <LineInput value={query} onChange={setQuery} focused />
+            🔎 / <LineInput value={query} onChange={setQuery} focused />
           </>
         ) : (
           <>

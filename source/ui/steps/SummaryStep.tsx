@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import type { PlanEntry, Summary } from '../../engine/types.js';
 import { summaryLines } from '../../plain/format.js';
 import { actionText } from '../format.js';
@@ -36,7 +37,7 @@ function Listing({ title, entries, color }: { title: string; entries: PlanEntry[
 /** Step 6: the seed's summary block, what changed meanwhile, what failed, the exit code. */
 export function SummaryStep({ summary, entries, problem, reportLine, exitCode, onExit }: SummaryStepProps) {
   const m = useMessages();
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.return || input === 'q' || key.escape) onExit();
   });
   return (

@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import { useState } from 'react';
 import { maskSecrets, parseDbUrl } from '../../db-url.js';
 import { describeError } from '../../describe-error.js';
@@ -61,7 +62,7 @@ export function UrlStep({ urls, onChange, onSubmit }: UrlStepProps) {
     }
   };
 
-  useInput((_, key) => {
+  useKeys((_, key) => {
     if (key.tab || key.upArrow || key.downArrow) setFocus((f) => (f === 'sandbox' ? 'prod' : 'sandbox'));
   });
 

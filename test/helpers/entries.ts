@@ -1,0 +1,36 @@
+import type { Action, PlanEntry, Reason } from '../../source/engine/types.js';
+
+const SHAPES: [Action, Reason | null][] = [
+  ['create', null],
+  ['update', null],
+  ['skip', 'filled'],
+  ['skip', 'student-not-found'],
+  ['error', 'ambiguous-match'],
+];
+
+/** Plan entries without a database: for the views. */
+export function syntheticEntries(count: number): PlanEntry[] {
+  const entries: PlanEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const [action, reason] = SHAPES[i % SHAPES.length]!;
+    entries.push({
+      sandboxLessonId: i + 1,
+      platformId: `pid-${String(i).padStart(4, '0')}`,
+      studentName: `Student ${i}`,
+      lessonDate: `2025-01-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00`,
+      duration: 60,
+      action,
+      reason,
+      prodStudentId: 1,
+      prodLessonId: action === 'create' ? null : 1000 + i,
+      fieldsFilled: action === 'update' ? ['topic', 'notes'] : [],
+      keptProdValues: reason === 'filled' ? [{ field: 'topic', value: 'kept topic' }] : [],
+      tasksToCopy: action === 'create' ? [{ lessonId: i + 1, taskId: 7, assignmentType: 'homework', values: [] }] : [],
+      tasksMissingInProd: action === 'update' ? [99] : [],
+      tasksAlreadyInProd: 0,
+      tasksCopied: 0,
+      message: reason === 'ambiguous-match' ? '5, 6' : null,
+    });
+  }
+  return entries;
+}

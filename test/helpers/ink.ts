@@ -1,0 +1,51 @@
+/** Drive an Ink tree as a person would: write a key, wait for the frame it causes. */
+import type { render } from 'ink-testing-library';
+
+type Rendered = ReturnType<typeof render>;
+
+export const keys = {
+  up: '\u001B[A',
+  down: '\u001B[B',
+  pageUp: '\u001B[5~',
+  pageDown: '\u001B[6~',
+  home: '\u001B[H',
+  end: '\u001B[F',
+  enter: '\r',
+  escape: '\u001B',
+  tab: '\t',
+  backspace: '\u007F',
+  ctrlC: '\u0003',
+  ctrlU: '\u0015',
+};
+
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export function frameOf(app: Rendered): string {
+  return app.lastFrame() ?? '';
+}
+
+export async function waitForText(app: Rendered, text: string | RegExp, timeoutMs?: number): Promise<string> {
+  const has = () => (typeof text === 'string' ? frameOf(app).includes(text) : text.test(frameOf(app)));
+  await waitFor(has, `"${String(text)}" in:\n${frameOf(app)}`, timeoutMs);
+  return frameOf(app);
+}
+
+/** Writes a key and waits until the frame shows `until` (or merely changes). */
+export async function press(app: Rendered, key: string, until?: string | RegExp): Promise<string> {
+  const before = frameOf(app);
+  app.stdin.write(key);
+  if (until !== undefined) return waitForText(app, until);
+  await waitFor(() => frameOf(app) !== before, `a new frame after ${JSON.stringify(key)}:\n${before}`);
+  return frameOf(app);
+}
+
+/** Lets Ink subscribe to stdin before the first key: input written earlier is lost. */
+export async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 30));
+}

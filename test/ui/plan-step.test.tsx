@@ -1,0 +1,133 @@
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { summarize } from '../../source/engine/summary.js';
+import { FrameContext } from '../../source/ui/components/Frame.js';
+import { renderStats } from '../../source/ui/components/PlanList.js';
+import type { Planning } from '../../source/ui/hooks/use-planning.js';
+import { addCounts, emptyCounts } from '../../source/ui/plan-view.js';
+import { PlanStep } from '../../source/ui/steps/PlanStep.js';
+import { syntheticEntries } from '../helpers/entries.js';
+import { frameOf, keys, press, settle, waitForText } from '../helpers/ink.js';
+
+const ROWS = 24;
+
+function planningOf(count: number): Planning {
+  const entries = syntheticEntries(count);
+  const summary = summarize(entries, true);
+  return {
+    stage: 'done',
+    entries,
+    count,
+    total: count,
+    counts: addCounts(emptyCounts(), entries),
+    plan: { sandbox: { lessons: [], tasksByLesson: new Map() }, entries, summary },
+    error: undefined,
+  };
+}
+
+function mount(planning: Planning, dryRun = false) {
+  const handlers = { onContinue: vi.fn(), onBack: vi.fn(), onQuit: vi.fn(), onSaveReport: vi.fn(() => 'saved!') };
+  const app = render(
+    <FrameContext.Provider value={{ targets: undefined, dryRun, columns: 100, rows: ROWS }}>
+      <PlanStep planning={planning} dryRun={dryRun} defaultReportPath="plan.json" {...handlers} />
+    </FrameContext.Provider>,
+  );
+  return { app, ...handlers };
+}
+
+let unmount: (() => void) | undefined;
+afterEach(() => unmount?.());
+
+describe('the plan step', () => {
+  it('draws 100,000 lessons within the terminal height, and a cursor move redraws two rows', async () => {
+    const { app } = mount(planningOf(100_000));
+    unmount = app.unmount;
+    await settle();
+    const frame = frameOf(app);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(ROWS);
+    expect(frame).toContain('Student 0 ');
+    expect(frame).toContain('1/100000');
+    expect(frame).not.toContain('Student 500 ');
+
+    renderStats.rows = 0;
+    await press(app, keys.down, '2/100000');
+    expect(renderStats.rows).toBe(2); // the row that lost the cursor and the one that got it
+
+    renderStats.rows = 0;
+    await press(app, keys.end, '100000/100000');
+    expect(frameOf(app)).toContain('Student 99999 ');
+    expect(renderStats.rows).toBeLessThanOrEqual(ROWS);
+    expect(frameOf(app).split('\n').length).toBeLessThanOrEqual(ROWS);
+
+    await press(app, keys.home, '1/100000');
+    await press(app, keys.pageDown, /\b(1[0-9]|2[0-9])\/100000/);
+  });
+
+  it('filters by status, searches, and shows the details of the lesson under the cursor', async () => {
+    const { app } = mount(planningOf(50));
+    unmount = app.unmount;
+    await settle();
+    let frame = await press(app, 'f', 'filter: ➕ create');
+    expect(frame).toContain('10 of 50');
+    expect(frame).not.toContain('filled in prod');
+    frame = await press(app, 'f', 'filter: 🔄 update');
+    expect(frame).toContain('fill 2 fields');
+
+    await press(app, '/', '🔎');
+    await settle();
+    for (const ch of 'pid-0011') app.stdin.write(ch);
+    frame = await waitForText(app, '🔎 / pid-0011');
+    await press(app, keys.enter, '1 of 50');
+    expect(frameOf(app)).toContain('Student 11 ');
+
+    frame = await press(app, keys.enter, 'Lesson details');
+    expect(frame).toContain('Fields that will be filled');
+    expect(frame).toContain('topic, notes');
+    expect(frame).toContain('Tasks missing in prod');
+    expect(frame).toContain('#99');
+    await press(app, keys.escape);
+    expect(frameOf(app)).not.toContain('Lesson details');
+    frame = await press(app, keys.escape, 'filter: all');
+    expect(frame).not.toContain('search:');
+  });
+
+  it('lists every key on ?', async () => {
+    const { app } = mount(planningOf(5));
+    unmount = app.unmount;
+    await settle();
+    const frame = await press(app, '?', 'Keys');
+    expect(frame).toContain('search by student name or platform_id');
+    await press(app, 'x', 'filter: all');
+  });
+
+  it('continues on c, or in a dry run only offers the report', async () => {
+    const live = mount(planningOf(5));
+    await settle();
+    expect(frameOf(live.app)).toContain('c continue');
+    live.app.stdin.write('c');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(live.onContinue).toHaveBeenCalledTimes(1);
+    live.app.unmount();
+
+    const dry = mount(planningOf(5), true);
+    unmount = dry.app.unmount;
+    await settle();
+    expect(frameOf(dry.app)).not.toContain('continue');
+    dry.app.stdin.write('c');
+    await press(dry.app, 's', 'Save the JSON report to:');
+    await press(dry.app, keys.enter, 'saved!');
+    expect(dry.onSaveReport).toHaveBeenCalledWith('plan.json');
+    expect(dry.onContinue).not.toHaveBeenCalled();
+  });
+
+  it('shows lessons live while they are planned, following the newest', async () => {
+    const planning = planningOf(200);
+    const { app } = mount({ ...planning, stage: 'planning', count: 60, plan: undefined });
+    unmount = app.unmount;
+    await settle();
+    const frame = frameOf(app);
+    expect(frame).toContain('Planning 60/200');
+    expect(frame).toContain('Student 59 ');
+    expect(frame).not.toContain('Student 0 ');
+  });
+});
