@@ -1,0 +1,208 @@
+/** The whole wizard, driven key by key against real databases. */
+import { render } from 'ink-testing-library';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Config } from '../../source/config.js';
+import { parseDbUrl } from '../../source/db-url.js';
+import { prodSchool, sandboxSchool } from '../../source/demo/school.js';
+import { App } from '../../source/ui/App.js';
+import { createPair, onServer, withClient, type DbPair } from '../helpers/databases.js';
+import { frameOf, keys, press, settle, waitFor, waitForText } from '../helpers/ink.js';
+import { closedPort } from '../helpers/silent-server.js';
+
+let pair: DbPair;
+beforeAll(async () => {
+  pair = await createPair();
+});
+afterAll(async () => {
+  await pair.drop();
+});
+beforeEach(async () => {
+  await pair.reset({ sandbox: sandboxSchool, prod: prodSchool });
+});
+
+function start(over: Partial<Config> = {}) {
+  const config: Config = {
+    sandboxUrl: pair.urls.sandbox,
+    prodUrl: pair.urls.prod,
+    dryRun: false,
+    yes: false,
+    reportPath: undefined,
+    filters: { students: [] },
+    lang: 'en',
+    plain: false,
+    demo: false,
+    ...over,
+  };
+  const exit: { code?: number; lines: string[] } = { lines: [] };
+  const app = render(
+    <App
+      config={config}
+      onExit={(code, lines) => {
+        exit.code = code;
+        exit.lines = lines;
+      }}
+    />,
+  );
+  const exited = () => waitFor(() => exit.code !== undefined, 'the wizard to exit');
+  return { app, exit, exited };
+}
+
+async function toPlan(app: ReturnType<typeof start>['app']) {
+  await settle();
+  await press(app, keys.enter, 'Enter continue to the plan');
+  await press(app, keys.enter, '12 lessons planned');
+  await settle();
+}
+
+describe('the wizard', () => {
+  it('walks from the URLs to the summary and writes what the plan showed', async () => {
+    const { app, exit, exited } = start();
+    await settle();
+    expect(frameOf(app)).toContain('1/6 Databases');
+    let frame = await press(app, keys.enter, 'Enter continue to the plan');
+    expect(frame).toContain('✅ Schema of both databases');
+    frame = await press(app, keys.enter, '12 lessons planned');
+    expect(frame).toContain('➕ 2 🔄 3 ✅ 1 ⏭️ 4 ❌ 2');
+    await settle();
+    frame = await press(app, 'c', 'Confirm the write');
+    await settle();
+    await press(app, keys.enter, 'Type the prod database name');
+    await settle();
+    app.stdin.write(parseDbUrl(pair.urls.prod, 'prod').database);
+    frame = await press(app, keys.enter, '6/6 Summary');
+    expect(frame).toContain('✅ Synced: 4');
+    expect(frame).toContain('write failed');
+    expect(frame).toContain('Exit code 1.');
+    await settle();
+    app.stdin.write(keys.enter);
+    await exited();
+    expect(exit.code).toBe(1);
+    expect(exit.lines.join('\n')).toContain('📊 Sync summary:');
+
+    const rows = await pair.query('prod', `SELECT topic FROM "Lessons" WHERE lesson_id = 502`);
+    expect(rows).toEqual([{ topic: 'Тригонометрия' }]);
+    const created = await pair.query<{ n: number }>('prod', `SELECT count(*)::int AS n FROM "Lessons" WHERE lesson_id > 1000`);
+    expect(created[0]!.n).toBe(2);
+  });
+
+  it('in a dry run never offers to write, and leaves prod as it was', async () => {
+    const before = await pair.checksum('prod');
+    const { app, exit, exited } = start({ dryRun: true });
+    await toPlan(app);
+    expect(frameOf(app)).toContain('DRY RUN');
+    expect(frameOf(app)).not.toContain('continue');
+    app.stdin.write('c');
+    await settle();
+    expect(frameOf(app)).toContain('3/6 Plan');
+    app.stdin.write('q');
+    await exited();
+    expect(exit.code).toBe(1);
+    expect(exit.lines.join('\n')).toContain('Dry run: nothing was written to prod.');
+    expect(await pair.checksum('prod')).toBe(before);
+  });
+
+  it('shows a failed connection with its hint, goes back to edit the URL, and retries', async () => {
+    const port = await closedPort();
+    const { app, exit, exited } = start({ sandboxUrl: `postgresql://u:p@127.0.0.1:${port}/s?sslmode=disable` });
+    await settle();
+    let frame = await press(app, keys.enter, 'refused the connection');
+    expect(frame).toContain('💡');
+    expect(frame).toContain('r retry');
+    frame = await press(app, 'e', '1/6 Databases');
+    await settle();
+    await press(app, keys.ctrlU, /› Sandbox URL[^\n]*\n\s+postgresql:\/\/user:password/);
+    app.stdin.write(pair.urls.sandbox);
+    await settle();
+    frame = await press(app, keys.enter, 'Enter continue to the plan');
+    expect(frame).toContain('✅ Connect to the sandbox');
+    app.stdin.write('q');
+    await exited();
+    expect(exit.code).toBe(130);
+  });
+
+  describe('cancelled at any step, leaves prod unchanged', () => {
+    let before: string;
+    beforeEach(async () => {
+      before = await pair.checksum('prod');
+    });
+    const unchanged = async () => expect(await pair.checksum('prod')).toBe(before);
+
+    it('Ctrl+C on the URLs', async () => {
+      const { app, exit, exited } = start();
+      await settle();
+      app.stdin.write(keys.ctrlC);
+      await exited();
+      expect(exit.code).toBe(130);
+      expect(exit.lines.join('\n')).toContain('nothing was written');
+      await unchanged();
+    });
+
+    it('Ctrl+C on the checks', async () => {
+      const { app, exit, exited } = start();
+      await settle();
+      await press(app, keys.enter, 'Enter continue to the plan');
+      app.stdin.write(keys.ctrlC);
+      await exited();
+      expect(exit.code).toBe(130);
+      await unchanged();
+    });
+
+    it('q on the plan', async () => {
+      const { app, exit, exited } = start();
+      await toPlan(app);
+      app.stdin.write('q');
+      await exited();
+      expect(exit.code).toBe(130);
+      await unchanged();
+    });
+
+    it('a wrong name, then Quit, on the confirmation', async () => {
+      const { app, exit, exited } = start();
+      await toPlan(app);
+      await press(app, 'c', 'Confirm the write');
+      await settle();
+      await press(app, keys.enter, 'Type the prod database name');
+      await settle();
+      app.stdin.write('not-the-name');
+      await press(app, keys.enter, 'The name did not match');
+      await settle();
+      await press(app, keys.escape, '3/6 Plan');
+      await settle();
+      await press(app, 'c', 'Confirm the write');
+      await settle();
+      await press(app, keys.up, '❯ Quit');
+      await settle();
+      app.stdin.write(keys.enter);
+      await exited();
+      expect(exit.code).toBe(130);
+      await unchanged();
+    });
+  });
+
+  it.runIf(onServer)('Ctrl+C during apply asks, then rolls back: prod unchanged', async () => {
+    const before = await pair.checksum('prod');
+    await withClient(pair.urls.prod, async (holder) => {
+      // holds a row the apply must update, so the apply is still running when the operator aborts
+      await holder.query(`BEGIN; UPDATE "Lessons" SET status = status WHERE lesson_id = 506`);
+      const { app, exit, exited } = start();
+      await toPlan(app);
+      await press(app, 'c', 'Confirm the write');
+      await settle();
+      await press(app, keys.enter, 'Type the prod database name');
+      await settle();
+      app.stdin.write(parseDbUrl(pair.urls.prod, 'prod').database);
+      await press(app, keys.enter, '5/6 Apply');
+      await settle();
+      await press(app, keys.ctrlC, 'Abort? The transaction is rolled back');
+      await settle();
+      await press(app, 'y', 'the transaction was rolled back, prod is as it was before');
+      expect(frameOf(app)).toContain('Exit code 130.');
+      await settle();
+      app.stdin.write('q');
+      await exited();
+      expect(exit.code).toBe(130);
+      await holder.query('ROLLBACK');
+    });
+    expect(await pair.checksum('prod')).toBe(before);
+  });
+});
