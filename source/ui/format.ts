@@ -19,7 +19,7 @@ export function actionText(entry: PlanEntry, m: Messages): string {
   }
 }
 
-const ACTION_WIDTH = 26;
+const ACTION_WIDTH = 28;
 
 /** emoji, date, duration, what happens (a fixed column), who: the most telling first, for narrow terminals. */
 export function rowText(entry: PlanEntry, m: Messages): string {
