@@ -149,6 +149,7 @@ const en = {
       apply: 'Ctrl+C abort (rolls back)',
       abort: 'y abort and roll back · n keep going',
       summary: 'Enter/q exit',
+      summarySave: 's save report · Enter/q exit',
       save: 'Enter save · Esc cancel',
     },
     urlLabels: { sandbox: 'Sandbox URL (read only)', prod: 'Prod URL' },

@@ -150,6 +150,7 @@ const ru: Messages = {
       apply: 'Ctrl+C прервать (с откатом)',
       abort: 'y прервать и откатить · n продолжить',
       summary: 'Enter/q выход',
+      summarySave: 's сохранить отчёт · Enter/q выход',
       save: 'Enter сохранить · Esc отмена',
     },
     urlLabels: { sandbox: 'URL песочницы (только чтение)', prod: 'URL прода' },

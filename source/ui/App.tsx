@@ -1,6 +1,7 @@
 /** The wizard: one small state machine over the steps; the engine does the work. */
 import { useApp } from 'ink';
 import { useKeys } from './hooks/use-keys.js';
+import { join } from 'node:path';
 import { useEffect, useRef, useState } from 'react';
 import type { Config } from '../config.js';
 import type { ConnectOptions } from '../db/client.js';
@@ -29,6 +30,8 @@ type Step = 'urls' | 'checks' | 'plan' | 'confirm' | 'apply' | 'summary';
 export interface AppProps {
   config: Config;
   connect?: ConnectOptions;
+  /** where a report without --report goes (default: the working directory) */
+  reportDir?: string;
   /** called once, as the wizard ends: the exit code and the lines to leave on the terminal */
   onExit: (code: number, lines: string[]) => void;
 }
@@ -50,7 +53,7 @@ export function defaultReportName(date: Date): string {
   return `lesson-sync-report-${stamp}.json`;
 }
 
-export function App({ config, connect, onExit }: AppProps) {
+export function App({ config, connect, reportDir = process.cwd(), onExit }: AppProps) {
   const m = messages(config.lang);
   const { exit } = useApp();
   const size = useTerminalSize();
@@ -107,7 +110,7 @@ export function App({ config, connect, onExit }: AppProps) {
   };
 
   const savePlan = (path: string) => saveReport(path, planning.plan!.entries, planning.plan!.summary, true);
-  const reportPath = config.reportPath ?? defaultReportName(startedAt.current);
+  const reportPath = config.reportPath ?? join(reportDir, defaultReportName(startedAt.current));
 
   const quitWithPlan = () => {
     const plan = planning.plan!;
@@ -220,6 +223,11 @@ export function App({ config, connect, onExit }: AppProps) {
           problem={done.problem}
           reportLine={reportLine}
           exitCode={done.code}
+          onSave={
+            done.summary && !reportLine
+              ? () => setReportLine(saveReport(reportPath, done.entries, done.summary!, false))
+              : undefined
+          }
           onExit={() => {
             const lines = done.summary ? summaryLines(done.summary, m, false) : done.problem!;
             void finish(done.code, reportLine ? [...lines, reportLine] : lines);

@@ -1,4 +1,7 @@
 /** The whole wizard, driven key by key against real databases. */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../source/config.js';
@@ -20,6 +23,8 @@ beforeEach(async () => {
   await pair.reset({ sandbox: sandboxSchool, prod: prodSchool });
 });
 
+const reportDir = mkdtempSync(join(tmpdir(), 'lsync-wizard-'));
+
 function start(over: Partial<Config> = {}) {
   const config: Config = {
     sandboxUrl: pair.urls.sandbox,
@@ -37,6 +42,7 @@ function start(over: Partial<Config> = {}) {
   const app = render(
     <App
       config={config}
+      reportDir={reportDir}
       onExit={(code, lines) => {
         exit.code = code;
         exit.lines = lines;
@@ -73,6 +79,12 @@ describe('the wizard', () => {
     expect(frame).toContain('✅ Synced: 4');
     expect(frame).toContain('write failed');
     expect(frame).toContain('Exit code 1.');
+    await settle();
+    frame = await press(app, 's', 'Report saved to');
+    const saved = readdirSync(reportDir).filter((f) => f.startsWith('lesson-sync-report-'));
+    expect(saved).toHaveLength(1);
+    const report = JSON.parse(readFileSync(join(reportDir, saved[0]!), 'utf8'));
+    expect(report).toMatchObject({ mode: 'apply', summary: { created: 2, updated: 2, errors: 3 } });
     await settle();
     app.stdin.write(keys.enter);
     await exited();

@@ -13,6 +13,8 @@ export interface SummaryStepProps {
   problem: string[] | undefined;
   reportLine: string | undefined;
   exitCode: number;
+  /** saves the outcome as a JSON report, when there is one */
+  onSave: (() => void) | undefined;
   onExit: () => void;
 }
 
@@ -35,13 +37,14 @@ function Listing({ title, entries, color }: { title: string; entries: PlanEntry[
 }
 
 /** Step 6: the seed's summary block, what changed meanwhile, what failed, the exit code. */
-export function SummaryStep({ summary, entries, problem, reportLine, exitCode, onExit }: SummaryStepProps) {
+export function SummaryStep({ summary, entries, problem, reportLine, exitCode, onSave, onExit }: SummaryStepProps) {
   const m = useMessages();
   useKeys((input, key) => {
     if (key.return || input === 'q' || key.escape) onExit();
+    else if (input === 's' && onSave) onSave();
   });
   return (
-    <Frame step={6} keys={m.ui.keys.summary}>
+    <Frame step={6} keys={onSave && !reportLine ? m.ui.keys.summarySave : m.ui.keys.summary}>
       <Box flexDirection="column">
         {problem ? (
           problem.map((line, i) => (
