@@ -2,40 +2,30 @@
  * What only a real server can show: several connections at once, a lock, and a
  * connection killed in the middle of apply. CI sets TEST_DATABASE_URL, so these run there.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { prodSchool, sandboxSchool } from '../../source/demo/school.js';
+import { describe, expect, it } from 'vitest';
 import { connectDb } from '../../source/db/client.js';
 import { isSameDatabase } from '../../source/db/identity.js';
 import { parseDbUrl } from '../../source/db-url.js';
 import { ConnectError } from '../../source/errors.js';
 import { parseTargets, Session } from '../../source/session.js';
-import { createPair, onServer, withClient, type DbPair } from '../helpers/databases.js';
+import { demoSchoolPerTest, onServer, withClient } from '../helpers/databases.js';
 import { runSync, startCli } from '../helpers/run.js';
 
 describe.runIf(onServer)('on a real PostgreSQL server', () => {
-  let pair: DbPair;
-  beforeAll(async () => {
-    pair = await createPair();
-  });
-  afterAll(async () => {
-    await pair.drop();
-  });
-  beforeEach(async () => {
-    await pair.reset({ sandbox: sandboxSchool, prod: prodSchool });
-  });
+  const school = demoSchoolPerTest();
 
-  const open = () => Session.open(parseTargets(pair.urls.sandbox, pair.urls.prod));
+  const open = () => Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
   const lessonKeys = () =>
-    pair.query<{ n: number; copies: number }>(
+    school.pair.query<{ n: number; copies: number }>(
       'prod',
       `SELECT count(*)::int AS n, max(c)::int AS copies FROM (
          SELECT count(*) AS c FROM "Lessons" GROUP BY student_id, lesson_date, duration) k`,
     );
 
   it('asks the servers whether two connections reach one database', async () => {
-    const a = await connectDb(parseDbUrl(pair.urls.prod, 'sandbox'), 'sandbox');
-    const b = await connectDb(parseDbUrl(pair.urls.prod, 'prod'), 'prod');
-    const c = await connectDb(parseDbUrl(pair.urls.sandbox, 'prod'), 'prod');
+    const a = await connectDb(parseDbUrl(school.pair.urls.prod, 'sandbox'), 'sandbox');
+    const b = await connectDb(parseDbUrl(school.pair.urls.prod, 'prod'), 'prod');
+    const c = await connectDb(parseDbUrl(school.pair.urls.sandbox, 'prod'), 'prod');
     try {
       expect(await isSameDatabase(a, b)).toBe(true);
       expect(await isSameDatabase(a, c)).toBe(false);
@@ -73,7 +63,7 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
     }
     const [keys] = await lessonKeys();
     expect(keys!.copies).toBe(2); // only the two lessons prod already had twice (503, 504)
-    const tasks = await pair.query<{ n: number }>(
+    const tasks = await school.pair.query<{ n: number }>(
       'prod',
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM "LessonTasks" GROUP BY lesson_id, task_id, assignment_type HAVING count(*) > 1) d`,
     );
@@ -81,7 +71,7 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
   });
 
   it('waits for another run that holds the lock, then goes on', async () => {
-    await withClient(pair.urls.prod, async (holder) => {
+    await withClient(school.pair.urls.prod, async (holder) => {
       await holder.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext('lesson-sync')::int8)`);
       const session = await open();
       try {
@@ -100,12 +90,12 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
   });
 
   it('leaves prod as it was when the connection dies mid-apply, and a re-run completes', async () => {
-    const before = await pair.checksum('prod');
-    const prodName = new URL(pair.urls.prod).pathname.slice(1);
+    const before = await school.pair.checksum('prod');
+    const prodName = new URL(school.pair.urls.prod).pathname.slice(1);
     const session = await open();
     try {
       const plan = await session.plan({ students: [] });
-      await withClient(pair.urls.prod, async (holder) => {
+      await withClient(school.pair.urls.prod, async (holder) => {
         // A row lock makes apply stop at its UPDATE, after its INSERTs went in: then its backend is killed.
         await holder.query(`BEGIN; UPDATE "Lessons" SET status = status WHERE lesson_id = 506`);
         const applying = session.apply(plan).catch((e: unknown) => e);
@@ -128,17 +118,17 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
     } finally {
       await session.close();
     }
-    expect(await pair.checksum('prod')).toBe(before);
+    expect(await school.pair.checksum('prod')).toBe(before);
 
-    const rerun = await runSync(pair);
+    const rerun = await runSync(school.pair);
     expect(rerun.report.summary).toMatchObject({ created: 2, updated: 2, errors: 3, tasksCopied: 9 });
   });
 
   it('rolls back and exits 130 when the operator presses Ctrl+C during apply', async () => {
-    const before = await pair.checksum('prod');
-    await withClient(pair.urls.prod, async (holder) => {
+    const before = await school.pair.checksum('prod');
+    await withClient(school.pair.urls.prod, async (holder) => {
       await holder.query(`BEGIN; UPDATE "Lessons" SET status = status WHERE lesson_id = 506`);
-      const run = startCli(['--plain', '--yes', '--sandbox-url', pair.urls.sandbox, '--prod-url', pair.urls.prod]);
+      const run = startCli(['--plain', '--yes', '--sandbox-url', school.pair.urls.sandbox, '--prod-url', school.pair.urls.prod]);
       for (let i = 0; i < 400 && !run.output.stdout.includes('Writing'); i++) await new Promise((r) => setTimeout(r, 25));
       await new Promise((r) => setTimeout(r, 300)); // apply now waits on the row lock
       run.child.kill('SIGINT');
@@ -146,13 +136,13 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
       expect(run.output.stderr).toContain('rolled back, prod is as it was before');
       await holder.query('ROLLBACK');
     });
-    expect(await pair.checksum('prod')).toBe(before);
+    expect(await school.pair.checksum('prod')).toBe(before);
   });
 
   it('reads sslmode as libpq does: require encrypts without verifying, verify-full verifies', async () => {
-    const ssl = (await pair.query<{ ssl: string }>('prod', 'SHOW ssl'))[0]!.ssl;
+    const ssl = (await school.pair.query<{ ssl: string }>('prod', 'SHOW ssl'))[0]!.ssl;
     const withMode = (mode: string) => {
-      const u = new URL(pair.urls.prod);
+      const u = new URL(school.pair.urls.prod);
       u.searchParams.set('sslmode', mode);
       return parseDbUrl(u.toString(), 'prod');
     };

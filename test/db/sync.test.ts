@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { prodSchool, sandboxSchool } from '../../source/demo/school.js';
-import { createPair, type DbPair } from '../helpers/databases.js';
+import { describe, expect, it } from 'vitest';
+import { demoSchoolPerTest } from '../helpers/databases.js';
 import { runSync } from '../helpers/run.js';
 
-let pair: DbPair;
-beforeAll(async () => {
-  pair = await createPair();
-});
-afterAll(async () => {
-  await pair.drop();
-});
-beforeEach(async () => {
-  await pair.reset({ sandbox: sandboxSchool, prod: prodSchool });
-});
+const school = demoSchoolPerTest();
 
 const byId = (report: any) => new Map<number, any>(report.lessons.map((l: any) => [l.sandboxLessonId, l]));
 
 describe('the demo school, end to end', () => {
   it('plans every status in a dry run and writes nothing', async () => {
-    const before = await pair.checksum('prod');
-    const sandboxBefore = await pair.checksum('sandbox');
-    const run = await runSync(pair, { dryRun: true, yes: false });
+    const before = await school.pair.checksum('prod');
+    const sandboxBefore = await school.pair.checksum('sandbox');
+    const run = await runSync(school.pair, { dryRun: true, yes: false });
     expect(run.code).toBe(1); // the school has lessons that end in error
     const lessons = byId(run.report);
     expect(run.report.mode).toBe('dry-run');
@@ -42,19 +32,19 @@ describe('the demo school, end to end', () => {
     expect(run.report.summary).toEqual({ lessons: 12, created: 2, updated: 3, skipped: 5, errors: 2, tasksCopied: 10, tasksMissingInProd: 1 });
     for (const mark of ['➕', '🔄', '✅', '⏭️', '❌', '⚠️']) expect(run.out).toContain(mark);
     expect(run.out).toContain('Dry run: nothing was written');
-    expect(await pair.checksum('prod')).toBe(before);
-    expect(await pair.checksum('sandbox')).toBe(sandboxBefore);
+    expect(await school.pair.checksum('prod')).toBe(before);
+    expect(await school.pair.checksum('sandbox')).toBe(sandboxBefore);
   });
 
   it('applies in one transaction, isolates the lesson prod rejects, and a second run changes nothing', async () => {
-    const run = await runSync(pair);
+    const run = await runSync(school.pair);
     expect(run.code).toBe(1);
     const lessons = byId(run.report);
     expect(lessons.get(12)).toMatchObject({ action: 'error', reason: 'write-failed', tasksCopied: 0 });
     expect(lessons.get(12).message).toContain('check constraint');
     expect(run.report.summary).toMatchObject({ created: 2, updated: 2, errors: 3, tasksCopied: 9, tasksMissingInProd: 1 });
 
-    const created = await pair.query(
+    const created = await school.pair.query(
       'prod',
       `SELECT l.lesson_id, s.platform_id, l.lesson_date::text AS date, l.duration, l.topic, l.notes, l.homework, l.homework_status,
               l.lesson_type, l.status, l.created_at::text AS created_at
@@ -76,7 +66,7 @@ describe('the demo school, end to end', () => {
         created_at: '2025-01-15 15:05:00',
       },
     ]);
-    const tasks = await pair.query<{ task_id: number; assignment_type: string; notes: string | null }>(
+    const tasks = await school.pair.query<{ task_id: number; assignment_type: string; notes: string | null }>(
       'prod',
       `SELECT task_id, assignment_type, notes FROM "LessonTasks" WHERE lesson_id = $1 ORDER BY task_id`,
       [lessons.get(1).prodLessonId],
@@ -84,30 +74,30 @@ describe('the demo school, end to end', () => {
     expect(tasks.map((t) => `${t.task_id}:${t.assignment_type}`)).toEqual(['1:classwork', '2:classwork', '3:homework', '4:homework', '5:homework']);
     expect(tasks[4]!.notes).toBe('со звёздочкой');
 
-    const updated = await pair.query('prod', `SELECT topic, homework, homework_status, status, updated_at IS NOT NULL AS touched FROM "Lessons" WHERE lesson_id = 502`);
+    const updated = await school.pair.query('prod', `SELECT topic, homework, homework_status, status, updated_at IS NOT NULL AS touched FROM "Lessons" WHERE lesson_id = 502`);
     expect(updated).toEqual([{ topic: 'Тригонометрия', homework: 'Вариант 7', homework_status: 'assigned', status: 'planned', touched: true }]);
-    const zero = await pair.query('prod', `SELECT homework_result_percent, homework_status FROM "Lessons" WHERE lesson_id = 506`);
+    const zero = await school.pair.query('prod', `SELECT homework_result_percent, homework_status FROM "Lessons" WHERE lesson_id = 506`);
     expect(zero).toEqual([{ homework_result_percent: 0, homework_status: 'graded' }]);
-    const rejected = await pair.query('prod', `SELECT homework_result_percent, updated_at FROM "Lessons" WHERE lesson_id = 507`);
+    const rejected = await school.pair.query('prod', `SELECT homework_result_percent, updated_at FROM "Lessons" WHERE lesson_id = 507`);
     expect(rejected).toEqual([{ homework_result_percent: null, updated_at: null }]);
-    const untouched = await pair.query('prod', `SELECT count(*)::int AS n FROM "LessonTasks" WHERE lesson_id IN (503, 504, 505, 507)`);
+    const untouched = await school.pair.query('prod', `SELECT count(*)::int AS n FROM "LessonTasks" WHERE lesson_id IN (503, 504, 505, 507)`);
     expect(untouched[0]!.n).toBe(0);
 
-    const afterFirst = await pair.checksum('prod');
-    const second = await runSync(pair);
+    const afterFirst = await school.pair.checksum('prod');
+    const second = await runSync(school.pair);
     expect(second.report.summary).toMatchObject({ created: 0, updated: 0, tasksCopied: 0 });
-    expect(await pair.checksum('prod')).toBe(afterFirst);
+    expect(await school.pair.checksum('prod')).toBe(afterFirst);
   });
 
   it('narrows the lessons by student and date', async () => {
-    const run = await runSync(pair, { dryRun: true, yes: false, filters: { students: ['student_123'], since: '2025-01-08', until: '2025-01-13' } });
+    const run = await runSync(school.pair, { dryRun: true, yes: false, filters: { students: ['student_123'], since: '2025-01-08', until: '2025-01-13' } });
     expect(run.report.lessons.map((l: any) => l.sandboxLessonId)).toEqual([3, 10]);
     expect(run.code).toBe(0);
   });
 
   it('skips, as changed since the preview, a lesson prod filled after the plan was made', async () => {
     const { Session, parseTargets } = await import('../../source/session.js');
-    const session = await Session.open(parseTargets(pair.urls.sandbox, pair.urls.prod));
+    const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
     try {
       const plan = await session.plan({ students: [] });
       // someone fills lesson 502 and records lesson 1 between the preview and the confirmation
@@ -124,9 +114,9 @@ describe('the demo school, end to end', () => {
     } finally {
       await session.close();
     }
-    const rows = await pair.query('prod', `SELECT topic FROM "Lessons" WHERE lesson_id = 502`);
+    const rows = await school.pair.query('prod', `SELECT topic FROM "Lessons" WHERE lesson_id = 502`);
     expect(rows).toEqual([{ topic: 'written meanwhile' }]);
-    const copies = await pair.query('prod', `SELECT count(*)::int AS n FROM "Lessons" WHERE student_id = 11 AND lesson_date = '2025-01-15 14:00:00'`);
+    const copies = await school.pair.query('prod', `SELECT count(*)::int AS n FROM "Lessons" WHERE student_id = 11 AND lesson_date = '2025-01-15 14:00:00'`);
     expect(copies[0]!.n).toBe(1);
   });
 });
@@ -137,8 +127,8 @@ describe('set-based reads', () => {
     const { Session, parseTargets } = await import('../../source/session.js');
     const counts: Record<number, unknown> = {};
     for (const lessons of [10, 1000]) {
-      await pair.reset({ sandbox: sandboxSql({ lessons }), prod: prodSql({ lessons }) });
-      const session = await Session.open(parseTargets(pair.urls.sandbox, pair.urls.prod));
+      await school.pair.reset({ sandbox: sandboxSql({ lessons }), prod: prodSql({ lessons }) });
+      const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
       try {
         const before = session.queryCounts();
         const plan = await session.plan({ students: [] });

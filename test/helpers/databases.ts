@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { prodSchool, sandboxSchool } from '../../source/demo/school.js';
 
 export type Side = 'sandbox' | 'prod';
 export const serverUrl = process.env.TEST_DATABASE_URL;
@@ -89,4 +90,15 @@ export async function createPair(): Promise<DbPair> {
     drop,
   };
   return pair;
+}
+
+/** This file's pair, put back to the demo school before each test. */
+export function demoSchoolPerTest(): { readonly pair: DbPair } {
+  const holder = {} as { pair: DbPair };
+  beforeAll(async () => {
+    holder.pair = await createPair();
+  });
+  afterAll(() => holder.pair.drop());
+  beforeEach(() => holder.pair.reset({ sandbox: sandboxSchool, prod: prodSchool }));
+  return holder;
 }

@@ -3,32 +3,22 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../source/config.js';
 import { parseDbUrl } from '../../source/db-url.js';
-import { prodSchool, sandboxSchool } from '../../source/demo/school.js';
 import { App } from '../../source/ui/App.js';
-import { createPair, onServer, withClient, type DbPair } from '../helpers/databases.js';
+import { demoSchoolPerTest, onServer, withClient } from '../helpers/databases.js';
 import { frameOf, keys, press, settle, waitFor, waitForText } from '../helpers/ink.js';
 import { closedPort } from '../helpers/silent-server.js';
 
-let pair: DbPair;
-beforeAll(async () => {
-  pair = await createPair();
-});
-afterAll(async () => {
-  await pair.drop();
-});
-beforeEach(async () => {
-  await pair.reset({ sandbox: sandboxSchool, prod: prodSchool });
-});
+const school = demoSchoolPerTest();
 
 const reportDir = mkdtempSync(join(tmpdir(), 'lsync-wizard-'));
 
 function start(over: Partial<Config> = {}) {
   const config: Config = {
-    sandboxUrl: pair.urls.sandbox,
-    prodUrl: pair.urls.prod,
+    sandboxUrl: school.pair.urls.sandbox,
+    prodUrl: school.pair.urls.prod,
     dryRun: false,
     yes: false,
     reportPath: undefined,
@@ -74,7 +64,7 @@ describe('the wizard', () => {
     await settle();
     await press(app, keys.enter, 'Type the prod database name');
     await settle();
-    app.stdin.write(parseDbUrl(pair.urls.prod, 'prod').database);
+    app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
     frame = await press(app, keys.enter, '6/6 Summary');
     expect(frame).toContain('✅ Synced: 4');
     expect(frame).toContain('write failed');
@@ -91,14 +81,14 @@ describe('the wizard', () => {
     expect(exit.code).toBe(1);
     expect(exit.lines.join('\n')).toContain('📊 Sync summary:');
 
-    const rows = await pair.query('prod', `SELECT topic FROM "Lessons" WHERE lesson_id = 502`);
+    const rows = await school.pair.query('prod', `SELECT topic FROM "Lessons" WHERE lesson_id = 502`);
     expect(rows).toEqual([{ topic: 'Тригонометрия' }]);
-    const created = await pair.query<{ n: number }>('prod', `SELECT count(*)::int AS n FROM "Lessons" WHERE lesson_id > 1000`);
+    const created = await school.pair.query<{ n: number }>('prod', `SELECT count(*)::int AS n FROM "Lessons" WHERE lesson_id > 1000`);
     expect(created[0]!.n).toBe(2);
   });
 
   it('in a dry run never offers to write, and leaves prod as it was', async () => {
-    const before = await pair.checksum('prod');
+    const before = await school.pair.checksum('prod');
     const { app, exit, exited } = start({ dryRun: true });
     await toPlan(app);
     expect(frameOf(app)).toContain('DRY RUN');
@@ -110,7 +100,7 @@ describe('the wizard', () => {
     await exited();
     expect(exit.code).toBe(1);
     expect(exit.lines.join('\n')).toContain('Dry run: nothing was written to prod.');
-    expect(await pair.checksum('prod')).toBe(before);
+    expect(await school.pair.checksum('prod')).toBe(before);
   });
 
   it('shows a failed connection with its hint, goes back to edit the URL, and retries', async () => {
@@ -123,7 +113,7 @@ describe('the wizard', () => {
     frame = await press(app, 'e', '1/6 Databases');
     await settle();
     await press(app, keys.ctrlU, /› Sandbox URL[^\n]*\n\s+postgresql:\/\/user:password/);
-    app.stdin.write(pair.urls.sandbox);
+    app.stdin.write(school.pair.urls.sandbox);
     await settle();
     frame = await press(app, keys.enter, 'Enter continue to the plan');
     expect(frame).toContain('✅ Connect to the sandbox');
@@ -135,9 +125,9 @@ describe('the wizard', () => {
   describe('cancelled at any step, leaves prod unchanged', () => {
     let before: string;
     beforeEach(async () => {
-      before = await pair.checksum('prod');
+      before = await school.pair.checksum('prod');
     });
-    const unchanged = async () => expect(await pair.checksum('prod')).toBe(before);
+    const unchanged = async () => expect(await school.pair.checksum('prod')).toBe(before);
 
     it('Ctrl+C on the URLs', async () => {
       const { app, exit, exited } = start();
@@ -192,8 +182,8 @@ describe('the wizard', () => {
   });
 
   it.runIf(onServer)('Ctrl+C during apply asks, then rolls back: prod unchanged', async () => {
-    const before = await pair.checksum('prod');
-    await withClient(pair.urls.prod, async (holder) => {
+    const before = await school.pair.checksum('prod');
+    await withClient(school.pair.urls.prod, async (holder) => {
       // holds a row the apply must update, so the apply is still running when the operator aborts
       await holder.query(`BEGIN; UPDATE "Lessons" SET status = status WHERE lesson_id = 506`);
       const { app, exit, exited } = start();
@@ -202,7 +192,7 @@ describe('the wizard', () => {
       await settle();
       await press(app, keys.enter, 'Type the prod database name');
       await settle();
-      app.stdin.write(parseDbUrl(pair.urls.prod, 'prod').database);
+      app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
       await press(app, keys.enter, '5/6 Apply');
       await settle();
       await press(app, keys.ctrlC, 'Abort? The transaction is rolled back');
@@ -215,6 +205,6 @@ describe('the wizard', () => {
       expect(exit.code).toBe(130);
       await holder.query('ROLLBACK');
     });
-    expect(await pair.checksum('prod')).toBe(before);
+    expect(await school.pair.checksum('prod')).toBe(before);
   });
 });
