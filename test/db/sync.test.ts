@@ -122,7 +122,7 @@ describe('the demo school, end to end', () => {
 });
 
 describe('set-based reads', () => {
-  it('plans 10 and 1,000 lessons with the same number of queries', async () => {
+  it('plans 10 and 1,000 lessons with the same number of queries, and applies them in a few statements', async () => {
     const { sandboxSql, prodSql } = await import('../../source/bench/generate.js');
     const { Session, parseTargets } = await import('../../source/session.js');
     const counts: Record<number, unknown> = {};
@@ -137,6 +137,10 @@ describe('set-based reads', () => {
         expect(plan.summary.created).toBe(Math.floor(lessons * 0.4));
         expect(plan.summary.skipped).toBe(Math.floor(lessons * 0.3));
         counts[lessons] = { sandbox: after.sandbox - before.sandbox, prod: after.prod - before.prod };
+        const outcome = await session.apply(plan);
+        expect(outcome.summary).toMatchObject({ created: plan.summary.created, updated: plan.summary.updated, errors: 0 });
+        // BEGIN, lock, 4 re-reads, 3 statements a batch of 10,000 lessons, COMMIT: no savepoint when nothing fails
+        expect(session.queryCounts().prod - after.prod).toBe(10);
       } finally {
         await session.close();
       }
