@@ -66,6 +66,8 @@ async function step<T>(id: CheckId, onCheck: (e: CheckEvent) => void, run: () =>
 }
 
 export class Session {
+  private sandboxSnapshot = false;
+
   private constructor(
     readonly targets: Targets,
     readonly sandboxDb: Db,
@@ -115,6 +117,13 @@ export class Session {
   /** Reads both sides (a fixed number of queries) and plans every lesson; writes nothing. */
   async plan(filters: Filters, hooks: PlanHooks = {}): Promise<Plan> {
     hooks.onStage?.('reading-sandbox');
+    // One snapshot of the sandbox from the plan to the end of apply: what apply copies is
+    // what the operator previewed, even if someone writes to the sandbox meanwhile.
+    await this.guard('sandbox', async () => {
+      if (this.sandboxSnapshot) await this.sandboxDb.query('COMMIT');
+      await this.sandboxDb.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      this.sandboxSnapshot = true;
+    });
     const sandbox = await this.guard('sandbox', () => readSandbox(this.sandboxDb, this.schema, filters));
     hooks.onStage?.('reading-prod', sandbox.lessons.length);
     const prod = await this.guard('prod', () => readProd(this.prodDb, this.schema, sandbox));
@@ -134,7 +143,7 @@ export class Session {
 
   /** Writes the confirmed plan in one prod transaction; returns every lesson's outcome. */
   async apply(plan: Plan, hooks: ApplyHooks = {}): Promise<{ entries: PlanEntry[]; summary: Summary }> {
-    const entries = await this.guard('prod', () => applyPlan(this.prodDb, this.schema, plan.sandbox, plan.entries, hooks));
+    const entries = await this.guard('prod', () => applyPlan(this.prodDb, this.sandboxDb, this.schema, plan.sandbox, plan.entries, hooks));
     return { entries, summary: summarize(entries) };
   }
 

@@ -5,10 +5,11 @@
  */
 import { InterruptedError } from '../errors.js';
 import { planLessons } from '../engine/planner.js';
+import { ConnectError } from '../errors.js';
 import { CONTENT_FIELDS, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
 import { isConnectionFailure } from './errors.js';
-import { readProd } from './read.js';
+import { readCopyValues, readProd, type CopyValues } from './read.js';
 import { quoteIdent, type SyncSchema } from './schema.js';
 
 /** One key for every lesson-sync run on any database: hashtext('lesson-sync'). */
@@ -46,19 +47,36 @@ class Writer {
 
   constructor(
     private readonly db: Db,
+    private readonly sandboxDb: Db,
     private readonly schema: SyncSchema,
     sandbox: SandboxSnapshot,
   ) {
     this.sandboxById = new Map(sandbox.lessons.map((l) => [l.id, l]));
   }
 
+  /** The batch's columns to copy, from the sandbox snapshot the plan was made on. */
+  async copyValues(items: PlanEntry[]): Promise<CopyValues> {
+    try {
+      return await readCopyValues(
+        this.sandboxDb,
+        this.schema,
+        items.filter((e) => e.action === 'create').map((e) => e.sandboxLessonId),
+        items.flatMap((e) => e.tasksToCopy.map((t) => t.id)),
+      );
+    } catch (error) {
+      if (!isConnectionFailure(error)) throw error;
+      throw new ConnectError('lost', 'sandbox', this.sandboxDb.url.masked, this.sandboxDb.describe(error));
+    }
+  }
+
   /** Creates: returns sandbox lesson id → new prod lesson id. */
-  private async insertLessons(items: PlanEntry[]): Promise<Map<number, number>> {
+  private async insertLessons(items: PlanEntry[], values: CopyValues): Promise<Map<number, number>> {
     const created = new Map<number, number>();
     if (!items.length) return created;
     const copy = this.schema.lessonCopy;
+    const rowsOf = items.map((e) => values.lessons.get(e.sandboxLessonId) ?? copy.map(() => null));
     const columns: unknown[][] = [items.map((e) => e.sandboxLessonId), items.map((e) => e.prodStudentId)];
-    copy.forEach((_, i) => columns.push(items.map((e) => this.sandboxById.get(e.sandboxLessonId)!.values[i] ?? null)));
+    copy.forEach((_, i) => columns.push(rowsOf.map((row) => row[i] ?? null)));
     const alias = (name: string) => `c${copy.findIndex((c) => c.name === name)}`;
     const sql = `
       WITH v AS (
@@ -117,15 +135,16 @@ class Writer {
   }
 
   /** LessonTasks for the lessons just written: returns prod lesson id → tasks inserted. */
-  private async insertTasks(targets: { prodLessonId: number; entry: PlanEntry }[]): Promise<Map<number, number>> {
+  private async insertTasks(targets: { prodLessonId: number; entry: PlanEntry }[], copyValues: CopyValues): Promise<Map<number, number>> {
     const counts = new Map<number, number>();
     const lessonIds: number[] = [];
     const copy = this.schema.taskCopy;
     const values: (string | null)[][] = copy.map(() => []);
     for (const { prodLessonId, entry } of targets) {
       for (const task of entry.tasksToCopy) {
+        const row = copyValues.tasks.get(task.id);
         lessonIds.push(prodLessonId);
-        copy.forEach((_, i) => values[i]!.push(task.values[i] ?? null));
+        copy.forEach((_, i) => values[i]!.push(row?.[i] ?? null));
       }
     }
     if (!lessonIds.length) return counts;
@@ -147,8 +166,8 @@ class Writer {
   }
 
   /** Writes one batch; throws what the database said. */
-  private async writeBatch(items: PlanEntry[]): Promise<PlanEntry[]> {
-    const created = await this.insertLessons(items.filter((e) => e.action === 'create'));
+  private async writeBatch(items: PlanEntry[], values: CopyValues): Promise<PlanEntry[]> {
+    const created = await this.insertLessons(items.filter((e) => e.action === 'create'), values);
     const updated = await this.updateLessons(items.filter((e) => e.action === 'update'));
     const outcomes: PlanEntry[] = [];
     const targets: { prodLessonId: number; entry: PlanEntry }[] = [];
@@ -162,21 +181,25 @@ class Writer {
       outcomes.push(outcome);
       targets.push({ prodLessonId, entry: outcome });
     }
-    const copied = await this.insertTasks(targets);
+    const copied = await this.insertTasks(targets, values);
     for (const { prodLessonId, entry } of targets) entry.tasksCopied = copied.get(prodLessonId) ?? 0;
     return outcomes;
   }
 
   /** A batch with no savepoint: any data error aborts the transaction (the fast path). */
-  async writeFast(items: PlanEntry[]): Promise<PlanEntry[]> {
-    return this.writeBatch(items);
+  async writeFast(items: PlanEntry[], values: CopyValues): Promise<PlanEntry[]> {
+    return this.writeBatch(items, values);
   }
 
   /** A batch under a savepoint; on a data error, halves until the failing lessons stand alone. */
-  async writeCareful(items: PlanEntry[], onError: ((entry: PlanEntry) => void) | undefined): Promise<PlanEntry[]> {
+  async writeCareful(
+    items: PlanEntry[],
+    values: CopyValues,
+    onError: ((entry: PlanEntry) => void) | undefined,
+  ): Promise<PlanEntry[]> {
     await this.db.query('SAVEPOINT lesson_sync_batch');
     try {
-      const outcomes = await this.writeBatch(items);
+      const outcomes = await this.writeBatch(items, values);
       await this.db.query('RELEASE SAVEPOINT lesson_sync_batch');
       return outcomes;
     } catch (error) {
@@ -195,8 +218,8 @@ class Writer {
       }
       const middle = Math.ceil(items.length / 2);
       return [
-        ...(await this.writeCareful(items.slice(0, middle), onError)),
-        ...(await this.writeCareful(items.slice(middle), onError)),
+        ...(await this.writeCareful(items.slice(0, middle), values, onError)),
+        ...(await this.writeCareful(items.slice(middle), values, onError)),
       ];
     }
   }
@@ -211,6 +234,7 @@ class Rejected extends Error {}
 
 async function attempt(
   db: Db,
+  sandboxDb: Db,
   schema: SyncSchema,
   sandbox: SandboxSnapshot,
   preview: PlanEntry[],
@@ -230,25 +254,34 @@ async function attempt(
     return stillStands(entry, fresh[i]!) ? fresh[i]! : changed(entry);
   });
   const work = outcomes.map((entry, i) => ({ entry, i })).filter(({ entry }) => isWrite(entry));
-  const writer = new Writer(db, schema, sandbox);
+  const writer = new Writer(db, sandboxDb, schema, sandbox);
   const size = hooks.chunkSize ?? DEFAULT_CHUNK_SIZE;
   hooks.onProgress?.(0, work.length, undefined);
-  for (let start = 0; start < work.length; start += size) {
-    const batch = work.slice(start, start + size).map(({ entry }) => entry);
+  const batches: PlanEntry[][] = [];
+  for (let start = 0; start < work.length; start += size) batches.push(work.slice(start, start + size).map(({ entry }) => entry));
+  // The sandbox reads the next batch's columns while prod writes this one.
+  let next = batches.length ? writer.copyValues(batches[0]!) : undefined;
+  next?.catch(() => {});
+  let done = 0;
+  for (const [b, batch] of batches.entries()) {
+    const values = await next!;
+    next = b + 1 < batches.length ? writer.copyValues(batches[b + 1]!) : undefined;
+    next?.catch(() => {}); // awaited on the next turn; an early failure must not go unhandled
     let written: PlanEntry[];
     if (careful) {
-      written = await writer.writeCareful(batch, hooks.onError);
+      written = await writer.writeCareful(batch, values, hooks.onError);
     } else {
       try {
-        written = await writer.writeFast(batch);
+        written = await writer.writeFast(batch, values);
       } catch (error) {
         throw isConnectionFailure(error) ? error : new Rejected();
       }
     }
     written.forEach((outcome, j) => {
-      outcomes[work[start + j]!.i] = outcome;
+      outcomes[work[done + j]!.i] = outcome;
     });
-    hooks.onProgress?.(Math.min(start + size, work.length), work.length, written[written.length - 1]);
+    done += batch.length;
+    hooks.onProgress?.(done, work.length, written[written.length - 1]);
   }
   return outcomes;
 }
@@ -263,6 +296,7 @@ async function attempt(
  */
 export async function applyPlan(
   db: Db,
+  sandboxDb: Db,
   schema: SyncSchema,
   sandbox: SandboxSnapshot,
   preview: PlanEntry[],
@@ -275,11 +309,11 @@ export async function applyPlan(
   try {
     let outcomes: PlanEntry[];
     try {
-      outcomes = await attempt(db, schema, sandbox, preview, hooks, false);
+      outcomes = await attempt(db, sandboxDb, schema, sandbox, preview, hooks, false);
     } catch (error) {
       if (!(error instanceof Rejected)) throw error;
       await db.query('ROLLBACK');
-      outcomes = await attempt(db, schema, sandbox, preview, hooks, true);
+      outcomes = await attempt(db, sandboxDb, schema, sandbox, preview, hooks, true);
     }
     signal?.removeEventListener('abort', abort);
     if (signal?.aborted) throw new InterruptedError(true);

@@ -24,6 +24,8 @@ export interface ServerInfo {
 /** One pg connection to one side, counting what it sends; never throws a raw pg error at connect. */
 export class Db {
   queries = 0;
+  /** rows the server sent back, for the benchmark */
+  rowsRead = 0;
   /** set when the connection dropped on its own */
   lost: Error | undefined;
 
@@ -37,15 +39,18 @@ export class Db {
     });
   }
 
-  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+  async query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     this.queries++;
-    return this.client.query<R>(text, values);
+    const result = await this.client.query<R>(text, values);
+    this.rowsRead += result.rowCount ?? 0;
+    return result;
   }
 
   /** Rows as arrays: less memory for wide, long reads. */
   async rows(text: string, values?: unknown[]): Promise<unknown[][]> {
     this.queries++;
     const result = await this.client.query({ text, values, rowMode: 'array' });
+    this.rowsRead += result.rows.length;
     return result.rows as unknown[][];
   }
 

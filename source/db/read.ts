@@ -1,6 +1,8 @@
 /**
  * Set-based reads: a fixed number of queries whatever the number of lessons.
  * Every value is read as the database's own text, so nothing changes on the way.
+ * Id lists are joined as unnest() rather than `= ANY(array)`: an int4 column against an
+ * int8 array is not hashed, and 10,000 ids then cost a linear search per row.
  */
 import type { Filters } from '../config.js';
 import {
@@ -65,12 +67,10 @@ export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters):
             l.duration::text,
             ${CONTENT_FIELDS.map((f) => `${col('l', f)}::text`).join(', ')},
             ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
-            ${schema.lessonCopy.map((c) => `, ${col('l', c.name)}::text`).join('')}
        ${from} ${where}
       ORDER BY l.lesson_date DESC, l.lesson_id`,
     lessonParams,
   );
-  const copyAt = 7 + CONTENT_FIELDS.length;
   const lessons: SandboxLesson[] = lessonRows.map((row) => ({
     id: Number(row[0]),
     platformId: row[1] as string | null,
@@ -80,13 +80,11 @@ export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters):
     duration: row[5] as string | null,
     content: contentOf(row, 6),
     homeworkStatus: schema.homeworkStatus ? (row[6 + CONTENT_FIELDS.length] as string | null) : undefined,
-    values: row.slice(copyAt) as (string | null)[],
   }));
 
   const taskParams: unknown[] = [];
   const taskRows = await db.rows(
-    `SELECT lt.lesson_id::int8::text, lt.task_id::int8::text, lt.assignment_type::text
-            ${schema.taskCopy.map((c) => `, ${col('lt', c.name)}::text`).join('')}
+    `SELECT lt.lesson_id::int8::text, lt.task_id::int8::text, lt.assignment_type::text, lt.lesson_task_id::int8::text
        FROM ${LT.sql} lt JOIN ${L.sql} l ON l.lesson_id = lt.lesson_id
        LEFT JOIN ${S.sql} s ON s.student_id = l.student_id
        ${sandboxWhere(filters, taskParams)}
@@ -96,10 +94,10 @@ export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters):
   const tasksByLesson = new Map<number, SandboxTask[]>();
   for (const row of taskRows) {
     const task: SandboxTask = {
+      id: Number(row[3]),
       lessonId: Number(row[0]),
       taskId: Number(row[1]),
       assignmentType: row[2] as string | null,
-      values: row.slice(3) as (string | null)[],
     };
     const list = tasksByLesson.get(task.lessonId);
     if (list) list.push(task);
@@ -159,7 +157,8 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
   }));
 
   const taskRows = await db.rows(
-    `SELECT lesson_id::int8::text, task_id::int8::text, assignment_type::text FROM ${LT.sql} WHERE lesson_id = ANY($1::int8[])`,
+    `SELECT lt.lesson_id::int8::text, lt.task_id::int8::text, lt.assignment_type::text
+       FROM ${LT.sql} lt JOIN unnest($1::int8[]) AS k(id) ON lt.lesson_id = k.id`,
     [lessons.map((l) => l.id)],
   );
   const taskKeysByLesson = new Map<number, Set<string>>();
@@ -172,11 +171,41 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
 
   const sandboxTaskIds = new Set<number>();
   for (const tasks of sandbox.tasksByLesson.values()) for (const t of tasks) sandboxTaskIds.add(t.taskId);
-  const existing = await db.rows(`SELECT task_id::int8::text FROM ${T.sql} WHERE task_id = ANY($1::int8[])`, [[...sandboxTaskIds]]);
+  const existing = await db.rows(
+    `SELECT t.task_id::int8::text FROM ${T.sql} t JOIN unnest($1::int8[]) AS k(id) ON t.task_id = k.id`,
+    [[...sandboxTaskIds]],
+  );
   return {
     studentsByPlatformId,
     lessons,
     taskKeysByLesson,
     existingTaskIds: new Set(existing.map((row) => Number(row[0]))),
+  };
+}
+
+export interface CopyValues {
+  /** sandbox lesson id → its "Lessons" copy columns, in the order of schema.lessonCopy */
+  lessons: Map<number, (string | null)[]>;
+  /** sandbox lesson_task_id → its "LessonTasks" copy columns, in the order of schema.taskCopy */
+  tasks: Map<number, (string | null)[]>;
+}
+
+/** The columns a batch writes, fetched by primary key: two queries. */
+export async function readCopyValues(db: Db, schema: SyncSchema, lessonIds: number[], taskIds: number[]): Promise<CopyValues> {
+  const { lessons: L, lessonTasks: LT } = schema.sandbox;
+  const byId = async (table: string, key: string, columns: SyncSchema['lessonCopy'], ids: number[]) => {
+    const found = new Map<number, (string | null)[]>();
+    if (!ids.length) return found;
+    const rows = await db.rows(
+      `SELECT t.${key}::int8::text${columns.map((c) => `, ${col('t', c.name)}::text`).join('')}
+         FROM ${table} t JOIN unnest($1::int8[]) AS k(id) ON t.${key} = k.id`,
+      [ids],
+    );
+    for (const row of rows) found.set(Number(row[0]), row.slice(1) as (string | null)[]);
+    return found;
+  };
+  return {
+    lessons: await byId(L.sql, 'lesson_id', schema.lessonCopy, lessonIds),
+    tasks: await byId(LT.sql, 'lesson_task_id', schema.taskCopy, taskIds),
   };
 }

@@ -28,18 +28,20 @@ export interface SandboxLesson {
   content: Content;
   /** undefined when either database has no homework_status column */
   homeworkStatus: string | null | undefined;
-  /** the copy columns' values, in the order of Schema.lessonCopy */
-  values: (string | null)[];
 }
 
 export interface SandboxTask {
+  /** lesson_task_id: apply fetches the columns to copy by it */
+  id: number;
   lessonId: number;
   taskId: number;
   assignmentType: string | null;
-  /** the copy columns' values, in the order of Schema.taskCopy */
-  values: (string | null)[];
 }
 
+/**
+ * What planning needs of the sandbox: keys and content, not every column. The columns a
+ * write copies are fetched batch by batch at apply time, from the same sandbox snapshot.
+ */
 export interface SandboxSnapshot {
   /** newest lesson_date first, ties by id */
   lessons: SandboxLesson[];

@@ -15,7 +15,6 @@ function lesson(id: number, over: Partial<SandboxLesson> = {}): SandboxLesson {
     duration: '60',
     content: { ...noContent, topic: `topic ${id}` },
     homeworkStatus: 'assigned',
-    values: [],
     ...over,
   };
 }
@@ -25,7 +24,7 @@ function prodLesson(id: number, over: Partial<ProdLesson> = {}): ProdLesson {
 }
 
 function task(lessonId: number, taskId: number, assignmentType: string | null = 'homework'): SandboxTask {
-  return { lessonId, taskId, assignmentType, values: [] };
+  return { id: lessonId * 100 + taskId, lessonId, taskId, assignmentType };
 }
 
 function sandbox(lessons: SandboxLesson[], tasks: SandboxTask[] = []): SandboxSnapshot {

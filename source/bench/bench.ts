@@ -1,0 +1,275 @@
+/**
+ * npm run bench [-- --lessons N] [--latency MS] [--json] [--naive-sample N] [--skip-naive] [--skip-wizard]
+ *
+ * Generates a sandbox/prod pair (on the server at BENCH_DATABASE_URL, else on two
+ * embedded PGlite servers), then times what the CLI does: plan (dry-run), the wizard's
+ * plan step, apply; against the seed's per-row method on a sample and against COPY.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startEmbeddedServer, type EmbeddedServer } from '../demo/pglite-server.js';
+import { parseTargets, Session } from '../session.js';
+import { prodSql, sandboxSql } from './generate.js';
+import { startLatencyProxy, viaProxy, type LatencyProxy } from './latency-proxy.js';
+import { runNaive } from './naive.js';
+import { timeCopyFloor } from './floor.js';
+import { timeWizardPlan } from './wizard-plan.js';
+
+const { values: args } = parseArgs({
+  options: {
+    lessons: { type: 'string', default: '100000' },
+    latency: { type: 'string', default: '0' },
+    json: { type: 'boolean', default: false },
+    'naive-sample': { type: 'string' },
+    'skip-naive': { type: 'boolean', default: false },
+    'skip-wizard': { type: 'boolean', default: false },
+    'skip-floor': { type: 'boolean', default: false },
+  },
+});
+const lessons = Number(args.lessons);
+const latency = Number(args.latency);
+if (!Number.isInteger(lessons) || lessons < 10 || !Number.isFinite(latency) || latency < 0) {
+  console.error('usage: npm run bench -- [--lessons N (≥ 10)] [--latency MS] [--json] [--naive-sample N]');
+  process.exit(2);
+}
+const log = (line: string) => {
+  if (!args.json) process.stderr.write(line + '\n');
+};
+
+interface Phase {
+  phase: string;
+  seconds: number;
+  queries?: number;
+  rowsRead?: number;
+  rowsWritten?: number;
+  peakRssMb?: number;
+  note?: string;
+}
+
+/** Samples RSS while a phase runs; the peak is what the phase cost in memory. */
+async function measured<T>(run: () => Promise<T>): Promise<{ value: T; seconds: number; peakRssMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const started = performance.now();
+  try {
+    const value = await run();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { value, seconds: (performance.now() - started) / 1000, peakRssMb: Math.round(peak / 2 ** 20) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function withAdmin<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+interface Pair {
+  sandbox: string;
+  prod: string;
+  engine: string;
+  load(side: 'sandbox' | 'prod', sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function openPair(): Promise<Pair> {
+  const server = process.env.BENCH_DATABASE_URL;
+  if (server) {
+    const suffix = randomBytes(4).toString('hex');
+    const names = { sandbox: `lsbench_${suffix}_sandbox`, prod: `lsbench_${suffix}_prod` };
+    const version = await withAdmin(server, async (c) => {
+      await c.query(`CREATE DATABASE ${names.sandbox}`);
+      await c.query(`CREATE DATABASE ${names.prod}`);
+      return (await c.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
+    });
+    const urlOf = (db: string) => {
+      const u = new URL(server);
+      u.pathname = `/${db}`;
+      return u.toString();
+    };
+    return {
+      sandbox: urlOf(names.sandbox),
+      prod: urlOf(names.prod),
+      engine: `PostgreSQL ${version} at ${new URL(server).hostname}`,
+      load: (side, sql) => withAdmin(urlOf(names[side]), (c) => c.query(sql).then(() => undefined)),
+      close: () =>
+        withAdmin(server, async (c) => {
+          await c.query(`DROP DATABASE IF EXISTS ${names.sandbox} WITH (FORCE)`);
+          await c.query(`DROP DATABASE IF EXISTS ${names.prod} WITH (FORCE)`);
+        }),
+    };
+  }
+  const [sandbox, prod] = (await Promise.all([startEmbeddedServer('sandbox'), startEmbeddedServer('prod')])) as [EmbeddedServer, EmbeddedServer];
+  return {
+    sandbox: sandbox.url,
+    prod: prod.url,
+    engine: 'PGlite (embedded PostgreSQL, WASM)',
+    load: async (side, sql) => {
+      await (side === 'sandbox' ? sandbox : prod).db.exec(sql);
+    },
+    close: async () => {
+      await Promise.all([sandbox.close(), prod.close()]);
+    },
+  };
+}
+
+const fmt = (n: number | undefined, digits = 0) =>
+  n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main() {
+  const pair = await openPair();
+  const phases: Phase[] = [];
+  const proxies: LatencyProxy[] = [];
+  const result: Record<string, unknown> = { lessons, lessonTasks: lessons * 5, latencyMs: latency, engine: pair.engine };
+  try {
+    log(`generating ${fmt(lessons)} lessons on ${pair.engine}...`);
+    const generated = await measured(async () => {
+      await pair.load('sandbox', sandboxSql({ lessons }));
+      await pair.load('prod', prodSql({ lessons }));
+    });
+    phases.push({ phase: 'generate', seconds: generated.seconds });
+
+    let urls = { sandbox: pair.sandbox, prod: pair.prod };
+    if (latency > 0) {
+      for (const side of ['sandbox', 'prod'] as const) {
+        const target = new URL(urls[side]);
+        const proxy = await startLatencyProxy(target.hostname, Number(target.port || 5432), latency);
+        proxies.push(proxy);
+        urls = { ...urls, [side]: viaProxy(urls[side], proxy.port) };
+      }
+    }
+    const disableSsl = (url: string) => {
+      const u = new URL(url);
+      if (!u.searchParams.has('sslmode')) u.searchParams.set('sslmode', 'disable');
+      return u.toString();
+    };
+    urls = { sandbox: disableSsl(urls.sandbox), prod: disableSsl(urls.prod) };
+
+    const opened = await measured(() => Session.open(parseTargets(urls.sandbox, urls.prod)));
+    const session = opened.value;
+    phases.push({ phase: 'connect + checks', seconds: opened.seconds, queries: session.queryCounts().sandbox + session.queryCounts().prod });
+    try {
+      log('planning (dry run)...');
+      const before = session.queryCounts();
+      const rowsBefore = session.sandboxDb.rowsRead + session.prodDb.rowsRead;
+      const planned = await measured(() => session.plan({ students: [] }));
+      const after = session.queryCounts();
+      const plan = planned.value;
+      phases.push({
+        phase: 'plan',
+        seconds: planned.seconds,
+        queries: after.sandbox - before.sandbox + after.prod - before.prod,
+        rowsRead: session.sandboxDb.rowsRead + session.prodDb.rowsRead - rowsBefore,
+        peakRssMb: planned.peakRssMb,
+      });
+      result.plan = plan.summary;
+
+      if (!args['skip-wizard']) {
+        log("planning again in the wizard's plan step...");
+        const wizard = await measured(() => timeWizardPlan(session, { students: [] }));
+        phases.push({
+          phase: 'wizard plan step',
+          seconds: wizard.seconds,
+          peakRssMb: wizard.peakRssMb,
+          note: `${(wizard.seconds / planned.seconds).toFixed(2)}× headless, ${wizard.value.frames} frames`,
+        });
+      }
+
+      if (!args['skip-naive']) {
+        const sample = Math.min(lessons, Number(args['naive-sample'] ?? (latency > 0 ? 100 : 1000)));
+        log(`the seed's per-row method on ${fmt(sample)} lessons...`);
+        const naive = await runNaive(urls.sandbox, urls.prod, sample);
+        const extrapolated = (naive.seconds * lessons) / naive.lessons;
+        phases.push({
+          phase: `seed method (${fmt(sample)} sample)`,
+          seconds: naive.seconds,
+          queries: naive.queries,
+          note: `≈ ${fmt(extrapolated)} s for ${fmt(lessons)} lessons`,
+        });
+        result.naiveExtrapolatedSeconds = extrapolated;
+      }
+
+      log('applying...');
+      const applyBefore = session.queryCounts().prod;
+      const applied = await measured(() => session.apply(plan));
+      const outcome = applied.value.summary;
+      const written = outcome.created + outcome.updated + outcome.tasksCopied;
+      phases.push({
+        phase: 'apply',
+        seconds: applied.seconds,
+        queries: session.queryCounts().prod - applyBefore,
+        rowsWritten: written,
+        peakRssMb: applied.peakRssMb,
+      });
+      result.apply = outcome;
+
+      const total = planned.seconds + applied.seconds;
+      if (result.naiveExtrapolatedSeconds) result.speedUp = (result.naiveExtrapolatedSeconds as number) / total;
+
+      if (!args['skip-floor']) {
+        if (pair.engine.startsWith('PGlite')) {
+          phases.push({ phase: 'COPY floor', seconds: NaN, note: 'needs a PostgreSQL server (COPY FROM STDIN does not pass pglite-socket)' });
+        } else {
+          log('timing a raw COPY of the same rows...');
+          const createdIds = applied.value.entries.filter((e) => e.action === 'create').map((e) => e.sandboxLessonId);
+          const taskLessons = applied.value.entries.filter((e) => e.tasksCopied > 0).map((e) => e.sandboxLessonId);
+          const floor = await timeCopyFloor(urls.sandbox, urls.prod, createdIds, taskLessons);
+          phases.push({
+            phase: 'COPY floor',
+            seconds: floor.seconds,
+            rowsWritten: floor.rows,
+            note: `apply = ${(applied.seconds / floor.seconds).toFixed(1)}× COPY`,
+          });
+        }
+      }
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await Promise.all(proxies.map((p) => p.close()));
+    await pair.close();
+  }
+
+  result.phases = phases;
+  result.peakRssMbProcess = Math.round(process.resourceUsage().maxRSS / 1024);
+  if (args.json) {
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    return;
+  }
+  const header = `lesson-sync benchmark · ${fmt(lessons)} lessons · ${fmt(lessons * 5)} lesson_tasks · ${pair.engine} · latency ${latency} ms each way`;
+  const rows = [
+    ['phase', 'seconds', 'queries', 'rows read', 'rows written', 'rows/s', 'peak RSS MB', 'note'],
+    ...phases.map((p) => {
+      const rows = (p.rowsRead ?? 0) + (p.rowsWritten ?? 0);
+      return [
+        p.phase,
+        Number.isNaN(p.seconds) ? '-' : fmt(p.seconds, 2),
+        fmt(p.queries),
+        fmt(p.rowsRead),
+        fmt(p.rowsWritten),
+        rows && p.seconds ? fmt(rows / p.seconds) : '-',
+        fmt(p.peakRssMb),
+        p.note ?? '',
+      ];
+    }),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  console.log(header);
+  for (const r of rows) console.log(r.map((cell, i) => (i === 0 || i === 7 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  if (result.speedUp) console.log(`plan + apply is ${fmt(result.speedUp as number)}× faster than the seed's method (extrapolated)`);
+  console.log(`process peak RSS: ${result.peakRssMbProcess} MB`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

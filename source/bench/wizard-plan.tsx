@@ -1,0 +1,61 @@
+/**
+ * The wizard's plan step, rendered by Ink into a terminal-sized stream nobody reads:
+ * how much the live view costs over a headless plan.
+ */
+import { render } from 'ink';
+import { PassThrough } from 'node:stream';
+import { useEffect } from 'react';
+import type { Filters } from '../config.js';
+import type { Session } from '../session.js';
+import { FrameContext } from '../ui/components/Frame.js';
+import { usePlanning } from '../ui/hooks/use-planning.js';
+import { PlanStep } from '../ui/steps/PlanStep.js';
+
+function fakeTerminal() {
+  const stdout = Object.assign(new PassThrough(), { columns: 80, rows: 24, isTTY: true });
+  stdout.resume();
+  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin, ref: () => stdin, unref: () => stdin });
+  return { stdout, stdin };
+}
+
+export async function timeWizardPlan(session: Session, filters: Filters): Promise<{ seconds: number; frames: number }> {
+  const { stdout, stdin } = fakeTerminal();
+  let frames = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+
+  function Harness() {
+    const planning = usePlanning(session, filters);
+    useEffect(() => {
+      if (planning.stage === 'done' || planning.stage === 'failed') setImmediate(finish);
+    }, [planning.stage]);
+    return (
+      <FrameContext.Provider value={{ targets: undefined, dryRun: true, columns: 80, rows: 24 }}>
+        <PlanStep
+          planning={planning}
+          dryRun
+          defaultReportPath="report.json"
+          onSaveReport={() => ''}
+          onContinue={() => {}}
+          onBack={() => {}}
+          onQuit={() => {}}
+        />
+      </FrameContext.Provider>
+    );
+  }
+
+  const started = performance.now();
+  const app = render(<Harness />, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    patchConsole: false,
+    exitOnCtrlC: false,
+    onRender: () => {
+      frames++;
+    },
+  });
+  await finished;
+  const seconds = (performance.now() - started) / 1000;
+  app.unmount();
+  return { seconds, frames };
+}
