@@ -49,6 +49,7 @@ interface Phase {
 
 /** Samples RSS while a phase runs; the peak is what the phase cost in memory. */
 async function measured<T>(run: () => Promise<T>): Promise<{ value: T; seconds: number; peakRssMb: number }> {
+  (globalThis as { gc?: () => void }).gc?.(); // what earlier phases left behind is not this phase's
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);

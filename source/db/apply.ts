@@ -10,7 +10,8 @@ import { CONTENT_FIELDS, type PlanEntry, type SandboxSnapshot } from '../engine/
 import type { Db } from './client.js';
 import { isConnectionFailure } from './errors.js';
 import { readCopyValues, readProd, type CopyValues } from './read.js';
-import { quoteIdent, type SyncSchema } from './schema.js';
+import type { SyncSchema } from './schema.js';
+import { quoteIdent, sqlIsEmpty } from './sql.js';
 
 /** One key for every lesson-sync run on any database: hashtext('lesson-sync'). */
 const RUN_LOCK_SQL = `hashtext('lesson-sync')::int8`;
@@ -27,7 +28,6 @@ export interface ApplyHooks {
 }
 
 const isWrite = (entry: PlanEntry) => entry.action === 'create' || entry.action === 'update';
-const empty = (expr: string) => `NULLIF(btrim((${expr})::text), '') IS NULL`;
 
 /** A preview entry still stands when the fresh plan wants the same write on the same rows. */
 function stillStands(preview: PlanEntry, fresh: PlanEntry): boolean {
@@ -43,16 +43,11 @@ function changed(preview: PlanEntry): PlanEntry {
 }
 
 class Writer {
-  private readonly sandboxById: Map<number, SandboxSnapshot['lessons'][number]>;
-
   constructor(
     private readonly db: Db,
     private readonly sandboxDb: Db,
     private readonly schema: SyncSchema,
-    sandbox: SandboxSnapshot,
-  ) {
-    this.sandboxById = new Map(sandbox.lessons.map((l) => [l.id, l]));
-  }
+  ) {}
 
   /** The batch's columns to copy, from the sandbox snapshot the plan was made on. */
   async copyValues(items: PlanEntry[]): Promise<CopyValues> {
@@ -60,7 +55,7 @@ class Writer {
       return await readCopyValues(
         this.sandboxDb,
         this.schema,
-        items.filter((e) => e.action === 'create').map((e) => e.sandboxLessonId),
+        items.map((e) => e.sandboxLessonId),
         items.flatMap((e) => e.tasksToCopy.map((t) => t.id)),
       );
     } catch (error) {
@@ -100,24 +95,19 @@ class Writer {
   }
 
   /** Updates that can only fill empty fields of a still-empty lesson: returns the prod ids updated. */
-  private async updateLessons(items: PlanEntry[]): Promise<Set<number>> {
+  private async updateLessons(items: PlanEntry[], values: CopyValues): Promise<Set<number>> {
     if (!items.length) return new Set();
     const prod = this.schema.prod.lessons;
     const fields: string[] = [...CONTENT_FIELDS, ...(this.schema.homeworkStatus ? ['homework_status'] : [])];
     const columns: unknown[][] = [items.map((e) => e.prodLessonId)];
     for (const field of fields) {
-      columns.push(
-        items.map((e) => {
-          if (!e.fieldsFilled.includes(field)) return null;
-          const lesson = this.sandboxById.get(e.sandboxLessonId)!;
-          return field === 'homework_status' ? lesson.homeworkStatus ?? null : lesson.content[field as keyof typeof lesson.content];
-        }),
-      );
+      const at = this.schema.lessonCopy.findIndex((c) => c.name === field);
+      columns.push(items.map((e) => (e.fieldsFilled.includes(field) ? values.lessons.get(e.sandboxLessonId)?.[at] ?? null : null)));
     }
     const set = fields.map((field, i) => {
       const target = `l.${quoteIdent(field)}`;
       const value = `v.f${i}::${prod.columns.get(field)!.type}`;
-      const canFill = field === 'homework_status' ? `v.f${i} IS NOT NULL` : `v.f${i} IS NOT NULL AND ${empty(target)}`;
+      const canFill = field === 'homework_status' ? `v.f${i} IS NOT NULL` : `v.f${i} IS NOT NULL AND ${sqlIsEmpty(target)}`;
       return `${quoteIdent(field)} = CASE WHEN ${canFill} THEN ${value} ELSE ${target} END`;
     });
     if (this.schema.updatedAt) set.push(`updated_at = now()`);
@@ -128,7 +118,7 @@ class Writer {
       UPDATE ${prod.sql} AS l SET ${set.join(', ')}
         FROM unnest($1::int8[]${fields.map((_, i) => `, $${i + 2}::text[]`).join('')}) AS v(lesson_id${fields.map((_, i) => `, f${i}`).join('')})
        WHERE l.lesson_id = v.lesson_id
-         AND CASE WHEN ${CONTENT_FIELDS.map((f) => empty(`l.${quoteIdent(f)}`)).join(' AND ')} THEN true ELSE false END
+         AND CASE WHEN ${CONTENT_FIELDS.map((f) => sqlIsEmpty(`l.${quoteIdent(f)}`)).join(' AND ')} THEN true ELSE false END
       RETURNING l.lesson_id::int8::text`;
     const rows = await this.db.rows(sql, columns);
     return new Set(rows.map((row) => Number(row[0])));
@@ -149,16 +139,10 @@ class Writer {
     }
     if (!lessonIds.length) return counts;
     const lt = this.schema.prod.lessonTasks;
-    const at = (name: string) => {
-      const i = copy.findIndex((c) => c.name === name);
-      return `v.c${i}::${copy[i]!.prodType}`;
-    };
     const sql = `
       INSERT INTO ${lt.sql} (lesson_id${copy.map((c) => `, ${quoteIdent(c.name)}`).join('')})
       SELECT v.lesson_id${copy.map((c, i) => `, v.c${i}::${c.prodType}`).join('')}
         FROM unnest($1::int8[]${copy.map((_, i) => `, $${i + 2}::text[]`).join('')}) AS v(lesson_id${copy.map((_, i) => `, c${i}`).join('')})
-       WHERE NOT EXISTS (SELECT 1 FROM ${lt.sql} x WHERE x.lesson_id = v.lesson_id
-                           AND x.task_id = ${at('task_id')} AND x.assignment_type IS NOT DISTINCT FROM ${at('assignment_type')})
       RETURNING lesson_id::int8::text`;
     const rows = await this.db.rows(sql, [lessonIds, ...values]);
     for (const [id] of rows as [string][]) counts.set(Number(id), (counts.get(Number(id)) ?? 0) + 1);
@@ -168,7 +152,7 @@ class Writer {
   /** Writes one batch; throws what the database said. */
   private async writeBatch(items: PlanEntry[], values: CopyValues): Promise<PlanEntry[]> {
     const created = await this.insertLessons(items.filter((e) => e.action === 'create'), values);
-    const updated = await this.updateLessons(items.filter((e) => e.action === 'update'));
+    const updated = await this.updateLessons(items.filter((e) => e.action === 'update'), values);
     const outcomes: PlanEntry[] = [];
     const targets: { prodLessonId: number; entry: PlanEntry }[] = [];
     for (const entry of items) {
@@ -254,7 +238,7 @@ async function attempt(
     return stillStands(entry, fresh[i]!) ? fresh[i]! : changed(entry);
   });
   const work = outcomes.map((entry, i) => ({ entry, i })).filter(({ entry }) => isWrite(entry));
-  const writer = new Writer(db, sandboxDb, schema, sandbox);
+  const writer = new Writer(db, sandboxDb, schema);
   const size = hooks.chunkSize ?? DEFAULT_CHUNK_SIZE;
   hooks.onProgress?.(0, work.length, undefined);
   const batches: PlanEntry[][] = [];

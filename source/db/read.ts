@@ -14,9 +14,10 @@ import {
   type SandboxSnapshot,
   type SandboxTask,
 } from '../engine/types.js';
-import { taskKey } from '../engine/planner.js';
+import { fieldsOfMask, taskKey } from '../engine/planner.js';
 import type { Db } from './client.js';
-import { quoteIdent, type SyncSchema } from './schema.js';
+import type { SyncSchema } from './schema.js';
+import { quoteIdent, sqlFilledMask } from './sql.js';
 
 /**
  * lesson_date as text that compares equal on both sides: a timestamptz is rendered in
@@ -55,54 +56,87 @@ function sandboxWhere(filters: Filters, params: unknown[]): string {
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
+/** Rows per FETCH: a million-row table is read in slices, a smaller one in one go. */
+export const FETCH_ROWS = 1_000_000;
+
+/**
+ * Runs a large read through a cursor, so neither pg nor we hold the whole result as row
+ * arrays at once. Needs a transaction: the sandbox's snapshot (Session.plan) is one.
+ */
+async function eachRow(db: Db, sql: string, params: unknown[], onRow: (row: unknown[]) => void): Promise<void> {
+  await db.query(`DECLARE lesson_sync_rows NO SCROLL CURSOR FOR ${sql}`, params);
+  for (;;) {
+    const rows = await db.rows(`FETCH ${FETCH_ROWS} FROM lesson_sync_rows`);
+    for (const row of rows) onRow(row);
+    if (rows.length < FETCH_ROWS) break;
+  }
+  await db.query('CLOSE lesson_sync_rows');
+}
+
+/** Small repeated strings (assignment types, statuses) kept once. */
+function interner() {
+  const seen = new Map<string, string>();
+  return (value: string | null): string | null => {
+    if (value === null) return null;
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    seen.set(value, value);
+    return value;
+  };
+}
+
 export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters): Promise<SandboxSnapshot> {
   const { lessons: L, students: S, lessonTasks: LT } = schema.sandbox;
   const dateType = L.columns.get('lesson_date')!.type;
   const from = `FROM ${L.sql} l LEFT JOIN ${S.sql} s ON s.student_id = l.student_id`;
+  const intern = interner();
   const lessonParams: unknown[] = [];
   const where = sandboxWhere(filters, lessonParams);
-  const lessonRows = await db.rows(
+  const lessons: SandboxLesson[] = [];
+  await eachRow(
+    db,
     `SELECT l.lesson_id::int8::text, s.platform_id::text, s.name::text,
             ${canonicalDate('l.lesson_date', dateType)}, to_char(l.lesson_date, 'YYYY-MM-DD HH24:MI:SS'),
-            l.duration::text,
-            ${CONTENT_FIELDS.map((f) => `${col('l', f)}::text`).join(', ')},
-            ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
+            l.duration::text, ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
        ${from} ${where}
       ORDER BY l.lesson_date DESC, l.lesson_id`,
     lessonParams,
+    (row) => {
+      lessons.push({
+        id: Number(row[0]),
+        platformId: row[1] as string | null,
+        studentName: row[2] as string | null,
+        dateKey: row[3] as string,
+        dateDisplay: row[4] as string,
+        duration: intern(row[5] as string | null),
+        filled: fieldsOfMask(row[6] as number),
+        homeworkStatus: schema.homeworkStatus ? intern(row[7] as string | null) : undefined,
+      });
+    },
   );
-  const lessons: SandboxLesson[] = lessonRows.map((row) => ({
-    id: Number(row[0]),
-    platformId: row[1] as string | null,
-    studentName: row[2] as string | null,
-    dateKey: row[3] as string,
-    dateDisplay: row[4] as string,
-    duration: row[5] as string | null,
-    content: contentOf(row, 6),
-    homeworkStatus: schema.homeworkStatus ? (row[6 + CONTENT_FIELDS.length] as string | null) : undefined,
-  }));
 
   const taskParams: unknown[] = [];
-  const taskRows = await db.rows(
+  const tasksByLesson = new Map<number, SandboxTask[]>();
+  await eachRow(
+    db,
     `SELECT lt.lesson_id::int8::text, lt.task_id::int8::text, lt.assignment_type::text, lt.lesson_task_id::int8::text
        FROM ${LT.sql} lt JOIN ${L.sql} l ON l.lesson_id = lt.lesson_id
        LEFT JOIN ${S.sql} s ON s.student_id = l.student_id
        ${sandboxWhere(filters, taskParams)}
       ORDER BY lt.lesson_id, lt.lesson_task_id`,
     taskParams,
+    (row) => {
+      const task: SandboxTask = {
+        id: Number(row[3]),
+        lessonId: Number(row[0]),
+        taskId: Number(row[1]),
+        assignmentType: intern(row[2] as string | null),
+      };
+      const list = tasksByLesson.get(task.lessonId);
+      if (list) list.push(task);
+      else tasksByLesson.set(task.lessonId, [task]);
+    },
   );
-  const tasksByLesson = new Map<number, SandboxTask[]>();
-  for (const row of taskRows) {
-    const task: SandboxTask = {
-      id: Number(row[3]),
-      lessonId: Number(row[0]),
-      taskId: Number(row[1]),
-      assignmentType: row[2] as string | null,
-    };
-    const list = tasksByLesson.get(task.lessonId);
-    if (list) list.push(task);
-    else tasksByLesson.set(task.lessonId, [task]);
-  }
   return { lessons, tasksByLesson };
 }
 

@@ -6,6 +6,7 @@
 import { SchemaError, type SchemaProblem, type Side } from '../errors.js';
 import { CONTENT_FIELDS } from '../engine/types.js';
 import type { Db } from './client.js';
+import { quoteIdent } from './sql.js';
 
 export type TableRole = 'students' | 'lessons' | 'lessonTasks' | 'tasks';
 
@@ -76,9 +77,6 @@ export interface SyncSchema {
   warnings: SchemaWarning[];
 }
 
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 interface ColumnRow {
   oid: number;

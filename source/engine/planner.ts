@@ -5,6 +5,7 @@
 import {
   CONTENT_FIELDS,
   type Content,
+  type ContentField,
   type PlanEntry,
   type ProdLesson,
   type ProdSnapshot,
@@ -13,9 +14,21 @@ import {
   type SandboxTask,
 } from './types.js';
 
-/** NULL or only whitespace; `0` is a value. */
+const BLANK = /^[ \t\n\r\f\v]*$/;
+
+/** NULL or only whitespace (as SQL's [[:space:]] sees it: db/sql.ts); `0` is a value. */
 export function isEmpty(value: string | null | undefined): boolean {
-  return value === null || value === undefined || value.trim() === '';
+  return value === null || value === undefined || BLANK.test(value);
+}
+
+/** One shared array per combination: a million lessons do not each carry their own. */
+const FIELD_SETS = Array.from({ length: 1 << CONTENT_FIELDS.length }, (_, mask) =>
+  Object.freeze(CONTENT_FIELDS.filter((_, bit) => mask & (1 << bit))),
+);
+
+/** The content fields whose bit is set (bit i = CONTENT_FIELDS[i]). */
+export function fieldsOfMask(mask: number): readonly ContentField[] {
+  return FIELD_SETS[mask]!;
 }
 
 /** The seed's rule: a lesson is filled when any content field has a value. */
@@ -31,6 +44,9 @@ export function taskKey(taskId: number, assignmentType: string | null): string {
   return `${taskId}|${assignmentType ?? '\u0001'}`;
 }
 
+/** Shared by the entries that have nothing there (most skips); frozen, so nobody appends to it. */
+const NONE = Object.freeze([]) as unknown as never[];
+
 function entryFor(lesson: SandboxLesson): PlanEntry {
   return {
     sandboxLessonId: lesson.id,
@@ -42,10 +58,10 @@ function entryFor(lesson: SandboxLesson): PlanEntry {
     reason: null,
     prodStudentId: null,
     prodLessonId: null,
-    fieldsFilled: [],
-    keptProdValues: [],
-    tasksToCopy: [],
-    tasksMissingInProd: [],
+    fieldsFilled: NONE,
+    keptProdValues: NONE,
+    tasksToCopy: NONE,
+    tasksMissingInProd: NONE,
     tasksAlreadyInProd: 0,
     tasksCopied: 0,
     message: null,
@@ -75,6 +91,9 @@ function resolveStudent(entry: PlanEntry, prod: ProdSnapshot): number | null {
 /** Step 5: the sandbox tasks the prod lesson lacks, and those whose task_id prod does not know. */
 function planTasks(entry: PlanEntry, tasks: SandboxTask[], prod: ProdSnapshot, prodLessonId: number | null): void {
   const inProd = prodLessonId === null ? undefined : prod.taskKeysByLesson.get(prodLessonId);
+  if (!tasks.length) return;
+  entry.tasksToCopy = [];
+  entry.tasksMissingInProd = [];
   const seen = new Set<string>();
   for (const task of tasks) {
     const key = taskKey(task.taskId, task.assignmentType);
@@ -87,7 +106,7 @@ function planTasks(entry: PlanEntry, tasks: SandboxTask[], prod: ProdSnapshot, p
 }
 
 function nonEmptyFields(lesson: SandboxLesson): string[] {
-  const fields: string[] = CONTENT_FIELDS.filter((field) => !isEmpty(lesson.content[field]));
+  const fields: string[] = [...lesson.filled];
   if (!isEmpty(lesson.homeworkStatus)) fields.push('homework_status');
   return fields;
 }
@@ -104,7 +123,7 @@ function planExisting(entry: PlanEntry, lesson: SandboxLesson, match: ProdLesson
     return;
   }
   planTasks(entry, tasks, prod, match.id);
-  const content = CONTENT_FIELDS.filter((field) => !isEmpty(lesson.content[field]));
+  const content = [...lesson.filled];
   if (content.length === 0 && entry.tasksToCopy.length === 0) {
     entry.reason = 'up-to-date';
     return;
@@ -115,7 +134,7 @@ function planExisting(entry: PlanEntry, lesson: SandboxLesson, match: ProdLesson
     if (!isEmpty(lesson.homeworkStatus)) {
       if (lesson.homeworkStatus !== match.homeworkStatus) entry.fieldsFilled.push('homework_status');
     } else if (!isEmpty(match.homeworkStatus)) {
-      entry.keptProdValues.push({ field: 'homework_status', value: match.homeworkStatus! });
+      entry.keptProdValues = [{ field: 'homework_status', value: match.homeworkStatus! }];
     }
   }
 }

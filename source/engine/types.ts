@@ -25,7 +25,8 @@ export interface SandboxLesson {
   /** YYYY-MM-DD HH:MM:SS, for people and the report */
   dateDisplay: string;
   duration: string | null;
-  content: Content;
+  /** the content fields that have a value; the values themselves are fetched at apply */
+  filled: readonly ContentField[];
   /** undefined when either database has no homework_status column */
   homeworkStatus: string | null | undefined;
 }

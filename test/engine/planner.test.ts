@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isEmpty, isFilled, planLessons, taskKey } from '../../source/engine/planner.js';
+import { fieldsOfMask, isEmpty, isFilled, planLessons, taskKey } from '../../source/engine/planner.js';
 import { summarize } from '../../source/engine/summary.js';
 import type { Content, ProdLesson, ProdSnapshot, SandboxLesson, SandboxSnapshot, SandboxTask } from '../../source/engine/types.js';
 
@@ -13,7 +13,7 @@ function lesson(id: number, over: Partial<SandboxLesson> = {}): SandboxLesson {
     dateKey: '2025-01-15 14:00:00',
     dateDisplay: '2025-01-15 14:00:00',
     duration: '60',
-    content: { ...noContent, topic: `topic ${id}` },
+    filled: ['topic'],
     homeworkStatus: 'assigned',
     ...over,
   };
@@ -46,11 +46,21 @@ function prod(over: Partial<ProdSnapshot> = {}): ProdSnapshot {
 describe('emptiness (the seed filled rule)', () => {
   it('treats NULL and whitespace as empty, and 0 as a value', () => {
     expect(isEmpty(null)).toBe(true);
-    expect(isEmpty(' \t\n')).toBe(true);
+    expect(isEmpty(' \t\n\r')).toBe(true);
+    expect(isEmpty('\u00a0x')).toBe(false);
     expect(isEmpty('0')).toBe(false);
     expect(isFilled({ ...noContent, homework_result_percent: '0' })).toBe(true);
     expect(isFilled({ ...noContent, notes: '   ' })).toBe(false);
     expect(isFilled({ ...noContent, homework_result_notes: 'ok' })).toBe(true);
+  });
+});
+
+describe('content masks', () => {
+  it('turns the SQL bit mask into the fields, sharing one array per combination', () => {
+    expect(fieldsOfMask(0)).toEqual([]);
+    expect(fieldsOfMask(0b01001)).toEqual(['topic', 'homework_result_percent']);
+    expect(fieldsOfMask(31)).toHaveLength(5);
+    expect(fieldsOfMask(9)).toBe(fieldsOfMask(9));
   });
 });
 
@@ -116,7 +126,7 @@ describe('step 3: filled', () => {
 
 describe('step 4: update', () => {
   it('fills the non-empty sandbox fields and homework_status', () => {
-    const source = lesson(1, { content: { ...noContent, notes: 'n', homework_result_percent: '0', topic: ' ' } });
+    const source = lesson(1, { filled: ['notes', 'homework_result_percent'] });
     const [entry] = planLessons(sandbox([source]), prod({ lessons: [prodLesson(7, { homeworkStatus: 'not_assigned' })] }));
     expect(entry).toMatchObject({ action: 'update', prodLessonId: 7 });
     expect(entry!.fieldsFilled).toEqual(['notes', 'homework_result_percent', 'homework_status']);
@@ -136,7 +146,7 @@ describe('step 4: update', () => {
   });
 
   it('is up-to-date when the sandbox has no content and no new task', () => {
-    const empty = lesson(1, { content: noContent });
+    const empty = lesson(1, { filled: [] });
     const existing = new Map([[7, new Set([taskKey(1, 'homework')])]]);
     const [entry] = planLessons(
       sandbox([empty], [task(1, 1)]),
@@ -146,7 +156,7 @@ describe('step 4: update', () => {
   });
 
   it('updates an empty lesson only to add tasks when the sandbox has no content', () => {
-    const [entry] = planLessons(sandbox([lesson(1, { content: noContent })], [task(1, 2)]), prod({ lessons: [prodLesson(7)] }));
+    const [entry] = planLessons(sandbox([lesson(1, { filled: [] })], [task(1, 2)]), prod({ lessons: [prodLesson(7)] }));
     expect(entry).toMatchObject({ action: 'update', fieldsFilled: [] });
     expect(entry!.tasksToCopy.map((t) => t.taskId)).toEqual([2]);
   });
