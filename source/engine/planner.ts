@@ -92,17 +92,19 @@ function resolveStudent(entry: PlanEntry, prod: ProdSnapshot): number | null {
 function planTasks(entry: PlanEntry, tasks: SandboxTask[], prod: ProdSnapshot, prodLessonId: number | null): void {
   const inProd = prodLessonId === null ? undefined : prod.taskKeysByLesson.get(prodLessonId);
   if (!tasks.length) return;
-  entry.tasksToCopy = [];
-  entry.tasksMissingInProd = [];
-  const seen = new Set<string>();
+  const toCopy: SandboxTask[] = [];
+  const missing: number[] = [];
+  const seen = tasks.length > 1 ? new Set<string>() : undefined;
   for (const task of tasks) {
     const key = taskKey(task.taskId, task.assignmentType);
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (seen?.has(key)) continue;
+    seen?.add(key);
     if (inProd?.has(key)) entry.tasksAlreadyInProd++;
-    else if (!prod.existingTaskIds.has(task.taskId)) entry.tasksMissingInProd.push(task.taskId);
-    else entry.tasksToCopy.push(task);
+    else if (!prod.existingTaskIds.has(task.taskId)) missing.push(task.taskId);
+    else toCopy.push(task);
   }
+  if (toCopy.length) entry.tasksToCopy = toCopy;
+  if (missing.length) entry.tasksMissingInProd = missing;
 }
 
 function nonEmptyFields(lesson: SandboxLesson): string[] {
