@@ -160,8 +160,10 @@ async function main() {
     };
     urls = { sandbox: disableSsl(urls.sandbox), prod: disableSsl(urls.prod) };
 
-    const opened = await measured(() => Session.open(parseTargets(urls.sandbox, urls.prod)));
-    const session = opened.value;
+    const embedded = pair.engine.startsWith('PGlite');
+    const open = () => Session.open(parseTargets(urls.sandbox, urls.prod));
+    const opened = await measured(open);
+    let session = opened.value;
     phases.push({ phase: 'connect + checks', seconds: opened.seconds, queries: session.queryCounts().sandbox + session.queryCounts().prod });
     try {
       log('planning (dry run)...');
@@ -169,7 +171,7 @@ async function main() {
       const rowsBefore = session.sandboxDb.rowsRead + session.prodDb.rowsRead;
       const planned = await measured(() => session.plan({ students: [] }));
       const after = session.queryCounts();
-      const plan = planned.value;
+      let plan = planned.value;
       phases.push({
         phase: 'plan',
         seconds: planned.seconds,
@@ -179,7 +181,16 @@ async function main() {
       });
       result.plan = plan.summary;
 
-      if (!args['skip-wizard']) {
+      if (!args['skip-wizard'] && embedded) {
+        // an embedded server takes one connection: the comparison runs here, on this session
+        log("planning again in the wizard's plan step...");
+        const wizard = await measured(() => timeWizardPlan(session, { students: [] }));
+        phases.push({
+          phase: 'wizard plan step',
+          seconds: wizard.seconds,
+          note: `${(wizard.seconds / planned.seconds).toFixed(2)}× headless, ${wizard.value.frames} frames`,
+        });
+      } else if (!args['skip-wizard']) {
         log("planning again, headless then in the wizard's plan step, in another process...");
         const { stdout } = await promisify(execFile)(
           process.execPath,
@@ -198,7 +209,12 @@ async function main() {
       if (!args['skip-naive']) {
         const sample = Math.min(lessons, Number(args['naive-sample'] ?? (latency > 0 ? 100 : 1000)));
         log(`the seed's per-row method on ${fmt(sample)} lessons...`);
+        if (embedded) await session.close(); // its connections are the only ones an embedded server takes
         const naive = await runNaive(urls.sandbox, urls.prod, sample);
+        if (embedded) {
+          session = await open();
+          plan = await session.plan({ students: [] });
+        }
         const extrapolated = (naive.seconds * lessons) / naive.lessons;
         phases.push({
           phase: `seed method (${fmt(sample)} sample)`,
