@@ -1,8 +1,8 @@
 /**
  * Set-based reads: a fixed number of queries whatever the number of lessons.
  * Every value is read as the database's own text, so nothing changes on the way.
- * Id lists are joined as unnest() rather than `= ANY(array)`: an int4 column against an
- * int8 array is not hashed, and 10,000 ids then cost a linear search per row.
+ * Id lists are joined as tables (jsonTable) rather than `= ANY(array)`: an int4 column
+ * against an int8 array is not hashed, and 10,000 ids then cost a linear search per row.
  */
 import type { Filters } from '../config.js';
 import {
@@ -17,7 +17,7 @@ import {
 import { fieldsOfMask, taskKey } from '../engine/planner.js';
 import type { Db } from './client.js';
 import type { SyncSchema } from './schema.js';
-import { quoteIdent, sqlFilledMask } from './sql.js';
+import { jsonTable, quoteIdent, sqlFilledMask } from './sql.js';
 
 /**
  * lesson_date as text that compares equal on both sides: a timestamptz is rendered in
@@ -146,9 +146,13 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
   const sandboxDateType = schema.sandbox.lessons.columns.get('lesson_date')!.type;
 
   const platformIds = [...new Set(sandbox.lessons.map((l) => l.platformId).filter((p): p is string => !!p && p.trim() !== ''))];
+  const studentParams: unknown[] = [];
   const studentRows = await db.rows(
-    `SELECT student_id::int8::text, platform_id::text FROM ${S.sql} WHERE platform_id::text = ANY($1::text[]) ORDER BY student_id`,
-    [platformIds],
+    `SELECT s.student_id::int8::text, s.platform_id::text
+       FROM ${S.sql} s JOIN ${jsonTable(studentParams, [{ name: 'platform_id', values: platformIds }])} AS k
+         ON s.platform_id::text = k.platform_id
+      ORDER BY s.student_id`,
+    studentParams,
   );
   const studentsByPlatformId = new Map<string, number[]>();
   for (const [id, platformId] of studentRows as [string, string][]) {
@@ -170,16 +174,20 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
     keyStudents.push(ids[0]!);
     keyDates.push(lesson.dateKey);
   }
+  const keyParams: unknown[] = [];
+  const keys = jsonTable(keyParams, [
+    { name: 'student_id', type: 'int8', values: keyStudents },
+    { name: 'lesson_date', values: keyDates },
+  ]);
   const lessonRows = await db.rows(
     `SELECT l.lesson_id::int8::text, l.student_id::int8::text,
             ${canonicalDate(`l.lesson_date::${sandboxDateType}`, sandboxDateType)}, l.duration::text,
             ${CONTENT_FIELDS.map((f) => `${col('l', f)}::text`).join(', ')},
             ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
        FROM ${L.sql} l
-       JOIN unnest($1::int8[], $2::text[]) AS k(student_id, lesson_date)
-         ON l.student_id = k.student_id AND l.lesson_date = k.lesson_date::${sandboxDateType}
+       JOIN ${keys} AS k ON l.student_id = k.student_id AND l.lesson_date = k.lesson_date::${sandboxDateType}
       ORDER BY l.lesson_id`,
-    [keyStudents, keyDates],
+    keyParams,
   );
   const lessons: ProdLesson[] = lessonRows.map((row) => ({
     id: Number(row[0]),
@@ -190,10 +198,12 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
     homeworkStatus: schema.homeworkStatus ? (row[4 + CONTENT_FIELDS.length] as string | null) : undefined,
   }));
 
+  const taskParams: unknown[] = [];
+  const candidates = jsonTable(taskParams, [{ name: 'id', type: 'int8', values: lessons.map((l) => l.id) }]);
   const taskRows = await db.rows(
     `SELECT lt.lesson_id::int8::text, lt.task_id::int8::text, lt.assignment_type::text
-       FROM ${LT.sql} lt JOIN unnest($1::int8[]) AS k(id) ON lt.lesson_id = k.id`,
-    [lessons.map((l) => l.id)],
+       FROM ${LT.sql} lt JOIN ${candidates} AS k ON lt.lesson_id = k.id`,
+    taskParams,
   );
   const taskKeysByLesson = new Map<number, Set<string>>();
   for (const [lessonId, taskId, type] of taskRows as [string, string, string | null][]) {
@@ -205,10 +215,9 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
 
   const sandboxTaskIds = new Set<number>();
   for (const tasks of sandbox.tasksByLesson.values()) for (const t of tasks) sandboxTaskIds.add(t.taskId);
-  const existing = await db.rows(
-    `SELECT t.task_id::int8::text FROM ${T.sql} t JOIN unnest($1::int8[]) AS k(id) ON t.task_id = k.id`,
-    [[...sandboxTaskIds]],
-  );
+  const existingParams: unknown[] = [];
+  const wanted = jsonTable(existingParams, [{ name: 'id', type: 'int8', values: [...sandboxTaskIds] }]);
+  const existing = await db.rows(`SELECT t.task_id::int8::text FROM ${T.sql} t JOIN ${wanted} AS k ON t.task_id = k.id`, existingParams);
   return {
     studentsByPlatformId,
     lessons,
@@ -230,10 +239,12 @@ export async function readCopyValues(db: Db, schema: SyncSchema, lessonIds: numb
   const byId = async (table: string, key: string, columns: SyncSchema['lessonCopy'], ids: number[]) => {
     const found = new Map<number, (string | null)[]>();
     if (!ids.length) return found;
+    const params: unknown[] = [];
+    const wanted = jsonTable(params, [{ name: 'id', type: 'int8', values: ids }]);
     const rows = await db.rows(
       `SELECT t.${key}::int8::text${columns.map((c) => `, ${col('t', c.name)}::text`).join('')}
-         FROM ${table} t JOIN unnest($1::int8[]) AS k(id) ON t.${key} = k.id`,
-      [ids],
+         FROM ${table} t JOIN ${wanted} AS k ON t.${key} = k.id`,
+      params,
     );
     for (const row of rows) found.set(Number(row[0]), row.slice(1) as (string | null)[]);
     return found;

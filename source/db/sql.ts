@@ -12,3 +12,25 @@ export function sqlIsEmpty(expr: string): string {
 export function sqlFilledMask(alias: string): string {
   return CONTENT_FIELDS.map((field, bit) => `(CASE WHEN ${sqlIsEmpty(`${alias}.${quoteIdent(field)}`)} THEN 0 ELSE ${1 << bit} END)`).join(' + ');
 }
+
+export interface JsonColumn {
+  name: string;
+  /** cast applied to the text; none keeps text */
+  type?: string;
+  values: readonly unknown[];
+}
+
+/**
+ * Bulk parameters travel as JSON arrays, one per column, and come back as a table here.
+ * pg's own array serialization costs about eight times the time and memory of
+ * JSON.stringify (measured: 10 batches of 9 × 50,000 values, 3.6 s and 713 MB of garbage
+ * against 0.44 s and 151 MB). Appends the parameters to `params`; returns a subquery.
+ */
+export function jsonTable(params: unknown[], columns: readonly JsonColumn[]): string {
+  const sources = columns.map((column) => {
+    params.push(JSON.stringify(column.values));
+    return `json_array_elements_text($${params.length}::json)`;
+  });
+  const select = columns.map((c, i) => (c.type ? `u.c${i}::${c.type} AS ${c.name}` : `u.c${i} AS ${c.name}`));
+  return `(SELECT ${select.join(', ')} FROM ROWS FROM (${sources.join(', ')}) AS u(${columns.map((_, i) => `c${i}`).join(', ')}))`;
+}
