@@ -226,31 +226,43 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
   };
 }
 
+/**
+ * The columns a batch writes, each list as one JSON text: an array with an element per
+ * requested id, in the order asked, each `[id, column text, …]`. They go to prod as they
+ * came (db/sql.ts jsonTable), so no value is taken apart in JavaScript.
+ */
 export interface CopyValues {
-  /** sandbox lesson id → its "Lessons" copy columns, in the order of schema.lessonCopy */
-  lessons: Map<number, (string | null)[]>;
-  /** sandbox lesson_task_id → its "LessonTasks" copy columns, in the order of schema.taskCopy */
-  tasks: Map<number, (string | null)[]>;
+  creates: string;
+  updates: string;
+  tasks: string;
 }
 
-/** The columns a batch writes, fetched by primary key: two queries. */
-export async function readCopyValues(db: Db, schema: SyncSchema, lessonIds: number[], taskIds: number[]): Promise<CopyValues> {
+/** One query: the rows of `table` with these keys, in this order, as JSON. */
+async function rowsAsJson(db: Db, table: string, key: string, columns: SyncSchema['lessonCopy'], ids: number[]): Promise<string> {
+  if (!ids.length) return '[]';
+  const [row] = await db.rows(
+    `SELECT count(*), coalesce(json_agg(ARRAY[t.${key}::text${columns.map((c) => `, ${col('t', c.name)}::text`).join('')}] ORDER BY k.ord), '[]')::text
+       FROM ${table} t JOIN ROWS FROM (json_array_elements_text($1::json)) WITH ORDINALITY AS k(id, ord) ON t.${key} = k.id::int8`,
+    [JSON.stringify(ids)],
+  );
+  if (Number(row![0]) !== ids.length) {
+    // the snapshot holds every row the plan saw; a gap means the rows would not line up
+    throw Object.assign(new Error(`${ids.length - Number(row![0])} row(s) of ${table} are gone from the sandbox snapshot`), { code: 'XX000' });
+  }
+  return row![1] as string;
+}
+
+export async function readCopyValues(
+  db: Db,
+  schema: SyncSchema,
+  creates: number[],
+  updates: number[],
+  taskIds: number[],
+): Promise<CopyValues> {
   const { lessons: L, lessonTasks: LT } = schema.sandbox;
-  const byId = async (table: string, key: string, columns: SyncSchema['lessonCopy'], ids: number[]) => {
-    const found = new Map<number, (string | null)[]>();
-    if (!ids.length) return found;
-    const params: unknown[] = [];
-    const wanted = jsonTable(params, [{ name: 'id', type: 'int8', values: ids }]);
-    const rows = await db.rows(
-      `SELECT t.${key}::int8::text${columns.map((c) => `, ${col('t', c.name)}::text`).join('')}
-         FROM ${table} t JOIN ${wanted} AS k ON t.${key} = k.id`,
-      params,
-    );
-    for (const row of rows) found.set(Number(row[0]), row.slice(1) as (string | null)[]);
-    return found;
-  };
   return {
-    lessons: await byId(L.sql, 'lesson_id', schema.lessonCopy, lessonIds),
-    tasks: await byId(LT.sql, 'lesson_task_id', schema.taskCopy, taskIds),
+    creates: await rowsAsJson(db, L.sql, 'lesson_id', schema.lessonCopy, creates),
+    updates: await rowsAsJson(db, L.sql, 'lesson_id', schema.lessonCopy, updates),
+    tasks: await rowsAsJson(db, LT.sql, 'lesson_task_id', schema.taskCopy, taskIds),
   };
 }
