@@ -56,23 +56,6 @@ function sandboxWhere(filters: Filters, params: unknown[]): string {
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
-/** Rows per FETCH: a million-row table is read in slices, a smaller one in one go. */
-export const FETCH_ROWS = 1_000_000;
-
-/**
- * Runs a large read through a cursor, so neither pg nor we hold the whole result as row
- * arrays at once. Needs a transaction: the sandbox's snapshot (Session.plan) is one.
- */
-async function eachRow(db: Db, sql: string, params: unknown[], onRow: (row: unknown[]) => void): Promise<void> {
-  await db.query(`DECLARE lesson_sync_rows NO SCROLL CURSOR FOR ${sql}`, params);
-  for (;;) {
-    const rows = await db.rows(`FETCH ${FETCH_ROWS} FROM lesson_sync_rows`);
-    for (const row of rows) onRow(row);
-    if (rows.length < FETCH_ROWS) break;
-  }
-  await db.query('CLOSE lesson_sync_rows');
-}
-
 /** Small repeated strings (assignment types, statuses) kept once. */
 function interner() {
   const seen = new Map<string, string>();
@@ -93,8 +76,7 @@ export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters):
   const lessonParams: unknown[] = [];
   const where = sandboxWhere(filters, lessonParams);
   const lessons: SandboxLesson[] = [];
-  await eachRow(
-    db,
+  await db.stream(
     `SELECT l.lesson_id::int8::text, s.platform_id::text, s.name::text,
             ${canonicalDate('l.lesson_date', dateType)}, to_char(l.lesson_date, 'YYYY-MM-DD HH24:MI:SS'),
             l.duration::text, ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
@@ -104,8 +86,8 @@ export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters):
     (row) => {
       lessons.push({
         id: Number(row[0]),
-        platformId: row[1] as string | null,
-        studentName: row[2] as string | null,
+        platformId: intern(row[1] as string | null),
+        studentName: intern(row[2] as string | null),
         dateKey: row[3] as string,
         dateDisplay: row[4] as string,
         duration: intern(row[5] as string | null),
@@ -117,8 +99,7 @@ export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters):
 
   const taskParams: unknown[] = [];
   const tasksByLesson = new Map<number, SandboxTask[]>();
-  await eachRow(
-    db,
+  await db.stream(
     `SELECT lt.lesson_id::int8::text, lt.task_id::int8::text, lt.assignment_type::text, lt.lesson_task_id::int8::text
        FROM ${LT.sql} lt JOIN ${L.sql} l ON l.lesson_id = lt.lesson_id
        LEFT JOIN ${S.sql} s ON s.student_id = l.student_id

@@ -107,10 +107,17 @@ function planTasks(entry: PlanEntry, tasks: SandboxTask[], prod: ProdSnapshot, p
   if (missing.length) entry.tasksMissingInProd = missing;
 }
 
-function nonEmptyFields(lesson: SandboxLesson): string[] {
-  const fields: string[] = [...lesson.filled];
-  if (!isEmpty(lesson.homeworkStatus)) fields.push('homework_status');
+/** `filled`, with homework_status or without: one shared frozen array per combination. */
+const WITH_STATUS = new Map<readonly ContentField[], readonly string[]>();
+function withStatus(filled: readonly ContentField[], status: boolean): readonly string[] {
+  if (!status) return filled;
+  let fields = WITH_STATUS.get(filled);
+  if (!fields) WITH_STATUS.set(filled, (fields = Object.freeze([...filled, 'homework_status'])));
   return fields;
+}
+
+function nonEmptyFields(lesson: SandboxLesson): readonly string[] {
+  return withStatus(lesson.filled, !isEmpty(lesson.homeworkStatus));
 }
 
 /** Steps 3–4 for a lesson that has exactly one prod match. */
@@ -125,16 +132,16 @@ function planExisting(entry: PlanEntry, lesson: SandboxLesson, match: ProdLesson
     return;
   }
   planTasks(entry, tasks, prod, match.id);
-  const content = [...lesson.filled];
+  const content = lesson.filled;
   if (content.length === 0 && entry.tasksToCopy.length === 0) {
     entry.reason = 'up-to-date';
     return;
   }
   entry.action = 'update';
-  entry.fieldsFilled = content;
+  entry.fieldsFilled = withStatus(content, false);
   if (content.length > 0 && lesson.homeworkStatus !== undefined) {
     if (!isEmpty(lesson.homeworkStatus)) {
-      if (lesson.homeworkStatus !== match.homeworkStatus) entry.fieldsFilled.push('homework_status');
+      entry.fieldsFilled = withStatus(content, lesson.homeworkStatus !== match.homeworkStatus);
     } else if (!isEmpty(match.homeworkStatus)) {
       entry.keptProdValues = [{ field: 'homework_status', value: match.homeworkStatus! }];
     }

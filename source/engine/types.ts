@@ -81,7 +81,7 @@ export interface PlanEntry {
   prodStudentId: number | null;
   prodLessonId: number | null;
   /** content fields (and homework_status) this run writes */
-  fieldsFilled: string[];
+  fieldsFilled: readonly string[];
   /** prod values left as they are, for the details view */
   keptProdValues: { field: string; value: string }[];
   tasksToCopy: SandboxTask[];

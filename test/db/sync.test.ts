@@ -146,6 +146,6 @@ describe('set-based reads', () => {
       }
     }
     expect(counts[1000]).toEqual(counts[10]);
-    expect(counts[10]).toEqual({ sandbox: 7, prod: 4 }); // sandbox: the snapshot's BEGIN, and two cursor reads (DECLARE, FETCH, CLOSE)
+    expect(counts[10]).toEqual({ sandbox: 3, prod: 4 }); // sandbox: the snapshot's BEGIN and two streamed reads
   });
 });

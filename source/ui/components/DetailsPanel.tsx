@@ -5,7 +5,7 @@ import { useMessages } from '../context.js';
 import { actionText, whoAndWhen } from '../format.js';
 import { statusEmoji } from '../plan-view.js';
 
-function Section({ title, items }: { title: string; items: string[] }) {
+function Section({ title, items }: { title: string; items: readonly string[] }) {
   const m = useMessages();
   return (
     <Box flexDirection="column" marginTop={1}>
