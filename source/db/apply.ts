@@ -258,7 +258,7 @@ async function attempt(
   // Only the lessons the preview writes are planned again: of a key shared in the sandbox
   // only the first is among them, so each is planned as in the preview, against prod now.
   const writes = preview.flatMap((entry, i) => (isWrite(entry) ? [i] : []));
-  const subset: SandboxSnapshot = { lessons: writes.map((i) => sandbox.lessons[i]!), tasksByLesson: sandbox.tasksByLesson };
+  const subset: SandboxSnapshot = { lessons: writes.map((i) => sandbox.lessons[i]!), tasks: sandbox.tasks };
   const fresh = planLessons(subset, await readProd(db, schema, subset));
   const outcomes = preview.slice(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
   writes.forEach((i, k) => {

@@ -15,6 +15,7 @@ import {
   type SandboxTask,
 } from '../engine/types.js';
 import { fieldsOfMask, taskKey } from '../engine/planner.js';
+import { TaskTable } from '../engine/task-table.js';
 import type { Db } from './client.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlFilledMask } from './sql.js';
@@ -98,7 +99,7 @@ export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters):
   );
 
   const taskParams: unknown[] = [];
-  const tasksByLesson = new Map<number, SandboxTask[]>();
+  const tasks = TaskTable.builder();
   await db.stream(
     `SELECT lt.lesson_id::int8::text, lt.task_id::int8::text, lt.assignment_type::text, lt.lesson_task_id::int8::text
        FROM ${LT.sql} lt JOIN ${L.sql} l ON l.lesson_id = lt.lesson_id
@@ -107,18 +108,15 @@ export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters):
       ORDER BY lt.lesson_id, lt.lesson_task_id`,
     taskParams,
     (row) => {
-      const task: SandboxTask = {
+      tasks.add({
         id: Number(row[3]),
         lessonId: Number(row[0]),
         taskId: Number(row[1]),
         assignmentType: intern(row[2] as string | null),
-      };
-      const list = tasksByLesson.get(task.lessonId);
-      if (list) list.push(task);
-      else tasksByLesson.set(task.lessonId, [task]);
+      });
     },
   );
-  return { lessons, tasksByLesson };
+  return { lessons, tasks: tasks.build() };
 }
 
 /** The prod rows that the sandbox lessons can touch: four queries. */
@@ -160,7 +158,9 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
     { name: 'student_id', type: 'int8', values: keyStudents },
     { name: 'lesson_date', values: keyDates },
   ]);
-  const lessonRows = await db.rows(
+  const lessons: ProdLesson[] = [];
+  const intern = interner();
+  await db.stream(
     `SELECT l.lesson_id::int8::text, l.student_id::int8::text,
             ${canonicalDate(`l.lesson_date::${sandboxDateType}`, sandboxDateType)}, l.duration::text,
             ${CONTENT_FIELDS.map((f) => `${col('l', f)}::text`).join(', ')},
@@ -169,15 +169,18 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
        JOIN ${keys} AS k ON l.student_id = k.student_id AND l.lesson_date = k.lesson_date::${sandboxDateType}
       ORDER BY l.lesson_id`,
     keyParams,
+    (row) => {
+      lessons.push({
+        id: Number(row[0]),
+        studentId: Number(row[1]),
+        dateKey: row[2] as string,
+        duration: intern(row[3] as string | null),
+        content: contentOf(row, 4),
+        homeworkStatus: schema.homeworkStatus ? intern(row[4 + CONTENT_FIELDS.length] as string | null) : undefined,
+      });
+    },
   );
-  const lessons: ProdLesson[] = lessonRows.map((row) => ({
-    id: Number(row[0]),
-    studentId: Number(row[1]),
-    dateKey: row[2] as string,
-    duration: row[3] as string | null,
-    content: contentOf(row, 4),
-    homeworkStatus: schema.homeworkStatus ? (row[4 + CONTENT_FIELDS.length] as string | null) : undefined,
-  }));
+
 
   const taskParams: unknown[] = [];
   const candidates = jsonTable(taskParams, [{ name: 'id', type: 'int8', values: lessons.map((l) => l.id) }]);
@@ -194,8 +197,7 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
     keys.add(taskKey(Number(taskId), type));
   }
 
-  const sandboxTaskIds = new Set<number>();
-  for (const tasks of sandbox.tasksByLesson.values()) for (const t of tasks) sandboxTaskIds.add(t.taskId);
+  const sandboxTaskIds = sandbox.tasks.distinctTaskIds();
   const existingParams: unknown[] = [];
   const wanted = jsonTable(existingParams, [{ name: 'id', type: 'int8', values: [...sandboxTaskIds] }]);
   const existing = await db.rows(`SELECT t.task_id::int8::text FROM ${T.sql} t JOIN ${wanted} AS k ON t.task_id = k.id`, existingParams);

@@ -186,7 +186,7 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
       entry.message = String(first);
       return entry;
     }
-    const tasks = sandbox.tasksByLesson.get(lesson.id) ?? [];
+    const tasks = sandbox.tasks.forLesson(lesson.id);
     const matches = prodByKey.get(key) ?? [];
     if (matches.length === 0) {
       entry.action = 'create';

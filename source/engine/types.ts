@@ -1,4 +1,5 @@
 /** The shapes the engine works on. Values are kept as the databases' own text. */
+import type { TaskTable } from './task-table.js';
 
 export const CONTENT_FIELDS = ['topic', 'notes', 'homework', 'homework_result_percent', 'homework_result_notes'] as const;
 export type ContentField = (typeof CONTENT_FIELDS)[number];
@@ -34,7 +35,6 @@ export interface SandboxLesson {
 export interface SandboxTask {
   /** lesson_task_id: apply fetches the columns to copy by it */
   id: number;
-  lessonId: number;
   taskId: number;
   assignmentType: string | null;
 }
@@ -46,7 +46,7 @@ export interface SandboxTask {
 export interface SandboxSnapshot {
   /** newest lesson_date first, ties by id */
   lessons: SandboxLesson[];
-  tasksByLesson: Map<number, SandboxTask[]>;
+  tasks: TaskTable;
 }
 
 export interface ProdLesson {

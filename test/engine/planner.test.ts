@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fieldsOfMask, isEmpty, isFilled, planLessons, taskKey } from '../../source/engine/planner.js';
 import { summarize } from '../../source/engine/summary.js';
-import type { Content, ProdLesson, ProdSnapshot, SandboxLesson, SandboxSnapshot, SandboxTask } from '../../source/engine/types.js';
+import type { Content, ProdLesson, ProdSnapshot, SandboxLesson, SandboxSnapshot } from '../../source/engine/types.js';
+import { TaskTable, type TaskRow } from '../../source/engine/task-table.js';
 
 const noContent: Content = { topic: null, notes: null, homework: null, homework_result_percent: null, homework_result_notes: null };
 
@@ -23,14 +24,12 @@ function prodLesson(id: number, over: Partial<ProdLesson> = {}): ProdLesson {
   return { id, studentId: 100, dateKey: '2025-01-15 14:00:00', duration: '60', content: noContent, homeworkStatus: null, ...over };
 }
 
-function task(lessonId: number, taskId: number, assignmentType: string | null = 'homework'): SandboxTask {
+function task(lessonId: number, taskId: number, assignmentType: string | null = 'homework'): TaskRow {
   return { id: lessonId * 100 + taskId, lessonId, taskId, assignmentType };
 }
 
-function sandbox(lessons: SandboxLesson[], tasks: SandboxTask[] = []): SandboxSnapshot {
-  const tasksByLesson = new Map<number, SandboxTask[]>();
-  for (const t of tasks) tasksByLesson.set(t.lessonId, [...(tasksByLesson.get(t.lessonId) ?? []), t]);
-  return { lessons, tasksByLesson };
+function sandbox(lessons: SandboxLesson[], tasks: TaskRow[] = []): SandboxSnapshot {
+  return { lessons, tasks: TaskTable.from(tasks) };
 }
 
 function prod(over: Partial<ProdSnapshot> = {}): ProdSnapshot {
@@ -191,6 +190,25 @@ describe('step 6: duplicates in the sandbox', () => {
   it('does not call lessons of other durations duplicates', () => {
     const entries = planLessons(sandbox([lesson(1), lesson(2, { duration: '90' })]), prod());
     expect(entries.map((e) => e.action)).toEqual(['create', 'create']);
+  });
+});
+
+describe('the task table', () => {
+  it('gives each lesson its tasks in order, whatever order they came in', () => {
+    const table = TaskTable.from([task(9, 3, 'exam'), task(2, 1), task(9, 2, null), task(2, 4, 'classwork')]);
+    expect(table.forLesson(2)).toEqual([
+      { id: 201, taskId: 1, assignmentType: 'homework' },
+      { id: 204, taskId: 4, assignmentType: 'classwork' },
+    ]);
+    expect(table.forLesson(9).map((t) => `${t.taskId}/${t.assignmentType}`)).toEqual(['2/null', '3/exam']);
+    expect(table.forLesson(5)).toEqual([]);
+    expect([...table.distinctTaskIds()].sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('refuses rows out of lesson order in the streaming builder', () => {
+    const builder = TaskTable.builder();
+    builder.add(task(5, 1));
+    expect(() => builder.add(task(4, 1))).toThrow(/ordered by lesson id/);
   });
 });
 

@@ -25,7 +25,7 @@ export function syntheticEntries(count: number): PlanEntry[] {
       prodLessonId: action === 'create' ? null : 1000 + i,
       fieldsFilled: action === 'update' ? ['topic', 'notes'] : [],
       keptProdValues: reason === 'filled' ? [{ field: 'topic', value: 'kept topic' }] : [],
-      tasksToCopy: action === 'create' ? [{ id: i + 1, lessonId: i + 1, taskId: 7, assignmentType: 'homework' }] : [],
+      tasksToCopy: action === 'create' ? [{ id: i + 1, taskId: 7, assignmentType: 'homework' }] : [],
       tasksMissingInProd: action === 'update' ? [99] : [],
       tasksAlreadyInProd: 0,
       tasksCopied: 0,

@@ -1,6 +1,7 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { summarize } from '../../source/engine/summary.js';
+import { TaskTable } from '../../source/engine/task-table.js';
 import { FrameContext } from '../../source/ui/components/Frame.js';
 import { renderStats } from '../../source/ui/components/PlanList.js';
 import type { Planning } from '../../source/ui/hooks/use-planning.js';
@@ -20,7 +21,7 @@ function planningOf(count: number): Planning {
     count,
     total: count,
     counts: addCounts(emptyCounts(), entries),
-    plan: { sandbox: { lessons: [], tasksByLesson: new Map() }, entries, summary },
+    plan: { sandbox: { lessons: [], tasks: TaskTable.from([]) }, entries, summary },
     error: undefined,
   };
 }
