@@ -4,7 +4,7 @@
  * written in batches with each failing lesson isolated by savepoints.
  */
 import { InterruptedError } from '../errors.js';
-import { matchKey, planLessons } from '../engine/planner.js';
+import { createPlanner, matchKey } from '../engine/planner.js';
 import { ConnectError } from '../errors.js';
 import { CONTENT_FIELDS, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
@@ -35,6 +35,17 @@ function stillStands(preview: PlanEntry, fresh: PlanEntry): boolean {
     fresh.action === preview.action &&
     fresh.prodLessonId === preview.prodLessonId &&
     fresh.prodStudentId === preview.prodStudentId
+  );
+}
+
+const RECHECK_SLICE = 10_000;
+
+/** Will the fresh plan write exactly what the preview said? */
+function sameWrite(preview: PlanEntry, fresh: PlanEntry): boolean {
+  return (
+    preview.fieldsFilled === fresh.fieldsFilled &&
+    preview.tasksToCopy.length === fresh.tasksToCopy.length &&
+    preview.tasksToCopy.every((task, i) => task.id === fresh.tasksToCopy[i]!.id)
   );
 }
 
@@ -259,11 +270,16 @@ async function attempt(
   // only the first is among them, so each is planned as in the preview, against prod now.
   const writes = preview.flatMap((entry, i) => (isWrite(entry) ? [i] : []));
   const subset: SandboxSnapshot = { lessons: writes.map((i) => sandbox.lessons[i]!), tasks: sandbox.tasks };
-  const fresh = planLessons(subset, await readProd(db, schema, subset));
+  const planner = createPlanner(subset, await readProd(db, schema, subset));
   const outcomes = preview.slice(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
-  writes.forEach((i, k) => {
-    outcomes[i] = stillStands(preview[i]!, fresh[k]!) ? fresh[k]! : changed(preview[i]!);
-  });
+  for (let start = 0; start < writes.length; start += RECHECK_SLICE) {
+    planner.plan(start, start + RECHECK_SLICE).forEach((fresh, k) => {
+      const i = writes[start + k]!;
+      const entry = preview[i]!;
+      // the preview's own object when nothing moved: the fresh one is garbage at once
+      outcomes[i] = !stillStands(entry, fresh) ? changed(entry) : sameWrite(entry, fresh) ? entry : fresh;
+    });
+  }
   const work = outcomes.map((entry, i) => ({ entry, i })).filter(({ entry }) => isWrite(entry));
   const writer = new Writer(db, sandboxDb, schema, sandbox);
   const size = hooks.chunkSize ?? DEFAULT_CHUNK_SIZE;

@@ -161,23 +161,20 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
     else prodByKey.set(key, [lesson]);
   }
 
-  const entries = sandbox.lessons.map((lesson) => {
-    const entry = entryFor(lesson);
-    entry.prodStudentId = resolveStudent(entry, prod);
-    return entry;
-  });
-
   // Step 6: of the sandbox lessons that land on one prod key, the lowest id goes ahead.
+  // Entries themselves are made slice by slice: a pass over every lesson keeps only keys.
   const firstByKey = new Map<string, number>();
-  sandbox.lessons.forEach((lesson, i) => {
-    const studentId = entries[i]!.prodStudentId;
+  sandbox.lessons.forEach((lesson) => {
+    const studentId = resolveStudent(entryFor(lesson), prod);
     if (studentId === null) return;
     const key = matchKey(studentId, lesson.dateKey, lesson.duration);
     const first = firstByKey.get(key);
     if (first === undefined || lesson.id < first) firstByKey.set(key, lesson.id);
   });
 
-  function planOne(lesson: SandboxLesson, entry: PlanEntry): PlanEntry {
+  function planOne(lesson: SandboxLesson): PlanEntry {
+    const entry = entryFor(lesson);
+    entry.prodStudentId = resolveStudent(entry, prod);
     if (entry.prodStudentId === null) return entry;
     const key = matchKey(entry.prodStudentId, lesson.dateKey, lesson.duration);
     const first = firstByKey.get(key)!;
@@ -203,11 +200,11 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
   }
 
   return {
-    total: entries.length,
+    total: sandbox.lessons.length,
     /** the plan of lessons [start, end), in sandbox order */
     plan(start: number, end: number): PlanEntry[] {
       const slice: PlanEntry[] = [];
-      for (let i = start; i < Math.min(end, entries.length); i++) slice.push(planOne(sandbox.lessons[i]!, entries[i]!));
+      for (let i = start; i < Math.min(end, sandbox.lessons.length); i++) slice.push(planOne(sandbox.lessons[i]!));
       return slice;
     },
   };
