@@ -13,6 +13,7 @@ import { readProd, readSandbox } from './db/read.js';
 import { applyPlan, type ApplyHooks } from './db/apply.js';
 import { createPlanner } from './engine/planner.js';
 import { summarize } from './engine/summary.js';
+import { collectIfGrown } from './memory.js';
 import type { PlanEntry, SandboxSnapshot, Summary } from './engine/types.js';
 
 export type CheckId = 'sandbox' | 'prod' | 'same-database' | 'schema';
@@ -133,6 +134,7 @@ export class Session {
     for (let start = 0; start < planner.total; start += PLAN_SLICE) {
       const slice = planner.plan(start, start + PLAN_SLICE);
       entries.push(...slice);
+      collectIfGrown();
       if (hooks.onEntries) {
         hooks.onEntries(slice);
         await new Promise((resolve) => setImmediate(resolve));

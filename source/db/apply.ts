@@ -4,6 +4,7 @@
  * written in batches with each failing lesson isolated by savepoints.
  */
 import { InterruptedError } from '../errors.js';
+import { collectIfGrown } from '../memory.js';
 import { createPlanner, matchKey } from '../engine/planner.js';
 import { ConnectError } from '../errors.js';
 import { CONTENT_FIELDS, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
@@ -309,6 +310,7 @@ async function attempt(
     });
     done += batch.length;
     hooks.onProgress?.(done, work.length, written[written.length - 1]);
+    collectIfGrown();
   }
   return outcomes;
 }
