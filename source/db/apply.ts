@@ -251,6 +251,28 @@ class Writer {
 /** Thrown inside the fast pass when prod rejects a row: the pass is redone carefully. */
 class Rejected extends Error {}
 
+/**
+ * Plans again, inside the transaction and under the lock, the lessons the preview writes:
+ * each keeps its preview entry when nothing moved, gets the fresh one when only details did
+ * (a task now in prod), and ends changed-since-preview otherwise. Of a key shared in the
+ * sandbox only the first lesson is among them, so each is planned as in the preview.
+ * A function of its own so the prod snapshot is garbage before the writes start.
+ */
+async function recheck(db: Db, schema: SyncSchema, sandbox: SandboxSnapshot, preview: PlanEntry[]): Promise<PlanEntry[]> {
+  const writes = preview.flatMap((entry, i) => (isWrite(entry) ? [i] : []));
+  const subset: SandboxSnapshot = { lessons: writes.map((i) => sandbox.lessons[i]!), tasks: sandbox.tasks };
+  const planner = createPlanner(subset, await readProd(db, schema, subset));
+  const outcomes = preview.slice(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
+  for (let start = 0; start < writes.length; start += RECHECK_SLICE) {
+    planner.plan(start, start + RECHECK_SLICE).forEach((fresh, k) => {
+      const i = writes[start + k]!;
+      const entry = preview[i]!;
+      outcomes[i] = !stillStands(entry, fresh) ? changed(entry) : sameWrite(entry, fresh) ? entry : fresh;
+    });
+  }
+  return outcomes;
+}
+
 async function attempt(
   db: Db,
   sandboxDb: Db,
@@ -267,20 +289,7 @@ async function attempt(
     await db.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK_SQL})`);
   }
 
-  // Only the lessons the preview writes are planned again: of a key shared in the sandbox
-  // only the first is among them, so each is planned as in the preview, against prod now.
-  const writes = preview.flatMap((entry, i) => (isWrite(entry) ? [i] : []));
-  const subset: SandboxSnapshot = { lessons: writes.map((i) => sandbox.lessons[i]!), tasks: sandbox.tasks };
-  const planner = createPlanner(subset, await readProd(db, schema, subset));
-  const outcomes = preview.slice(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
-  for (let start = 0; start < writes.length; start += RECHECK_SLICE) {
-    planner.plan(start, start + RECHECK_SLICE).forEach((fresh, k) => {
-      const i = writes[start + k]!;
-      const entry = preview[i]!;
-      // the preview's own object when nothing moved: the fresh one is garbage at once
-      outcomes[i] = !stillStands(entry, fresh) ? changed(entry) : sameWrite(entry, fresh) ? entry : fresh;
-    });
-  }
+  const outcomes = await recheck(db, schema, sandbox, preview);
   const work = outcomes.map((entry, i) => ({ entry, i })).filter(({ entry }) => isWrite(entry));
   const writer = new Writer(db, sandboxDb, schema, sandbox);
   const size = hooks.chunkSize ?? DEFAULT_CHUNK_SIZE;
