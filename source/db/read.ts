@@ -12,7 +12,6 @@ import {
   type ProdSnapshot,
   type SandboxLesson,
   type SandboxSnapshot,
-  type SandboxTask,
 } from '../engine/types.js';
 import { fieldsOfMask, taskKey } from '../engine/planner.js';
 import { TaskTable } from '../engine/task-table.js';

@@ -8,7 +8,7 @@ import type { Config } from '../../source/config.js';
 import { parseDbUrl } from '../../source/db-url.js';
 import { App } from '../../source/ui/App.js';
 import { demoSchoolPerTest, onServer, withClient } from '../helpers/databases.js';
-import { frameOf, keys, press, settle, waitFor, waitForText } from '../helpers/ink.js';
+import { frameOf, keys, press, settle, waitFor } from '../helpers/ink.js';
 import { closedPort } from '../helpers/silent-server.js';
 
 const school = demoSchoolPerTest();
