@@ -3,10 +3,9 @@
  * inside it so nothing that changed since the preview is overwritten or created twice,
  * written in batches with each failing lesson isolated by savepoints.
  */
-import { InterruptedError } from '../errors.js';
+import { ConnectError, InterruptedError } from '../errors.js';
 import { collectIfGrown } from '../memory.js';
 import { createPlanner, matchKey } from '../engine/planner.js';
-import { ConnectError } from '../errors.js';
 import { CONTENT_FIELDS, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
 import { isConnectionFailure } from './errors.js';
