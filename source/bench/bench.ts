@@ -263,7 +263,7 @@ async function main() {
     }
   } finally {
     await Promise.all(proxies.map((p) => p.close()));
-    await pair.close();
+    await pair.close().catch((error: unknown) => log(`could not drop the benchmark databases: ${(error as Error).message}`));
   }
 
   result.phases = phases;

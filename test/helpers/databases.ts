@@ -52,11 +52,25 @@ export async function createPair(): Promise<DbPair> {
       await c.query(`CREATE DATABASE ${names.prod}`);
     });
     urls = { sandbox: withDatabase(serverUrl, names.sandbox), prod: withDatabase(serverUrl, names.prod) };
-    drop = () =>
-      withClient(serverUrl, async (c) => {
-        await c.query(`DROP DATABASE IF EXISTS ${names.sandbox} WITH (FORCE)`);
-        await c.query(`DROP DATABASE IF EXISTS ${names.prod} WITH (FORCE)`);
-      });
+    // Autovacuum may be working in a database we just filled, and this role may not
+    // terminate it: wait for it a little, then leave the databases (and say so) rather than fail.
+    drop = async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await withClient(serverUrl, async (c) => {
+            await c.query(`DROP DATABASE IF EXISTS ${names.sandbox} WITH (FORCE)`);
+            await c.query(`DROP DATABASE IF EXISTS ${names.prod} WITH (FORCE)`);
+          });
+          return;
+        } catch (error) {
+          if (attempt === 10) {
+            console.warn(`left test databases ${names.sandbox}, ${names.prod}: ${(error as Error).message}`);
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+    };
   } else {
     const embedded = inject('embedded');
     if (!embedded) throw new Error('embedded test servers were not started');
