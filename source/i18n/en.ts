@@ -124,6 +124,7 @@ const en = {
     hint: 'Check that each URL points to the platform\'s database (the tables "Students", "Lessons", "LessonTasks", "Tasks").',
   },
   interrupted: 'Interrupted: nothing was written to prod.',
+  quitUnwritten: '👋 Quit without writing: prod is unchanged.',
   interruptedRolledBack: 'Interrupted: the transaction was rolled back, prod is as it was before.',
   applyLost: 'The prod connection was lost during apply: the transaction was rolled back, prod is as it was before. Re-run to complete the sync.',
   unexpected: (message: string) => `Unexpected failure: ${message}`,

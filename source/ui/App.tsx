@@ -116,7 +116,7 @@ export function App({ config, connect, reportDir = process.cwd(), onExit }: AppP
     const plan = planning.plan!;
     const lines = summaryLines(plan.summary, m, true);
     if (config.reportPath) lines.push(savePlan(config.reportPath));
-    void finish(config.dryRun ? exitCodeFor(plan.summary) : 130, config.dryRun ? lines : [m.interrupted]);
+    void finish(config.dryRun ? exitCodeFor(plan.summary) : 130, config.dryRun ? lines : [m.quitUnwritten]);
   };
 
   const applied = (result: ApplyResult) => {
@@ -178,7 +178,7 @@ export function App({ config, connect, reportDir = process.cwd(), onExit }: AppP
             setStep('urls');
           }}
           onQuit={(error) =>
-            void finish(error && isAppError(error) ? error.exitCode : 130, error ? errorLines(error, m) : [m.interrupted])
+            void finish(error && isAppError(error) ? error.exitCode : 130, error ? errorLines(error, m) : [m.quitUnwritten])
           }
         />
       );
@@ -205,9 +205,9 @@ export function App({ config, connect, reportDir = process.cwd(), onExit }: AppP
           summary={planning.plan!.summary}
           prod={targets!.prod}
           onApply={() => setStep('apply')}
-          onSaveAndQuit={() => void finish(130, [savePlan(reportPath), m.interrupted])}
+          onSaveAndQuit={() => void finish(130, [savePlan(reportPath), m.quitUnwritten])}
           onBack={() => setStep('plan')}
-          onQuit={() => void finish(130, [m.interrupted])}
+          onQuit={() => void finish(130, [m.quitUnwritten])}
         />
       );
       break;

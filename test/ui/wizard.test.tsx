@@ -155,6 +155,7 @@ describe('the wizard', () => {
       app.stdin.write('q');
       await exited();
       expect(exit.code).toBe(130);
+      expect(exit.lines).toEqual(['👋 Quit without writing: prod is unchanged.']);
       await unchanged();
     });
 
