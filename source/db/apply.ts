@@ -15,7 +15,7 @@ import { jsonTable, quoteIdent, sqlIsEmpty } from './sql.js';
 
 /** One key for every lesson-sync run on any database: hashtext('lesson-sync'). */
 const RUN_LOCK_SQL = `hashtext('lesson-sync')::int8`;
-export const DEFAULT_CHUNK_SIZE = 10_000;
+export const DEFAULT_CHUNK_SIZE = 20_000;
 
 export interface ApplyHooks {
   /** another run holds the lock: this one waits for it */

@@ -139,7 +139,7 @@ describe('set-based reads', () => {
         counts[lessons] = { sandbox: after.sandbox - before.sandbox, prod: after.prod - before.prod };
         const outcome = await session.apply(plan);
         expect(outcome.summary).toMatchObject({ created: plan.summary.created, updated: plan.summary.updated, errors: 0 });
-        // BEGIN, lock, 4 re-reads, 3 statements a batch of 10,000 lessons, COMMIT: no savepoint when nothing fails
+        // BEGIN, lock, 4 re-reads, 3 statements a batch of 20,000 lessons, COMMIT: no savepoint when nothing fails
         expect(session.queryCounts().prod - after.prod).toBe(10);
       } finally {
         await session.close();
