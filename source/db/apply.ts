@@ -184,8 +184,11 @@ class Writer {
     return counts;
   }
 
-  /** Writes one batch with the values fetched for exactly these items; throws what the database said. */
-  private async writeBatch(items: PlanEntry[], values: CopyValues): Promise<PlanEntry[]> {
+  /**
+   * Writes one batch with the values fetched for exactly these items; throws what the
+   * database said. Without a savepoint a data error aborts the transaction: the fast path.
+   */
+  async writeBatch(items: PlanEntry[], values: CopyValues): Promise<PlanEntry[]> {
     const created = await this.insertLessons(items.filter((e) => e.action === 'create'), values.creates);
     const updated = await this.updateLessons(items.filter((e) => e.action === 'update'), values.updates);
     const outcomes: PlanEntry[] = [];
@@ -202,11 +205,6 @@ class Writer {
       if (outcome.reason !== 'changed-since-preview') outcome.tasksCopied = copied.get(outcome.prodLessonId!) ?? 0;
     }
     return outcomes;
-  }
-
-  /** A batch with no savepoint: any data error aborts the transaction (the fast path). */
-  async writeFast(items: PlanEntry[], values: CopyValues): Promise<PlanEntry[]> {
-    return this.writeBatch(items, values);
   }
 
   /** A batch under a savepoint; on a data error, halves until the failing lessons stand alone. */
@@ -308,7 +306,7 @@ async function attempt(
       written = await writer.writeCareful(batch, values, hooks.onError);
     } else {
       try {
-        written = await writer.writeFast(batch, values);
+        written = await writer.writeBatch(batch, values);
       } catch (error) {
         throw isConnectionFailure(error) ? error : new Rejected();
       }

@@ -50,6 +50,14 @@ async function toPlan(app: ReturnType<typeof start>['app']) {
   await settle();
 }
 
+/** From the plan: c, then Apply, up to the prompt for the prod database name. */
+async function toNamePrompt(app: ReturnType<typeof start>['app']) {
+  await press(app, 'c', 'Confirm the write');
+  await settle();
+  await press(app, keys.enter, 'Type the prod database name');
+  await settle();
+}
+
 describe('the wizard', () => {
   it('walks from the URLs to the summary and writes what the plan showed', async () => {
     const { app, exit, exited } = start();
@@ -60,10 +68,7 @@ describe('the wizard', () => {
     frame = await press(app, keys.enter, '12 lessons planned');
     expect(frame).toContain('➕ 2 🔄 3 ✅ 1 ⏭️ 4 ❌ 2');
     await settle();
-    frame = await press(app, 'c', 'Confirm the write');
-    await settle();
-    await press(app, keys.enter, 'Type the prod database name');
-    await settle();
+    await toNamePrompt(app);
     app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
     frame = await press(app, keys.enter, '6/6 Summary');
     expect(frame).toContain('✅ Synced: 4');
@@ -162,10 +167,7 @@ describe('the wizard', () => {
     it('a wrong name, then Quit, on the confirmation', async () => {
       const { app, exit, exited } = start();
       await toPlan(app);
-      await press(app, 'c', 'Confirm the write');
-      await settle();
-      await press(app, keys.enter, 'Type the prod database name');
-      await settle();
+      await toNamePrompt(app);
       app.stdin.write('not-the-name');
       await press(app, keys.enter, 'The name did not match');
       await settle();
@@ -189,10 +191,7 @@ describe('the wizard', () => {
       await holder.query(`BEGIN; UPDATE "Lessons" SET status = status WHERE lesson_id = 506`);
       const { app, exit, exited } = start();
       await toPlan(app);
-      await press(app, 'c', 'Confirm the write');
-      await settle();
-      await press(app, keys.enter, 'Type the prod database name');
-      await settle();
+      await toNamePrompt(app);
       app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
       await press(app, keys.enter, '5/6 Apply');
       await settle();
