@@ -76,6 +76,7 @@ describe('the confirm step', () => {
     await press(app, keys.enter, 'The name did not match: nothing written.');
     expect(onApply).not.toHaveBeenCalled();
 
+    await settle(); // the menu is mounted again: ink-select-input subscribes its keys after the redraw
     await press(app, keys.enter, 'Type the prod database name');
     await settle();
     app.stdin.write('school_prod');
