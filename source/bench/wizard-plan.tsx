@@ -9,6 +9,7 @@ import type { Filters } from '../config.js';
 import type { Session } from '../session.js';
 import { FrameContext } from '../ui/components/Frame.js';
 import { usePlanning } from '../ui/hooks/use-planning.js';
+import { KeyRouter } from '../ui/hooks/use-keys.js';
 import { PlanStep } from '../ui/steps/PlanStep.js';
 
 function fakeTerminal() {
@@ -30,17 +31,19 @@ export async function timeWizardPlan(session: Session, filters: Filters): Promis
       if (planning.stage === 'done' || planning.stage === 'failed') setImmediate(finish);
     }, [planning.stage]);
     return (
-      <FrameContext.Provider value={{ targets: undefined, dryRun: true, columns: 80, rows: 24 }}>
-        <PlanStep
-          planning={planning}
-          dryRun
-          defaultReportPath="report.json"
-          onSaveReport={() => ''}
-          onContinue={() => {}}
-          onBack={() => {}}
-          onQuit={() => {}}
-        />
-      </FrameContext.Provider>
+      <KeyRouter>
+        <FrameContext.Provider value={{ targets: undefined, dryRun: true, columns: 80, rows: 24 }}>
+          <PlanStep
+            planning={planning}
+            dryRun
+            defaultReportPath="report.json"
+            onSaveReport={() => ''}
+            onContinue={() => {}}
+            onBack={() => {}}
+            onQuit={() => {}}
+          />
+        </FrameContext.Provider>
+      </KeyRouter>
     );
   }
 

@@ -1,6 +1,6 @@
 /** The wizard: one small state machine over the steps; the engine does the work. */
 import { useApp } from 'ink';
-import { useKeys } from './hooks/use-keys.js';
+import { KeyRouter, useKeys } from './hooks/use-keys.js';
 import { join } from 'node:path';
 import { useEffect, useRef, useState } from 'react';
 import type { Config } from '../config.js';
@@ -53,7 +53,15 @@ export function defaultReportName(date: Date): string {
   return `lesson-sync-report-${stamp}.json`;
 }
 
-export function App({ config, connect, reportDir = process.cwd(), onExit }: AppProps) {
+export function App(props: AppProps) {
+  return (
+    <KeyRouter>
+      <Wizard {...props} />
+    </KeyRouter>
+  );
+}
+
+function Wizard({ config, connect, reportDir = process.cwd(), onExit }: AppProps) {
   const m = messages(config.lang);
   const { exit } = useApp();
   const size = useTerminalSize();

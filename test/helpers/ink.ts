@@ -1,7 +1,14 @@
 /** Drive an Ink tree as a person would: write a key, wait for the frame it causes. */
-import type { render } from 'ink-testing-library';
+import { render } from 'ink-testing-library';
+import { createElement, type ReactElement } from 'react';
+import { KeyRouter } from '../../source/ui/hooks/use-keys.js';
 
 type Rendered = ReturnType<typeof render>;
+
+/** Renders one wizard step as the wizard does: under the key router. */
+export function renderStep(step: ReactElement): Rendered {
+  return render(createElement(KeyRouter, null, step));
+}
 
 export const keys = {
   up: '\u001B[A',

@@ -1,4 +1,3 @@
-import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { summarize } from '../../source/engine/summary.js';
 import { TaskTable } from '../../source/engine/task-table.js';
@@ -8,7 +7,7 @@ import type { Planning } from '../../source/ui/hooks/use-planning.js';
 import { addCounts, emptyCounts } from '../../source/ui/plan-view.js';
 import { PlanStep } from '../../source/ui/steps/PlanStep.js';
 import { syntheticEntries } from '../helpers/entries.js';
-import { frameOf, keys, press, settle, waitForText } from '../helpers/ink.js';
+import { frameOf, keys, press, renderStep, settle, waitForText } from '../helpers/ink.js';
 
 const ROWS = 24;
 
@@ -28,7 +27,7 @@ function planningOf(count: number): Planning {
 
 function mount(planning: Planning, dryRun = false) {
   const handlers = { onContinue: vi.fn(), onBack: vi.fn(), onQuit: vi.fn(), onSaveReport: vi.fn(() => 'saved!') };
-  const app = render(
+  const app = renderStep(
     <FrameContext.Provider value={{ targets: undefined, dryRun, columns: 100, rows: ROWS }}>
       <PlanStep planning={planning} dryRun={dryRun} defaultReportPath="plan.json" {...handlers} />
     </FrameContext.Provider>,

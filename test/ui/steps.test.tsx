@@ -1,10 +1,9 @@
-import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseDbUrl } from '../../source/db-url.js';
 import type { Summary } from '../../source/engine/types.js';
 import { ConfirmStep } from '../../source/ui/steps/ConfirmStep.js';
 import { maskUrlInput, UrlStep } from '../../source/ui/steps/UrlStep.js';
-import { frameOf, keys, press, settle, waitFor } from '../helpers/ink.js';
+import { frameOf, keys, press, renderStep, settle, waitFor } from '../helpers/ink.js';
 import { useState } from 'react';
 import type { Side } from '../../source/errors.js';
 
@@ -25,7 +24,7 @@ describe('the URL step', () => {
 
   it('moves on with one Enter when both URLs come prefilled and valid', async () => {
     const onSubmit = vi.fn();
-    const app = render(
+    const app = renderStep(
       <Urls initial={{ sandbox: 'postgresql://u:Secret1@db1/sandbox', prod: 'postgresql://u:Secret2@db2/prod' }} onSubmit={onSubmit} />,
     );
     unmount = app.unmount;
@@ -37,9 +36,23 @@ describe('the URL step', () => {
     expect(onSubmit.mock.calls[0]![0]).toMatchObject({ sandbox: { database: 'sandbox' }, prod: { database: 'prod', host: 'db2' } });
   });
 
+  it('takes keys typed faster than the screen redraws: each goes to the field that has focus by then', async () => {
+    const onSubmit = vi.fn();
+    const app = renderStep(<Urls initial={{ sandbox: '', prod: '' }} onSubmit={onSubmit} />);
+    unmount = app.unmount;
+    await settle();
+    // each key its own read from stdin, as from a terminal, with no time for a redraw between them
+    for (const key of ['postgresql://a@db1/sandbox', keys.enter, 'postgresql://b@db2/prod', keys.enter]) {
+      app.stdin.write(key);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitFor(() => onSubmit.mock.calls.length === 1, 'submit');
+    expect(onSubmit.mock.calls[0]![0]).toMatchObject({ sandbox: { database: 'sandbox', host: 'db1' }, prod: { database: 'prod', host: 'db2' } });
+  });
+
   it('explains a URL pg cannot use, under its field, and the same URL twice', async () => {
     const onSubmit = vi.fn();
-    const app = render(<Urls initial={{ sandbox: 'mysql://x', prod: '' }} onSubmit={onSubmit} />);
+    const app = renderStep(<Urls initial={{ sandbox: 'mysql://x', prod: '' }} onSubmit={onSubmit} />);
     unmount = app.unmount;
     await settle();
     let frame = await press(app, keys.enter, 'must start with postgresql://');
@@ -59,7 +72,7 @@ const summary: Summary = { lessons: 10, created: 2, updated: 3, skipped: 4, erro
 
 function mountConfirm(over: Partial<Summary> = {}) {
   const handlers = { onApply: vi.fn(), onSaveAndQuit: vi.fn(), onBack: vi.fn(), onQuit: vi.fn() };
-  const app = render(<ConfirmStep summary={{ ...summary, ...over }} prod={parseDbUrl('postgresql://u:p@db.example.com:6543/school_prod', 'prod')} {...handlers} />);
+  const app = renderStep(<ConfirmStep summary={{ ...summary, ...over }} prod={parseDbUrl('postgresql://u:p@db.example.com:6543/school_prod', 'prod')} {...handlers} />);
   unmount = app.unmount;
   return { app, ...handlers };
 }

@@ -68,35 +68,35 @@ export function UrlStep({ urls, onChange, onSubmit }: UrlStepProps) {
 
   return (
     <Frame step={1} keys={m.ui.keys.urls}>
-    <Box flexDirection="column" marginTop={1}>
-      {SIDES.map((side) => (
-        <Box key={side} flexDirection="column" marginBottom={1}>
-          <Text bold={focus === side} color={focus === side ? 'cyan' : undefined}>
-            {focus === side ? '› ' : '  '}
-            {m.ui.urlLabels[side]}
-          </Text>
-          <Box marginLeft={2}>
-            <LineInput
-              value={urls[side]}
-              focused={focus === side}
-              placeholder={m.ui.urlPlaceholder}
-              display={maskUrlInput}
-              onChange={(value) => {
-                onChange({ ...urls, [side]: value });
-                setErrors({});
-              }}
-              onSubmit={submit}
-            />
-          </Box>
-          {errors[side] ? (
+      <Box flexDirection="column" marginTop={1}>
+        {SIDES.map((side) => (
+          <Box key={side} flexDirection="column" marginBottom={1}>
+            <Text bold={focus === side} color={focus === side ? 'cyan' : undefined}>
+              {focus === side ? '› ' : '  '}
+              {m.ui.urlLabels[side]}
+            </Text>
             <Box marginLeft={2}>
-              <Text color="red">❌ {errors[side]}</Text>
+              <LineInput
+                value={urls[side]}
+                focused={focus === side}
+                placeholder={m.ui.urlPlaceholder}
+                display={maskUrlInput}
+                onChange={(value) => {
+                  onChange({ ...urls, [side]: value });
+                  setErrors({});
+                }}
+                onSubmit={submit}
+              />
             </Box>
-          ) : null}
-        </Box>
-      ))}
-      {errors.both ? <Text color="red">❌ {errors.both}</Text> : null}
-    </Box>
+            {errors[side] ? (
+              <Box marginLeft={2}>
+                <Text color="red">❌ {errors[side]}</Text>
+              </Box>
+            ) : null}
+          </Box>
+        ))}
+        {errors.both ? <Text color="red">❌ {errors.both}</Text> : null}
+      </Box>
     </Frame>
   );
 }
