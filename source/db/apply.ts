@@ -6,6 +6,7 @@
 import { ConnectError, InterruptedError } from '../errors.js';
 import { collectIfGrown } from '../memory.js';
 import { createPlanner, matchKey } from '../engine/planner.js';
+import { TaskList } from '../engine/task-table.js';
 import { CONTENT_FIELDS, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
 import { isConnectionFailure } from './errors.js';
@@ -38,19 +39,22 @@ function stillStands(preview: PlanEntry, fresh: PlanEntry): boolean {
   );
 }
 
-const RECHECK_SLICE = 10_000;
+/**
+ * Lessons re-read from prod at a time by the re-check: one slice up to this size (the
+ * usual run pays no extra round trip), and a million lessons never hold a second prod
+ * snapshot of them all at once.
+ */
+const RECHECK_SLICE = 100_000;
 
 /** Will the fresh plan write exactly what the preview said? */
 function sameWrite(preview: PlanEntry, fresh: PlanEntry): boolean {
   return (
-    preview.fieldsFilled === fresh.fieldsFilled &&
-    preview.tasksToCopy.length === fresh.tasksToCopy.length &&
-    preview.tasksToCopy.every((task, i) => task.id === fresh.tasksToCopy[i]!.id)
+    preview.fieldsFilled === fresh.fieldsFilled && preview.tasksToCopy.sameAs(fresh.tasksToCopy)
   );
 }
 
 function changed(preview: PlanEntry): PlanEntry {
-  return { ...preview, action: 'skip', reason: 'changed-since-preview', tasksCopied: 0, tasksToCopy: [] };
+  return { ...preview, action: 'skip', reason: 'changed-since-preview', tasksCopied: 0, tasksToCopy: TaskList.none };
 }
 
 class Writer {
@@ -76,7 +80,7 @@ class Writer {
         this.schema,
         items.filter((e) => e.action === 'create').map((e) => e.sandboxLessonId),
         items.filter((e) => e.action === 'update').map((e) => e.sandboxLessonId),
-        items.flatMap((e) => e.tasksToCopy.map((t) => t.id)),
+        items.flatMap((e) => e.tasksToCopy.ids()),
       );
     } catch (error) {
       if (!isConnectionFailure(error)) throw error;
@@ -252,20 +256,23 @@ class Rejected extends Error {}
  * Plans again, inside the transaction and under the lock, the lessons the preview writes:
  * each keeps its preview entry when nothing moved, gets the fresh one when only details did
  * (a task now in prod), and ends changed-since-preview otherwise. Of a key shared in the
- * sandbox only the first lesson is among them, so each is planned as in the preview.
- * A function of its own so the prod snapshot is garbage before the writes start.
+ * sandbox only the first lesson is among them, and a lesson whose prod student changed ends
+ * changed, so slices of them plan independently. Every slice is re-checked before the first
+ * write: what the re-check sees is prod as the transaction found it.
  */
 async function recheck(db: Db, schema: SyncSchema, sandbox: SandboxSnapshot, preview: PlanEntry[]): Promise<PlanEntry[]> {
   const writes = preview.flatMap((entry, i) => (isWrite(entry) ? [i] : []));
-  const subset: SandboxSnapshot = { lessons: writes.map((i) => sandbox.lessons[i]!), tasks: sandbox.tasks };
-  const planner = createPlanner(subset, await readProd(db, schema, subset));
   const outcomes = preview.slice(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
   for (let start = 0; start < writes.length; start += RECHECK_SLICE) {
-    planner.plan(start, start + RECHECK_SLICE).forEach((fresh, k) => {
-      const i = writes[start + k]!;
+    const slice = writes.slice(start, start + RECHECK_SLICE);
+    const subset: SandboxSnapshot = { lessons: slice.map((i) => sandbox.lessons[i]!), tasks: sandbox.tasks };
+    const planner = createPlanner(subset, await readProd(db, schema, subset));
+    planner.plan(0, slice.length).forEach((fresh, k) => {
+      const i = slice[k]!;
       const entry = preview[i]!;
       outcomes[i] = !stillStands(entry, fresh) ? changed(entry) : sameWrite(entry, fresh) ? entry : fresh;
     });
+    collectIfGrown();
   }
   return outcomes;
 }

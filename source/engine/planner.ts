@@ -11,8 +11,8 @@ import {
   type ProdSnapshot,
   type SandboxLesson,
   type SandboxSnapshot,
-  type SandboxTask,
 } from './types.js';
+import { TaskList, type TaskTable } from './task-table.js';
 
 const BLANK = /^[ \t\n\r\f\v]*$/;
 
@@ -60,7 +60,7 @@ function entryFor(lesson: SandboxLesson): PlanEntry {
     prodLessonId: null,
     fieldsFilled: NONE,
     keptProdValues: NONE,
-    tasksToCopy: NONE,
+    tasksToCopy: TaskList.none,
     tasksMissingInProd: NONE,
     tasksAlreadyInProd: 0,
     tasksCopied: 0,
@@ -88,22 +88,31 @@ function resolveStudent(entry: PlanEntry, prod: ProdSnapshot): number | null {
   return ids[0]!;
 }
 
+/** A lesson's LessonTasks: rows [first, end) of the sandbox's task table. */
+interface LessonTasks {
+  table: TaskTable;
+  first: number;
+  end: number;
+}
+
 /** Step 5: the sandbox tasks the prod lesson lacks, and those whose task_id prod does not know. */
-function planTasks(entry: PlanEntry, tasks: SandboxTask[], prod: ProdSnapshot, prodLessonId: number | null): void {
+function planTasks(entry: PlanEntry, tasks: LessonTasks, prod: ProdSnapshot, prodLessonId: number | null): void {
+  const { table, first, end } = tasks;
+  if (first === end) return;
   const inProd = prodLessonId === null ? undefined : prod.taskKeysByLesson.get(prodLessonId);
-  if (!tasks.length) return;
-  const toCopy: SandboxTask[] = [];
+  const toCopy: number[] = [];
   const missing: number[] = [];
-  const seen = tasks.length > 1 ? new Set<string>() : undefined;
-  for (const task of tasks) {
-    const key = taskKey(task.taskId, task.assignmentType);
+  const seen = end - first > 1 ? new Set<string>() : undefined;
+  for (let row = first; row < end; row++) {
+    const taskId = table.taskIdAt(row);
+    const key = taskKey(taskId, table.assignmentTypeAt(row));
     if (seen?.has(key)) continue;
     seen?.add(key);
     if (inProd?.has(key)) entry.tasksAlreadyInProd++;
-    else if (!prod.existingTaskIds.has(task.taskId)) missing.push(task.taskId);
-    else toCopy.push(task);
+    else if (!prod.existingTaskIds.has(taskId)) missing.push(taskId);
+    else toCopy.push(row);
   }
-  if (toCopy.length) entry.tasksToCopy = toCopy;
+  if (toCopy.length) entry.tasksToCopy = new TaskList(table, toCopy);
   if (missing.length) entry.tasksMissingInProd = missing;
 }
 
@@ -121,7 +130,7 @@ function nonEmptyFields(lesson: SandboxLesson): readonly string[] {
 }
 
 /** Steps 3–4 for a lesson that has exactly one prod match. */
-function planExisting(entry: PlanEntry, lesson: SandboxLesson, match: ProdLesson, tasks: SandboxTask[], prod: ProdSnapshot): void {
+function planExisting(entry: PlanEntry, lesson: SandboxLesson, match: ProdLesson, tasks: LessonTasks, prod: ProdSnapshot): void {
   entry.prodLessonId = match.id;
   if (isFilled(match.content)) {
     entry.reason = 'filled';
@@ -183,7 +192,7 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
       entry.message = String(first);
       return entry;
     }
-    const tasks = sandbox.tasks.forLesson(lesson.id);
+    const tasks = { table: sandbox.tasks, ...sandbox.tasks.rowsOf(lesson.id) };
     const matches = prodByKey.get(key) ?? [];
     if (matches.length === 0) {
       entry.action = 'create';

@@ -1,7 +1,7 @@
 /**
- * The sandbox's LessonTasks in columns (typed arrays), grouped by lesson: 17 bytes a task
- * where an object a task cost about 80 with its array and map entry. Planning asks for one
- * lesson's tasks at a time; only those it copies live on as objects.
+ * The sandbox's LessonTasks in columns (typed arrays), grouped by lesson: 26 bytes a task
+ * where an object a task cost about 80 with its array and map entry. Planning reads one
+ * lesson's rows at a time, and a plan entry keeps the rows it copies (TaskList).
  */
 import type { SandboxTask } from './types.js';
 
@@ -84,8 +84,8 @@ export class TaskTable {
     return builder.build();
   }
 
-  /** The lesson's tasks, in lesson_task_id order; new objects each call. */
-  forLesson(lessonId: number): SandboxTask[] {
+  /** The rows [first, end) of the lesson's tasks, in lesson_task_id order; empty when it has none. */
+  rowsOf(lessonId: number): { first: number; end: number } {
     let low = 0;
     let high = this.lessonIds.length - 1;
     while (low <= high) {
@@ -93,19 +93,59 @@ export class TaskTable {
       const id = this.lessonIds[middle]!;
       if (id < lessonId) low = middle + 1;
       else if (id > lessonId) high = middle - 1;
-      else {
-        const tasks: SandboxTask[] = [];
-        for (let row = this.starts[middle]!; row < this.starts[middle + 1]!; row++) {
-          tasks.push({ id: this.ids[row]!, taskId: this.taskIds[row]!, assignmentType: this.typeNames[this.types[row]!]! });
-        }
-        return tasks;
-      }
+      else return { first: this.starts[middle]!, end: this.starts[middle + 1]! };
     }
-    return [];
+    return { first: 0, end: 0 };
+  }
+
+  /** lesson_task_id of a row */
+  idAt(row: number): number {
+    return this.ids[row]!;
+  }
+
+  taskIdAt(row: number): number {
+    return this.taskIds[row]!;
+  }
+
+  assignmentTypeAt(row: number): string | null {
+    return this.typeNames[this.types[row]!]!;
   }
 
   /** Every task_id in the table, once. */
   distinctTaskIds(): Set<number> {
     return new Set(this.taskIds);
+  }
+}
+
+/**
+ * Some rows of a TaskTable: the tasks a plan entry copies. A million lessons keep a few
+ * million of them until apply; as rows they cost 8 bytes each, as objects about 80.
+ */
+export class TaskList {
+  static readonly none = new TaskList(undefined, []);
+
+  constructor(
+    private readonly table: TaskTable | undefined,
+    private readonly rows: readonly number[],
+  ) {}
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  /** lesson_task_ids, in order: what apply copies */
+  ids(): number[] {
+    return this.rows.map((row) => this.table!.idAt(row));
+  }
+
+  tasks(): SandboxTask[] {
+    return this.rows.map((row) => ({ id: this.table!.idAt(row), taskId: this.table!.taskIdAt(row), assignmentType: this.table!.assignmentTypeAt(row) }));
+  }
+
+  /** the same LessonTasks, in the same order */
+  sameAs(other: TaskList): boolean {
+    if (other.length !== this.length) return false;
+    const ids = other.ids();
+    return this.ids().every((id, i) => id === ids[i]);
   }
 }

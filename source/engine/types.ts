@@ -1,5 +1,5 @@
 /** The shapes the engine works on. Values are kept as the databases' own text. */
-import type { TaskTable } from './task-table.js';
+import type { TaskList, TaskTable } from './task-table.js';
 
 export const CONTENT_FIELDS = ['topic', 'notes', 'homework', 'homework_result_percent', 'homework_result_notes'] as const;
 export type ContentField = (typeof CONTENT_FIELDS)[number];
@@ -84,7 +84,8 @@ export interface PlanEntry {
   fieldsFilled: readonly string[];
   /** prod values left as they are, for the details view */
   keptProdValues: { field: string; value: string }[];
-  tasksToCopy: SandboxTask[];
+  /** the sandbox LessonTasks this write copies */
+  tasksToCopy: TaskList;
   tasksMissingInProd: number[];
   /** tasks the prod lesson already has */
   tasksAlreadyInProd: number;

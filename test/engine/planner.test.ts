@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fieldsOfMask, isEmpty, isFilled, planLessons, taskKey } from '../../source/engine/planner.js';
 import { summarize } from '../../source/engine/summary.js';
 import type { Content, ProdLesson, ProdSnapshot, SandboxLesson, SandboxSnapshot } from '../../source/engine/types.js';
-import { TaskTable, type TaskRow } from '../../source/engine/task-table.js';
+import { TaskList, TaskTable, type TaskRow } from '../../source/engine/task-table.js';
 
 const noContent: Content = { topic: null, notes: null, homework: null, homework_result_percent: null, homework_result_notes: null };
 
@@ -157,7 +157,7 @@ describe('step 4: update', () => {
   it('updates an empty lesson only to add tasks when the sandbox has no content', () => {
     const [entry] = planLessons(sandbox([lesson(1, { filled: [] })], [task(1, 2)]), prod({ lessons: [prodLesson(7)] }));
     expect(entry).toMatchObject({ action: 'update', fieldsFilled: [] });
-    expect(entry!.tasksToCopy.map((t) => t.taskId)).toEqual([2]);
+    expect(entry!.tasksToCopy.tasks().map((t) => t.taskId)).toEqual([2]);
   });
 });
 
@@ -166,7 +166,7 @@ describe('step 5: tasks', () => {
     const tasks = [task(1, 1, 'homework'), task(1, 1, 'classwork'), task(1, 2), task(1, 2), task(1, 9), task(1, 3, null)];
     const existing = new Map([[7, new Set([taskKey(1, 'homework')])]]);
     const [entry] = planLessons(sandbox([lesson(1)], tasks), prod({ lessons: [prodLesson(7)], taskKeysByLesson: existing }));
-    expect(entry!.tasksToCopy.map((t) => `${t.taskId}/${t.assignmentType}`)).toEqual(['1/classwork', '2/homework', '3/null']);
+    expect(entry!.tasksToCopy.tasks().map((t) => `${t.taskId}/${t.assignmentType}`)).toEqual(['1/classwork', '2/homework', '3/null']);
     expect(entry!.tasksMissingInProd).toEqual([9]);
     expect(entry!.tasksAlreadyInProd).toBe(1);
   });
@@ -196,13 +196,28 @@ describe('step 6: duplicates in the sandbox', () => {
 describe('the task table', () => {
   it('gives each lesson its tasks in order, whatever order they came in', () => {
     const table = TaskTable.from([task(9, 3, 'exam'), task(2, 1), task(9, 2, null), task(2, 4, 'classwork')]);
-    expect(table.forLesson(2)).toEqual([
+    const tasksOf = (lessonId: number) => {
+      const { first, end } = table.rowsOf(lessonId);
+      return new TaskList(table, Array.from({ length: end - first }, (_, i) => first + i));
+    };
+    expect(tasksOf(2).tasks()).toEqual([
       { id: 201, taskId: 1, assignmentType: 'homework' },
       { id: 204, taskId: 4, assignmentType: 'classwork' },
     ]);
-    expect(table.forLesson(9).map((t) => `${t.taskId}/${t.assignmentType}`)).toEqual(['2/null', '3/exam']);
-    expect(table.forLesson(5)).toEqual([]);
+    expect(tasksOf(9).tasks().map((t) => `${t.taskId}/${t.assignmentType}`)).toEqual(['2/null', '3/exam']);
+    expect(tasksOf(9).ids()).toEqual([902, 903]);
+    expect(tasksOf(5)).toHaveLength(0);
     expect([...table.distinctTaskIds()].sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('compares task lists by the LessonTasks they copy, in order', () => {
+    const table = TaskTable.from([task(1, 1), task(1, 2), task(2, 1)]);
+    const again = TaskTable.from([task(1, 1), task(1, 2), task(2, 1)]);
+    expect(new TaskList(table, [0, 1]).sameAs(new TaskList(again, [0, 1]))).toBe(true);
+    expect(new TaskList(table, [0, 1]).sameAs(new TaskList(table, [1, 0]))).toBe(false);
+    expect(new TaskList(table, [0, 1]).sameAs(new TaskList(table, [0]))).toBe(false);
+    expect(new TaskList(table, [1]).sameAs(new TaskList(table, [2]))).toBe(false);
+    expect(TaskList.none.sameAs(new TaskList(table, []))).toBe(true);
   });
 
   it('refuses rows out of lesson order in the streaming builder', () => {

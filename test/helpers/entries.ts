@@ -1,3 +1,4 @@
+import { TaskList, TaskTable } from '../../source/engine/task-table.js';
 import type { Action, PlanEntry, Reason } from '../../source/engine/types.js';
 
 const SHAPES: [Action, Reason | null][] = [
@@ -11,6 +12,8 @@ const SHAPES: [Action, Reason | null][] = [
 /** Plan entries without a database: for the views. */
 export function syntheticEntries(count: number): PlanEntry[] {
   const entries: PlanEntry[] = [];
+  // one task a lesson, lesson i + 1's at row i: what a create copies
+  const tasks = TaskTable.from(Array.from({ length: count }, (_, i) => ({ lessonId: i + 1, id: i + 1, taskId: 7, assignmentType: 'homework' })));
   for (let i = 0; i < count; i++) {
     const [action, reason] = SHAPES[i % SHAPES.length]!;
     entries.push({
@@ -25,7 +28,7 @@ export function syntheticEntries(count: number): PlanEntry[] {
       prodLessonId: action === 'create' ? null : 1000 + i,
       fieldsFilled: action === 'update' ? ['topic', 'notes'] : [],
       keptProdValues: reason === 'filled' ? [{ field: 'topic', value: 'kept topic' }] : [],
-      tasksToCopy: action === 'create' ? [{ id: i + 1, taskId: 7, assignmentType: 'homework' }] : [],
+      tasksToCopy: action === 'create' ? new TaskList(tasks, [i]) : TaskList.none,
       tasksMissingInProd: action === 'update' ? [99] : [],
       tasksAlreadyInProd: 0,
       tasksCopied: 0,

@@ -34,7 +34,7 @@ export function DetailsPanel({ entry, height }: { entry: PlanEntry; height: numb
       {entry.keptProdValues.length ? (
         <Section title={d.kept} items={entry.keptProdValues.map((k) => `${k.field} = ${k.value}`)} />
       ) : null}
-      {writes ? <Section title={d.tasks} items={entry.tasksToCopy.map((t) => `#${t.taskId} ${t.assignmentType ?? ''}`.trim())} /> : null}
+      {writes ? <Section title={d.tasks} items={entry.tasksToCopy.tasks().map((t) => `#${t.taskId} ${t.assignmentType ?? ''}`.trim())} /> : null}
       {entry.tasksMissingInProd.length ? (
         <Section title={`⚠️ ${d.missing}`} items={entry.tasksMissingInProd.map((id) => `#${id}`)} />
       ) : null}
