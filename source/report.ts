@@ -1,5 +1,5 @@
 /** The JSON report of SPEC §6. */
-import { accessSync, constants, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import type { PlanEntry, Summary } from './engine/types.js';
@@ -16,7 +16,7 @@ export interface ReportInput {
   planned: boolean;
 }
 
-export function buildReport(input: ReportInput) {
+function header(input: ReportInput) {
   const { summary } = input;
   return {
     version: 1,
@@ -34,21 +34,42 @@ export function buildReport(input: ReportInput) {
       tasksCopied: summary.tasksCopied,
       tasksMissingInProd: summary.tasksMissingInProd,
     },
-    lessons: input.entries.map((e) => ({
-      sandboxLessonId: e.sandboxLessonId,
-      platformId: e.platformId,
-      studentName: e.studentName,
-      lessonDate: e.lessonDate,
-      duration: e.duration,
-      action: e.action,
-      reason: e.reason,
-      prodLessonId: e.prodLessonId,
-      fieldsFilled: e.fieldsFilled,
-      tasksCopied: input.planned ? e.tasksToCopy.length : e.tasksCopied,
-      tasksMissingInProd: e.tasksMissingInProd,
-      message: e.message,
-    })),
   };
+}
+
+function lesson(e: PlanEntry, planned: boolean) {
+  return {
+    sandboxLessonId: e.sandboxLessonId,
+    platformId: e.platformId,
+    studentName: e.studentName,
+    lessonDate: e.lessonDate,
+    duration: e.duration,
+    action: e.action,
+    reason: e.reason,
+    prodLessonId: e.prodLessonId,
+    fieldsFilled: e.fieldsFilled,
+    tasksCopied: planned ? e.tasksToCopy.length : e.tasksCopied,
+    tasksMissingInProd: e.tasksMissingInProd,
+    message: e.message,
+  };
+}
+
+/**
+ * The report as text, piece by piece: the header indented, then one lesson a line (a
+ * million lessons stay greppable, and are never one string in memory).
+ */
+export function* reportChunks(input: ReportInput): Generator<string> {
+  const head = JSON.stringify({ ...header(input), lessons: [] }, null, 2);
+  if (!input.entries.length) {
+    yield head + '\n';
+    return;
+  }
+  yield head.slice(0, head.lastIndexOf('[]')) + '[\n';
+  let i = 0;
+  for (const entry of input.entries) {
+    yield `    ${JSON.stringify(lesson(entry, input.planned))}${++i < input.entries.length ? ',' : ''}\n`;
+  }
+  yield '  ]\n}\n';
 }
 
 /** Fails early, before anything is read, when the report could not be written at the end. */
@@ -61,10 +82,30 @@ export function checkReportPath(path: string): void {
   }
 }
 
+const FLUSH_BYTES = 1 << 20;
+
 /** Written to a temporary file and renamed: a reader never sees half a report. */
 export function writeReport(path: string, input: ReportInput): void {
   const target = resolve(path);
   const temporary = `${target}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(buildReport(input), null, 2) + '\n');
+  const fd = openSync(temporary, 'w');
+  try {
+    try {
+      let pending = '';
+      for (const chunk of reportChunks(input)) {
+        pending += chunk;
+        if (pending.length >= FLUSH_BYTES) {
+          writeSync(fd, pending);
+          pending = '';
+        }
+      }
+      writeSync(fd, pending);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
   renameSync(temporary, target);
 }

@@ -1,0 +1,64 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { summarize } from '../source/engine/summary.js';
+import { reportChunks, writeReport, type ReportInput } from '../source/report.js';
+import { syntheticEntries } from './helpers/entries.js';
+
+function input(count: number, planned = true): ReportInput {
+  const entries = syntheticEntries(count);
+  return {
+    mode: planned ? 'dry-run' : 'apply',
+    sandbox: 'postgresql://u:***@db1:5432/sandbox',
+    prod: 'postgresql://u:***@db2:5432/prod',
+    startedAt: new Date('2026-01-02T03:04:05Z'),
+    finishedAt: new Date('2026-01-02T03:04:06Z'),
+    summary: summarize(entries, planned),
+    entries,
+    planned,
+  };
+}
+
+describe('the JSON report', () => {
+  it('is the SPEC §6 document, one lesson a line, for no lessons, one, and several', () => {
+    for (const count of [0, 1, 7]) {
+      const text = [...reportChunks(input(count))].join('');
+      const report = JSON.parse(text);
+      expect(report).toMatchObject({ version: 1, mode: 'dry-run', prod: 'postgresql://u:***@db2:5432/prod', startedAt: '2026-01-02T03:04:05.000Z' });
+      expect(report.summary.lessons).toBe(count);
+      expect(report.lessons).toHaveLength(count);
+      const lines = text.split('\n').filter((line) => line.includes('"sandboxLessonId"'));
+      expect(lines).toHaveLength(count);
+    }
+    const [create] = JSON.parse([...reportChunks(input(1))].join('')).lessons;
+    expect(create).toEqual({
+      sandboxLessonId: 1,
+      platformId: 'pid-0000',
+      studentName: 'Student 0',
+      lessonDate: '2025-01-01 10:00:00',
+      duration: 60,
+      action: 'create',
+      reason: null,
+      prodLessonId: null,
+      fieldsFilled: [],
+      tasksCopied: 1,
+      tasksMissingInProd: [],
+      message: null,
+    });
+  });
+
+  it('counts the tasks written after apply, the tasks planned before', () => {
+    const applied = JSON.parse([...reportChunks(input(1, false))].join(''));
+    expect(applied.mode).toBe('apply');
+    expect(applied.lessons[0].tasksCopied).toBe(0);
+  });
+
+  it('writes a big report in pieces to its path, leaving no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lsync-report-'));
+    const path = join(dir, 'report.json');
+    writeReport(path, input(20_000));
+    expect(JSON.parse(readFileSync(path, 'utf8')).lessons).toHaveLength(20_000);
+    expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+});
