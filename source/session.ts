@@ -6,7 +6,7 @@ import type { Filters } from './config.js';
 import { looksLikeSameDatabase, parseDbUrl, type DbUrl } from './db-url.js';
 import { ConnectError, isAppError, UsageError, type Side } from './errors.js';
 import { connectDb, type ConnectOptions, type Db, type ServerInfo } from './db/client.js';
-import { isConnectionFailure, toConnectError } from './db/errors.js';
+import { isConnectionFailure } from './db/errors.js';
 import { isSameDatabase } from './db/identity.js';
 import { checkSchema, introspect, type SchemaWarning, type SyncSchema } from './db/schema.js';
 import { readProd, readSandbox } from './db/read.js';
@@ -81,14 +81,9 @@ export class Session {
     const connect = (side: Side) =>
       step(side, onCheck, async () => {
         const db = await connectDb(targets[side], side, options);
-        try {
-          const info = await db.info();
-          onCheck({ id: side, status: 'ok', info });
-          return { db, info };
-        } catch (error) {
-          await db.close();
-          throw toConnectError(error, side, targets[side].masked, targets[side].password);
-        }
+        const info = db.info();
+        onCheck({ id: side, status: 'ok', info });
+        return { db, info };
       });
     const [sandbox, prod] = await Promise.allSettled([connect('sandbox'), connect('prod')]);
     if (sandbox.status === 'rejected' || prod.status === 'rejected') {

@@ -8,6 +8,7 @@ import { collectIfGrown } from '../memory.js';
 import { createPlanner, matchKey } from '../engine/planner.js';
 import { TaskList } from '../engine/task-table.js';
 import { CONTENT_FIELDS, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
+import type pg from 'pg';
 import type { Db } from './client.js';
 import { isConnectionFailure } from './errors.js';
 import { canonicalDate, readCopyValues, readProd, type CopyValues } from './read.js';
@@ -286,22 +287,28 @@ async function attempt(
   hooks: ApplyHooks,
   careful: boolean,
 ): Promise<PlanEntry[]> {
-  await db.query('BEGIN');
-  const { rows } = await db.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(${RUN_LOCK_SQL}) AS locked`);
-  if (!rows[0]!.locked) {
+  const size = hooks.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const writer = new Writer(db, sandboxDb, schema, sandbox);
+  // The sandbox reads the first batch's columns, as the preview has it, while prod locks
+  // and re-checks: when the re-check keeps that batch as it was, its values are ready.
+  const guess = preview.filter(isWrite).slice(0, size);
+  const early = guess.length ? writer.copyValues(guess) : undefined;
+  early?.catch(() => {}); // awaited below, or dropped when the batch changed
+
+  const begun = (await db.query(`BEGIN; SELECT pg_try_advisory_xact_lock(${RUN_LOCK_SQL}) AS locked`)) as unknown as pg.QueryResult[];
+  if (!(begun[1]!.rows[0] as { locked: boolean }).locked) {
     hooks.onWaiting?.();
     await db.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK_SQL})`);
   }
 
   const outcomes = await recheck(db, schema, sandbox, preview);
   const work = outcomes.map((entry, i) => ({ entry, i })).filter(({ entry }) => isWrite(entry));
-  const writer = new Writer(db, sandboxDb, schema, sandbox);
-  const size = hooks.chunkSize ?? DEFAULT_CHUNK_SIZE;
   hooks.onProgress?.(0, work.length, undefined);
   const batches: PlanEntry[][] = [];
   for (let start = 0; start < work.length; start += size) batches.push(work.slice(start, start + size).map(({ entry }) => entry));
   // The sandbox reads the next batch's columns while prod writes this one.
-  let next = batches.length ? writer.copyValues(batches[0]!) : undefined;
+  const unchanged = batches.length > 0 && batches[0]!.length === guess.length && batches[0]!.every((entry, k) => entry === guess[k]);
+  let next = unchanged ? early : batches.length ? writer.copyValues(batches[0]!) : undefined;
   next?.catch(() => {});
   let done = 0;
   for (const [b, batch] of batches.entries()) {

@@ -28,6 +28,7 @@ export class Db {
   rowsRead = 0;
   /** set when the connection dropped on its own */
   lost: Error | undefined;
+  private server: ServerInfo | undefined;
 
   constructor(
     private readonly client: pg.Client,
@@ -77,14 +78,26 @@ export class Db {
     return safeMessage(error, this.url.password);
   }
 
-  async info(): Promise<ServerInfo> {
+  /**
+   * The first words with the server, one round trip: what it is, and for the sandbox a
+   * session that is read-only from here on. Its duration is the round trip shown.
+   */
+  async start(): Promise<ServerInfo> {
+    const setup = this.side === 'sandbox' ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ' : '';
     const started = performance.now();
-    await this.query('SELECT 1');
+    const results = (await this.query(
+      `${setup}SELECT current_setting('server_version') AS version, current_database() AS database, current_user AS "user"`,
+    )) as pg.QueryResult | pg.QueryResult[];
     const rttMs = performance.now() - started;
-    const { rows } = await this.query<{ version: string; database: string; user: string }>(
-      `SELECT current_setting('server_version') AS version, current_database() AS database, current_user AS "user"`,
-    );
-    return { ...rows[0]!, rttMs };
+    const { rows } = Array.isArray(results) ? results[results.length - 1]! : results;
+    this.server = { ...(rows[0] as Omit<ServerInfo, 'rttMs'>), rttMs };
+    return this.server;
+  }
+
+  /** What start() learnt. */
+  info(): ServerInfo {
+    if (!this.server) throw new Error('Db.start() was not called');
+    return this.server;
   }
 
   async close(): Promise<void> {
@@ -157,7 +170,7 @@ export async function connectDb(url: DbUrl, side: Side, options: ConnectOptions 
     }
     const db = new Db(client, side, url);
     try {
-      if (side === 'sandbox') await db.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
+      await db.start();
     } catch (error) {
       await db.close();
       throw toConnectError(error, side, url.masked, url.password);

@@ -88,22 +88,23 @@ interface ColumnRow {
   has_default: boolean;
   generated: string;
   identity: string;
-}
-
-interface ConstraintRow {
-  oid: number;
-  kind: 'p' | 'f';
-  column: string;
+  primary_key: boolean;
+  /** the table a foreign key on this column points to */
   references: string | null;
 }
 
-/** Two queries, whatever the database holds. */
+/** One query, whatever the database holds: every candidate table's columns and keys. */
 export async function introspect(db: Db): Promise<DbTables> {
   const names = Object.values(TABLE_NAMES).flat();
   const { rows } = await db.query<ColumnRow>(
     `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS table, a.attname AS column,
             format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
-            a.atthasdef AS has_default, a.attgenerated::text AS generated, a.attidentity::text AS identity
+            a.atthasdef AS has_default, a.attgenerated::text AS generated, a.attidentity::text AS identity,
+            EXISTS (SELECT 1 FROM pg_constraint p
+                     WHERE p.conrelid = c.oid AND p.contype = 'p' AND a.attnum = ANY (p.conkey)) AS primary_key,
+            (SELECT fc.relname FROM pg_constraint f JOIN pg_class fc ON fc.oid = f.confrelid
+              WHERE f.conrelid = c.oid AND f.contype = 'f' AND a.attnum = ANY (f.conkey)
+              ORDER BY f.oid LIMIT 1) AS references
        FROM pg_class c
        JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -135,20 +136,8 @@ export async function introspect(db: Db): Promise<DbTables> {
       identity: row.identity !== '',
       identityAlways: row.identity === 'a',
     });
-  }
-  const constraints = await db.query<ConstraintRow>(
-    `SELECT con.conrelid::int AS oid, con.contype::text AS kind, a.attname AS column, fc.relname AS references
-       FROM pg_constraint con
-       JOIN LATERAL unnest(con.conkey) AS k(attnum) ON true
-       JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
-       LEFT JOIN pg_class fc ON fc.oid = con.confrelid
-      WHERE con.conrelid = ANY($1::oid[]) AND con.contype IN ('p', 'f')`,
-    [[...tables.keys()]],
-  );
-  for (const row of constraints.rows) {
-    const table = tables.get(row.oid)!;
-    if (row.kind === 'p') table.primaryKey.push(row.column);
-    else table.foreignKeys.set(row.column, row.references ?? '?');
+    if (row.primary_key) table.primaryKey.push(row.column);
+    if (row.references !== null) table.foreignKeys.set(row.column, row.references);
   }
 
   // First schema on the search path wins; within it, the platform's quoted name.
