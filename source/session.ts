@@ -121,6 +121,14 @@ export class Session {
       this.sandboxSnapshot = true;
     });
     const sandbox = await this.guard('sandbox', () => readSandbox(this.sandboxDb, this.schema, filters));
+    const entries = await this.planAgainstProd(sandbox, hooks);
+    // The prod snapshot and the planner's maps are garbage now; V8 would keep them while
+    // the operator reads the plan, since an idle process is rarely collected.
+    collectIfGrown();
+    return { sandbox, entries, summary: summarize(entries, true) };
+  }
+
+  private async planAgainstProd(sandbox: SandboxSnapshot, hooks: PlanHooks): Promise<PlanEntry[]> {
     hooks.onStage?.('reading-prod', sandbox.lessons.length);
     const prod = await this.guard('prod', () => readProd(this.prodDb, this.schema, sandbox));
     hooks.onStage?.('planning', sandbox.lessons.length);
@@ -135,12 +143,13 @@ export class Session {
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    return { sandbox, entries, summary: summarize(entries, true) };
+    return entries;
   }
 
   /** Writes the confirmed plan in one prod transaction; returns every lesson's outcome. */
   async apply(plan: Plan, hooks: ApplyHooks = {}): Promise<{ entries: PlanEntry[]; summary: Summary }> {
     const entries = await this.guard('prod', () => applyPlan(this.prodDb, this.sandboxDb, this.schema, plan.sandbox, plan.entries, hooks));
+    collectIfGrown(); // what the batches left, before the summary is shown and the process idles
     return { entries, summary: summarize(entries) };
   }
 

@@ -59,6 +59,7 @@ function entryFor(lesson: SandboxLesson): PlanEntry {
     prodStudentId: null,
     prodLessonId: null,
     fieldsFilled: NONE,
+    filledInProd: NONE,
     keptProdValues: NONE,
     tasksToCopy: TaskList.none,
     tasksMissingInProd: NONE,
@@ -134,10 +135,8 @@ function planExisting(entry: PlanEntry, lesson: SandboxLesson, match: ProdLesson
   entry.prodLessonId = match.id;
   if (isFilled(match.content)) {
     entry.reason = 'filled';
-    entry.keptProdValues = CONTENT_FIELDS.filter((field) => !isEmpty(match.content[field])).map((field) => ({
-      field,
-      value: match.content[field]!,
-    }));
+    // field names only: the values are prod's, and a million lessons would keep all of them
+    entry.filledInProd = fieldsOfMask(CONTENT_FIELDS.reduce((mask, field, bit) => (isEmpty(match.content[field]) ? mask : mask | (1 << bit)), 0));
     return;
   }
   planTasks(entry, tasks, prod, match.id);

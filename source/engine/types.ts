@@ -82,7 +82,9 @@ export interface PlanEntry {
   prodLessonId: number | null;
   /** content fields (and homework_status) this run writes */
   fieldsFilled: readonly string[];
-  /** prod values left as they are, for the details view */
+  /** the content fields prod already has: why a lesson is `filled` */
+  filledInProd: readonly ContentField[];
+  /** prod values an update leaves as they are (homework_status), with a warning */
   keptProdValues: { field: string; value: string }[];
   /** the sandbox LessonTasks this write copies */
   tasksToCopy: TaskList;

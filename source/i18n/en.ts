@@ -195,6 +195,7 @@ const en = {
       sandboxId: (id: number) => `Sandbox lesson #${id}`,
       prodId: (id: number) => `prod lesson #${id}`,
       fields: 'Fields that will be filled',
+      filledInProd: 'Already filled in prod (kept)',
       kept: 'Prod values kept',
       tasks: 'Tasks to copy',
       missing: 'Tasks missing in prod (skipped)',

@@ -109,7 +109,8 @@ describe('step 3: filled', () => {
     const filled = prodLesson(7, { content: { ...noContent, homework: 'p. 12' } });
     const [entry] = planLessons(sandbox([lesson(1)]), prod({ lessons: [filled] }));
     expect(entry).toMatchObject({ action: 'skip', reason: 'filled', prodLessonId: 7 });
-    expect(entry!.keptProdValues).toEqual([{ field: 'homework', value: 'p. 12' }]);
+    expect(entry!.filledInProd).toEqual(['homework']);
+    expect(entry!.keptProdValues).toEqual([]);
   });
 
   it('counts a 0 percent as filled', () => {

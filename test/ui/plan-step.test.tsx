@@ -89,6 +89,16 @@ describe('the plan step', () => {
     expect(frameOf(app)).not.toContain('Lesson details');
     frame = await press(app, keys.escape, 'filter: all');
     expect(frame).not.toContain('search:');
+
+    await press(app, '/', '🔎');
+    await settle();
+    for (const ch of 'pid-0012') app.stdin.write(ch);
+    await waitForText(app, '🔎 / pid-0012');
+    await press(app, keys.enter, '1 of 50');
+    frame = await press(app, keys.enter, 'Lesson details');
+    expect(frame).toContain('filled in prod');
+    expect(frame).toMatch(/Already filled in prod \(kept\)[\s│]+topic/);
+    expect(frame).not.toContain('Fields that will be filled');
   });
 
   it('lists every key on ?', async () => {

@@ -31,6 +31,7 @@ export function DetailsPanel({ entry, height }: { entry: PlanEntry; height: numb
       <Text wrap="truncate">{whoAndWhen(entry, m)}</Text>
       <Text wrap="wrap">{writes ? `${statusEmoji(entry)} ${actionText(entry, m)}` : reasonLine(entry, m).trim()}</Text>
       {writes ? <Section title={d.fields} items={entry.fieldsFilled} /> : null}
+      {entry.filledInProd.length ? <Section title={d.filledInProd} items={entry.filledInProd} /> : null}
       {entry.keptProdValues.length ? (
         <Section title={d.kept} items={entry.keptProdValues.map((k) => `${k.field} = ${k.value}`)} />
       ) : null}
