@@ -6,8 +6,6 @@
  */
 import type { Filters } from '../config.js';
 import {
-  CONTENT_FIELDS,
-  type Content,
   type ProdLesson,
   type ProdSnapshot,
   type SandboxLesson,
@@ -30,14 +28,6 @@ export function canonicalDate(expr: string, type: string): string {
 }
 
 const col = (alias: string, name: string) => `${alias}.${quoteIdent(name)}`;
-
-function contentOf(row: unknown[], offset: number): Content {
-  const content = {} as Content;
-  CONTENT_FIELDS.forEach((field, i) => {
-    content[field] = row[offset + i] as string | null;
-  });
-  return content;
-}
 
 function sandboxWhere(filters: Filters, params: unknown[]): string {
   const clauses: string[] = [];
@@ -162,8 +152,7 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
   await db.stream(
     `SELECT l.lesson_id::int8::text, l.student_id::int8::text,
             ${canonicalDate(`l.lesson_date::${sandboxDateType}`, sandboxDateType)}, l.duration::text,
-            ${CONTENT_FIELDS.map((f) => `${col('l', f)}::text`).join(', ')},
-            ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
+            ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
        FROM ${L.sql} l
        JOIN ${keys} AS k ON l.student_id = k.student_id AND l.lesson_date = k.lesson_date::${sandboxDateType}
       ORDER BY l.lesson_id`,
@@ -174,15 +163,17 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
         studentId: Number(row[1]),
         dateKey: row[2] as string,
         duration: intern(row[3] as string | null),
-        content: contentOf(row, 4),
-        homeworkStatus: schema.homeworkStatus ? intern(row[4 + CONTENT_FIELDS.length] as string | null) : undefined,
+        filled: fieldsOfMask(row[4] as number),
+        homeworkStatus: schema.homeworkStatus ? intern(row[5] as string | null) : undefined,
       });
     },
   );
 
 
   const taskParams: unknown[] = [];
-  const candidates = jsonTable(taskParams, [{ name: 'id', type: 'int8', values: lessons.map((l) => l.id) }]);
+  // a filled lesson is skipped whatever tasks it has
+  const unfilled = lessons.filter((l) => l.filled.length === 0).map((l) => l.id);
+  const candidates = jsonTable(taskParams, [{ name: 'id', type: 'int8', values: unfilled }]);
   const taskRows = await db.rows(
     `SELECT lt.lesson_id::int8::text, lt.task_id::int8::text, lt.assignment_type::text
        FROM ${LT.sql} lt JOIN ${candidates} AS k ON lt.lesson_id = k.id`,

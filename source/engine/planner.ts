@@ -4,7 +4,6 @@
  */
 import {
   CONTENT_FIELDS,
-  type Content,
   type ContentField,
   type PlanEntry,
   type ProdLesson,
@@ -31,10 +30,6 @@ export function fieldsOfMask(mask: number): readonly ContentField[] {
   return FIELD_SETS[mask]!;
 }
 
-/** The seed's rule: a lesson is filled when any content field has a value. */
-export function isFilled(content: Content): boolean {
-  return CONTENT_FIELDS.some((field) => !isEmpty(content[field]));
-}
 
 export function matchKey(studentId: number, dateKey: string, duration: string | null): string {
   return `${studentId}\u0000${dateKey}\u0000${duration ?? '\u0001'}`;
@@ -133,10 +128,10 @@ function nonEmptyFields(lesson: SandboxLesson): readonly string[] {
 /** Steps 3–4 for a lesson that has exactly one prod match. */
 function planExisting(entry: PlanEntry, lesson: SandboxLesson, match: ProdLesson, tasks: LessonTasks, prod: ProdSnapshot): void {
   entry.prodLessonId = match.id;
-  if (isFilled(match.content)) {
+  // The seed's rule: a lesson is filled when any content field has a value.
+  if (match.filled.length > 0) {
     entry.reason = 'filled';
-    // field names only: the values are prod's, and a million lessons would keep all of them
-    entry.filledInProd = fieldsOfMask(CONTENT_FIELDS.reduce((mask, field, bit) => (isEmpty(match.content[field]) ? mask : mask | (1 << bit)), 0));
+    entry.filledInProd = match.filled;
     return;
   }
   planTasks(entry, tasks, prod, match.id);

@@ -3,7 +3,6 @@ import type { TaskList, TaskTable } from './task-table.js';
 
 export const CONTENT_FIELDS = ['topic', 'notes', 'homework', 'homework_result_percent', 'homework_result_notes'] as const;
 export type ContentField = (typeof CONTENT_FIELDS)[number];
-export type Content = Record<ContentField, string | null>;
 
 export type Action = 'create' | 'update' | 'skip' | 'error';
 export type Reason =
@@ -55,7 +54,8 @@ export interface ProdLesson {
   /** lesson_date rendered as the sandbox renders its own, so keys compare as text */
   dateKey: string;
   duration: string | null;
-  content: Content;
+  /** the content fields that have a value (the values stay in prod: only "filled?" matters) */
+  filled: readonly ContentField[];
   homeworkStatus: string | null | undefined;
 }
 
@@ -64,7 +64,7 @@ export interface ProdSnapshot {
   studentsByPlatformId: Map<string, number[]>;
   /** the prod lessons that share a student and lesson_date with some sandbox lesson */
   lessons: ProdLesson[];
-  /** prod lesson id → its LessonTasks as `${task_id}|${assignment_type}` */
+  /** prod lesson id → its LessonTasks as `${task_id}|${assignment_type}`, for the lessons not filled */
   taskKeysByLesson: Map<number, Set<string>>;
   /** the sandbox's task ids that exist in prod "Tasks" */
   existingTaskIds: Set<number>;

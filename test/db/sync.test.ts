@@ -1,10 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { demoSchoolPerTest } from '../helpers/databases.js';
 import { runSync } from '../helpers/run.js';
+import type { PlanEntry } from '../../source/engine/types.js';
+import { parseTargets, Session } from '../../source/session.js';
 
 const school = demoSchoolPerTest();
 
 const byId = (report: any) => new Map<number, any>(report.lessons.map((l: any) => [l.sandboxLessonId, l]));
+
+describe('the filled rule, as prod is read', () => {
+  // sandbox lesson 3 lands on prod lesson 502, whose content is blank in the demo school
+  async function planOfLesson3(): Promise<PlanEntry> {
+    const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
+    try {
+      const plan = await session.plan({ students: [] });
+      return plan.entries.find((e) => e.sandboxLessonId === 3)!;
+    } finally {
+      await session.close();
+    }
+  }
+  const setProd = (assignments: string) =>
+    school.pair.query(
+      'prod',
+      `UPDATE "Lessons" SET topic = NULL, notes = NULL, homework = NULL, homework_result_percent = NULL, homework_result_notes = NULL WHERE lesson_id = 502;
+       UPDATE "Lessons" SET ${assignments} WHERE lesson_id = 502`,
+    );
+
+  it('counts 0 as a value, and a no-break space, but not whitespace', async () => {
+    await setProd(`topic = E' \\t\\n', notes = ''`);
+    expect(await planOfLesson3()).toMatchObject({ action: 'update', prodLessonId: 502 });
+    await setProd(`homework_result_percent = 0`);
+    expect(await planOfLesson3()).toMatchObject({ action: 'skip', reason: 'filled', filledInProd: ['homework_result_percent'] });
+    await setProd(`notes = E'\\u00a0', homework = 'p. 12'`);
+    expect(await planOfLesson3()).toMatchObject({ action: 'skip', reason: 'filled', filledInProd: ['notes', 'homework'] });
+  });
+});
 
 describe('the demo school, end to end', () => {
   it('plans every status in a dry run and writes nothing', async () => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fieldsOfMask, isEmpty, isFilled, planLessons, taskKey } from '../../source/engine/planner.js';
+import { fieldsOfMask, isEmpty, planLessons, taskKey } from '../../source/engine/planner.js';
 import { summarize } from '../../source/engine/summary.js';
-import type { Content, ProdLesson, ProdSnapshot, SandboxLesson, SandboxSnapshot } from '../../source/engine/types.js';
+import type { ProdLesson, ProdSnapshot, SandboxLesson, SandboxSnapshot } from '../../source/engine/types.js';
 import { TaskList, TaskTable, type TaskRow } from '../../source/engine/task-table.js';
 
-const noContent: Content = { topic: null, notes: null, homework: null, homework_result_percent: null, homework_result_notes: null };
 
 function lesson(id: number, over: Partial<SandboxLesson> = {}): SandboxLesson {
   return {
@@ -21,7 +20,7 @@ function lesson(id: number, over: Partial<SandboxLesson> = {}): SandboxLesson {
 }
 
 function prodLesson(id: number, over: Partial<ProdLesson> = {}): ProdLesson {
-  return { id, studentId: 100, dateKey: '2025-01-15 14:00:00', duration: '60', content: noContent, homeworkStatus: null, ...over };
+  return { id, studentId: 100, dateKey: '2025-01-15 14:00:00', duration: '60', filled: [], homeworkStatus: null, ...over };
 }
 
 function task(lessonId: number, taskId: number, assignmentType: string | null = 'homework'): TaskRow {
@@ -48,9 +47,6 @@ describe('emptiness (the seed filled rule)', () => {
     expect(isEmpty(' \t\n\r')).toBe(true);
     expect(isEmpty('\u00a0x')).toBe(false);
     expect(isEmpty('0')).toBe(false);
-    expect(isFilled({ ...noContent, homework_result_percent: '0' })).toBe(true);
-    expect(isFilled({ ...noContent, notes: '   ' })).toBe(false);
-    expect(isFilled({ ...noContent, homework_result_notes: 'ok' })).toBe(true);
   });
 });
 
@@ -106,22 +102,13 @@ describe('step 2: match', () => {
 
 describe('step 3: filled', () => {
   it('skips a prod lesson with any content, and lists what prod keeps', () => {
-    const filled = prodLesson(7, { content: { ...noContent, homework: 'p. 12' } });
+    const filled = prodLesson(7, { filled: ['homework'] });
     const [entry] = planLessons(sandbox([lesson(1)]), prod({ lessons: [filled] }));
     expect(entry).toMatchObject({ action: 'skip', reason: 'filled', prodLessonId: 7 });
     expect(entry!.filledInProd).toEqual(['homework']);
     expect(entry!.keptProdValues).toEqual([]);
   });
 
-  it('counts a 0 percent as filled', () => {
-    const zero = prodLesson(7, { content: { ...noContent, homework_result_percent: '0' } });
-    expect(planLessons(sandbox([lesson(1)]), prod({ lessons: [zero] }))[0]).toMatchObject({ reason: 'filled' });
-  });
-
-  it('does not count whitespace as filled', () => {
-    const blank = prodLesson(7, { content: { ...noContent, topic: '  ', notes: '\n' } });
-    expect(planLessons(sandbox([lesson(1)]), prod({ lessons: [blank] }))[0]!.action).toBe('update');
-  });
 });
 
 describe('step 4: update', () => {
