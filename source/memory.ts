@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 const STEP_BYTES = 128 * 2 ** 20;
-let collect: (() => void) | undefined;
+let collector: (() => void) | undefined;
 let baseline = 0;
 
 /** The JS heap and the Buffers outside it (pg's protocol messages). */
@@ -18,13 +18,25 @@ function inUse(): number {
   return heapUsed + external;
 }
 
-export function collectIfGrown(): void {
-  const used = inUse();
-  if (used - baseline < STEP_BYTES) return;
-  if (!collect) {
+function collect(): void {
+  if (!collector) {
     setFlagsFromString('--expose-gc');
-    collect = runInNewContext('gc') as () => void;
+    collector = runInNewContext('gc') as () => void;
   }
-  collect();
+  collector();
   baseline = inUse();
+}
+
+/** Inside loops that build up: collects once the heap grew a step since the last collection. */
+export function collectIfGrown(): void {
+  if (inUse() - baseline >= STEP_BYTES) collect();
+}
+
+/**
+ * After a phase dropped what it built (the prod snapshot, the planner's maps): the heap
+ * may not have grown since the last collection, yet hold hundreds of MB of garbage that an
+ * idle process, waiting for the operator, would keep. Small heaps are left alone.
+ */
+export function collectAfterPhase(): void {
+  if (inUse() >= STEP_BYTES) collect();
 }

@@ -13,7 +13,7 @@ import { readProd, readSandbox } from './db/read.js';
 import { applyPlan, type ApplyHooks } from './db/apply.js';
 import { createPlanner } from './engine/planner.js';
 import { summarize } from './engine/summary.js';
-import { collectIfGrown } from './memory.js';
+import { collectAfterPhase, collectIfGrown } from './memory.js';
 import type { PlanEntry, SandboxSnapshot, Summary } from './engine/types.js';
 
 export type CheckId = 'sandbox' | 'prod' | 'same-database' | 'schema';
@@ -122,9 +122,8 @@ export class Session {
     });
     const sandbox = await this.guard('sandbox', () => readSandbox(this.sandboxDb, this.schema, filters));
     const entries = await this.planAgainstProd(sandbox, hooks);
-    // The prod snapshot and the planner's maps are garbage now; V8 would keep them while
-    // the operator reads the plan, since an idle process is rarely collected.
-    collectIfGrown();
+    // the prod snapshot and the planner's maps, garbage now, while the operator reads the plan
+    collectAfterPhase();
     return { sandbox, entries, summary: summarize(entries, true) };
   }
 
@@ -149,7 +148,7 @@ export class Session {
   /** Writes the confirmed plan in one prod transaction; returns every lesson's outcome. */
   async apply(plan: Plan, hooks: ApplyHooks = {}): Promise<{ entries: PlanEntry[]; summary: Summary }> {
     const entries = await this.guard('prod', () => applyPlan(this.prodDb, this.sandboxDb, this.schema, plan.sandbox, plan.entries, hooks));
-    collectIfGrown(); // what the batches left, before the summary is shown and the process idles
+    collectAfterPhase(); // what the batches left, before the summary is shown and the process idles
     return { entries, summary: summarize(entries) };
   }
 

@@ -17,7 +17,6 @@ import { prodSql, sandboxSql } from './generate.js';
 import { startLatencyProxy, viaProxy, type LatencyProxy } from './latency-proxy.js';
 import { runNaive } from './naive.js';
 import { timeCopyFloor } from './floor.js';
-import { timeWizardPlan } from './wizard-plan.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,6 +31,10 @@ const { values: args } = parseArgs({
     'wizard-child': { type: 'string' },
   },
 });
+// as the CLI runs the wizard (cli.tsx): React's production build, loaded after this is set
+process.env.NODE_ENV ??= 'production';
+const { timeWizardPlan } = await import('./wizard-plan.js');
+
 const lessons = Number(args.lessons);
 const latency = Number(args.latency);
 if (!Number.isInteger(lessons) || lessons < 10 || !Number.isFinite(latency) || latency < 0) {
