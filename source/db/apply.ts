@@ -26,7 +26,10 @@ export interface ApplyHooks {
   /** a lesson ended `error` during the write */
   onError?: (entry: PlanEntry) => void;
   signal?: AbortSignal;
+  /** lessons a write batch (default DEFAULT_CHUNK_SIZE) */
   chunkSize?: number;
+  /** lessons the re-check reads from prod at a time (default RECHECK_SLICE) */
+  recheckSize?: number;
 }
 
 const isWrite = (entry: PlanEntry) => entry.action === 'create' || entry.action === 'update';
@@ -261,11 +264,11 @@ class Rejected extends Error {}
  * changed, so slices of them plan independently. Every slice is re-checked before the first
  * write: what the re-check sees is prod as the transaction found it.
  */
-async function recheck(db: Db, schema: SyncSchema, sandbox: SandboxSnapshot, preview: PlanEntry[]): Promise<PlanEntry[]> {
+async function recheck(db: Db, schema: SyncSchema, sandbox: SandboxSnapshot, preview: PlanEntry[], sliceSize: number): Promise<PlanEntry[]> {
   const writes = preview.flatMap((entry, i) => (isWrite(entry) ? [i] : []));
   const outcomes = preview.slice(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
-  for (let start = 0; start < writes.length; start += RECHECK_SLICE) {
-    const slice = writes.slice(start, start + RECHECK_SLICE);
+  for (let start = 0; start < writes.length; start += sliceSize) {
+    const slice = writes.slice(start, start + sliceSize);
     const subset: SandboxSnapshot = { lessons: slice.map((i) => sandbox.lessons[i]!), tasks: sandbox.tasks };
     const planner = createPlanner(subset, await readProd(db, schema, subset));
     planner.plan(0, slice.length).forEach((fresh, k) => {
@@ -301,7 +304,7 @@ async function attempt(
     await db.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK_SQL})`);
   }
 
-  const outcomes = await recheck(db, schema, sandbox, preview);
+  const outcomes = await recheck(db, schema, sandbox, preview, hooks.recheckSize ?? RECHECK_SLICE);
   const work = outcomes.map((entry, i) => ({ entry, i })).filter(({ entry }) => isWrite(entry));
   hooks.onProgress?.(0, work.length, undefined);
   const batches: PlanEntry[][] = [];

@@ -125,7 +125,22 @@ describe('the demo school, end to end', () => {
     expect(run.code).toBe(0);
   });
 
-  it('skips, as changed since the preview, a lesson prod filled after the plan was made', async () => {
+  it('writes an unchanged plan as previewed when it is re-checked and written two lessons at a time', async () => {
+    const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
+    try {
+      const plan = await session.plan({ students: [] });
+      const outcome = await session.apply(plan, { chunkSize: 2, recheckSize: 2 });
+      expect(outcome.summary).toMatchObject({ created: 2, updated: 2, errors: 3, tasksCopied: 9, changedSincePreview: 0 });
+      expect(outcome.entries.map((e) => e.action)).toEqual(plan.entries.map((e) => (e.sandboxLessonId === 12 ? 'error' : e.action)));
+    } finally {
+      await session.close();
+    }
+  });
+
+  it.each([
+    ['in one slice', {}],
+    ['re-checked and written two lessons at a time', { chunkSize: 2, recheckSize: 2 }],
+  ])('skips, as changed since the preview, a lesson prod filled after the plan was made (%s)', async (_, sizes) => {
     const { Session, parseTargets } = await import('../../source/session.js');
     const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
     try {
@@ -135,12 +150,14 @@ describe('the demo school, end to end', () => {
       await session.prodDb.query(
         `INSERT INTO "Lessons" (student_id, lesson_date, duration, status) VALUES (11, '2025-01-15 14:00:00', 60, 'planned')`,
       );
-      const outcome = await session.apply(plan);
+      const outcome = await session.apply(plan, sizes);
       const byLesson = new Map(outcome.entries.map((e) => [e.sandboxLessonId, e]));
       expect(byLesson.get(3)).toMatchObject({ action: 'skip', reason: 'changed-since-preview' });
       expect(byLesson.get(1)).toMatchObject({ action: 'skip', reason: 'changed-since-preview' });
-      expect(byLesson.get(8)!.action).toBe('create');
-      expect(outcome.summary.changedSincePreview).toBe(2);
+      expect(byLesson.get(8)).toMatchObject({ action: 'create', tasksCopied: 1 });
+      expect(byLesson.get(11)).toMatchObject({ action: 'update' });
+      expect(byLesson.get(12)).toMatchObject({ action: 'error', reason: 'write-failed' });
+      expect(outcome.summary).toMatchObject({ created: 1, updated: 1, changedSincePreview: 2 });
     } finally {
       await session.close();
     }
