@@ -8,7 +8,6 @@ import { collectIfGrown } from '../memory.js';
 import { createPlanner, matchKey } from '../engine/planner.js';
 import { TaskList } from '../engine/task-table.js';
 import { CONTENT_FIELDS, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
-import type pg from 'pg';
 import type { Db } from './client.js';
 import { isConnectionFailure } from './errors.js';
 import { canonicalDate, readCopyValues, readProd, type CopyValues } from './read.js';
@@ -298,8 +297,8 @@ async function attempt(
   const early = guess.length ? writer.copyValues(guess) : undefined;
   early?.catch(() => {}); // awaited below, or dropped when the batch changed
 
-  const begun = (await db.query(`BEGIN; SELECT pg_try_advisory_xact_lock(${RUN_LOCK_SQL}) AS locked`)) as unknown as pg.QueryResult[];
-  if (!(begun[1]!.rows[0] as { locked: boolean }).locked) {
+  const [, lock] = await db.script(`BEGIN; SELECT pg_try_advisory_xact_lock(${RUN_LOCK_SQL}) AS locked`);
+  if (!(lock!.rows[0] as { locked: boolean }).locked) {
     hooks.onWaiting?.();
     await db.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK_SQL})`);
   }

@@ -47,6 +47,13 @@ export class Db {
     return result;
   }
 
+  /** Statements separated by `;`, in one round trip (no parameters): each one's result. */
+  async script(text: string): Promise<pg.QueryResult[]> {
+    this.queries++;
+    const results = (await this.client.query(text)) as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(results) ? results : [results];
+  }
+
   /** Rows as arrays: less memory for wide, long reads. */
   async rows(text: string, values?: unknown[]): Promise<unknown[][]> {
     this.queries++;
@@ -85,12 +92,11 @@ export class Db {
   async start(): Promise<ServerInfo> {
     const setup = this.side === 'sandbox' ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ' : '';
     const started = performance.now();
-    const results = (await this.query(
+    const results = await this.script(
       `${setup}SELECT current_setting('server_version') AS version, current_database() AS database, current_user AS "user"`,
-    )) as pg.QueryResult | pg.QueryResult[];
+    );
     const rttMs = performance.now() - started;
-    const { rows } = Array.isArray(results) ? results[results.length - 1]! : results;
-    this.server = { ...(rows[0] as Omit<ServerInfo, 'rttMs'>), rttMs };
+    this.server = { ...(results[results.length - 1]!.rows[0] as Omit<ServerInfo, 'rttMs'>), rttMs };
     return this.server;
   }
 
