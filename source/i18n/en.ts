@@ -1,4 +1,8 @@
 /** Every English string a user sees. ru.ts has the same keys. */
+const grouped = new Intl.NumberFormat('en-US');
+/** Counts in the wizard, grouped: 1,000,000 (the plain log keeps the seed's bare numbers). */
+const n = (value: number) => grouped.format(value);
+
 const en = {
   rule: '='.repeat(60),
   banner: '🚀 Starting lesson sync from sandbox to prod',
@@ -166,15 +170,17 @@ const en = {
     },
     stages: {
       'reading-sandbox': '📚 Reading lessons from the sandbox...',
-      'reading-prod': (n: number) => `🔎 Looking up ${n} lessons in prod...`,
-      planning: (done: number, n: number) => `📝 Planning ${done}/${n}...`,
-      done: (n: number) => `📊 ${n} lessons planned`,
+      'reading-prod': (total: number) => `🔎 Looking up ${n(total)} lessons in prod...`,
+      planning: (done: number, total: number) => `📝 Planning ${n(done)}/${n(total)}...`,
+      done: (total: number) => `📊 ${n(total)} lessons planned`,
     },
     counters: { create: 'create', update: 'update', filled: 'filled', skip: 'skip', error: 'error' },
     filterLabel: (name: string) => `filter: ${name}`,
     filterNames: { all: 'all', create: '➕ create', update: '🔄 update', skip: '⏭️ skip', error: '❌ error' } as Record<string, string>,
     searchLabel: (q: string) => `search: ${q}`,
-    shown: (shown: number, total: number) => `${shown} of ${total}`,
+    shown: (shown: number, total: number) => `${n(shown)} of ${n(total)}`,
+    position: (at: number, count: number) => `${n(at)}/${n(count)}`,
+    count: n,
     nothingShown: 'No lesson matches the filter or search.',
     actions: {
       create: (tasks: number) => `create${tasks ? ` +${tasks} tasks` : ''}`,
@@ -221,9 +227,9 @@ const en = {
     confirm: {
       title: 'Confirm the write',
       what: (created: number, updated: number, tasks: number) =>
-        `➕ create ${created} lessons · 🔄 update ${updated} · copy ${tasks} tasks`,
+        `➕ create ${n(created)} lessons · 🔄 update ${n(updated)} · copy ${n(tasks)} tasks`,
       where: (db: string, host: string) => `into ${db} at ${host}`,
-      untouched: (skipped: number, errors: number) => `⏭️ ${skipped} skipped and ❌ ${errors} with errors stay as they are`,
+      untouched: (skipped: number, errors: number) => `⏭️ ${n(skipped)} skipped and ❌ ${n(errors)} with errors stay as they are`,
       nothing: 'Nothing to write: every lesson is skipped or in error.',
       apply: 'Apply',
       saveAndQuit: 'Save report and quit',
@@ -236,7 +242,7 @@ const en = {
       title: '✍️  Writing to prod in one transaction',
       waiting: '⏳ Another lesson-sync run is writing to prod: waiting for it...',
       progress: (done: number, total: number, seconds: number, rate: number) =>
-        `${done}/${total} lessons · ${seconds.toFixed(1)} s · ${Math.round(rate)} lessons/s`,
+        `${n(done)}/${n(total)} lessons · ${seconds.toFixed(1)} s · ${n(Math.round(rate))} lessons/s`,
       current: (line: string) => `Last: ${line}`,
       errors: 'Errors so far:',
       abortQuestion: 'Abort? The transaction is rolled back and prod stays as it was. (y/n)',

@@ -1,6 +1,10 @@
 /** Every Russian string a user sees: the seed guide's wording where it has one. */
 import type { Messages } from './en.js';
 
+const grouped = new Intl.NumberFormat('ru-RU');
+/** Counts in the wizard, grouped: 1 000 000 (the plain log keeps the seed's bare numbers). */
+const n = (value: number) => grouped.format(value);
+
 const ru: Messages = {
   rule: '='.repeat(60),
   banner: '🚀 Запуск синхронизации уроков из песочницы в прод',
@@ -167,15 +171,17 @@ const ru: Messages = {
     },
     stages: {
       'reading-sandbox': '📚 Получаю уроки из песочницы...',
-      'reading-prod': (n) => `🔎 Ищу ${n} уроков в проде...`,
-      planning: (done, n) => `📝 Планирую ${done}/${n}...`,
-      done: (n) => `📊 Запланировано уроков: ${n}`,
+      'reading-prod': (total) => `🔎 Ищу ${n(total)} уроков в проде...`,
+      planning: (done, total) => `📝 Планирую ${n(done)}/${n(total)}...`,
+      done: (total) => `📊 Запланировано уроков: ${n(total)}`,
     },
     counters: { create: 'создать', update: 'обновить', filled: 'заполнены', skip: 'пропуск', error: 'ошибки' },
     filterLabel: (name) => `фильтр: ${name}`,
     filterNames: { all: 'все', create: '➕ создать', update: '🔄 обновить', skip: '⏭️ пропуск', error: '❌ ошибки' },
     searchLabel: (q) => `поиск: ${q}`,
-    shown: (shown, total) => `${shown} из ${total}`,
+    shown: (shown, total) => `${n(shown)} из ${n(total)}`,
+    position: (at, count) => `${n(at)}/${n(count)}`,
+    count: n,
     nothingShown: 'Ни один урок не подходит под фильтр или поиск.',
     actions: {
       create: (tasks) => `создать${tasks ? ` +${tasks} зад.` : ''}`,
@@ -221,9 +227,9 @@ const ru: Messages = {
     },
     confirm: {
       title: 'Подтверждение записи',
-      what: (created, updated, tasks) => `➕ создать уроков: ${created} · 🔄 обновить: ${updated} · скопировать заданий: ${tasks}`,
+      what: (created, updated, tasks) => `➕ создать уроков: ${n(created)} · 🔄 обновить: ${n(updated)} · скопировать заданий: ${n(tasks)}`,
       where: (db, host) => `в базу ${db} на ${host}`,
-      untouched: (skipped, errors) => `⏭️ пропущенные (${skipped}) и ❌ с ошибками (${errors}) не меняются`,
+      untouched: (skipped, errors) => `⏭️ пропущенные (${n(skipped)}) и ❌ с ошибками (${n(errors)}) не меняются`,
       nothing: 'Записывать нечего: все уроки пропущены или с ошибками.',
       apply: 'Записать',
       saveAndQuit: 'Сохранить отчёт и выйти',
@@ -236,7 +242,7 @@ const ru: Messages = {
       title: '✍️  Запись в прод одной транзакцией',
       waiting: '⏳ Другой запуск lesson-sync пишет в прод: жду...',
       progress: (done, total, seconds, rate) =>
-        `${done}/${total} уроков · ${seconds.toFixed(1)} с · ${Math.round(rate)} уроков/с`,
+        `${n(done)}/${n(total)} уроков · ${seconds.toFixed(1)} с · ${n(Math.round(rate))} уроков/с`,
       current: (line) => `Последний: ${line}`,
       errors: 'Ошибки:',
       abortQuestion: 'Прервать? Транзакция будет откатена, прод останется прежним. (y/n)',

@@ -46,21 +46,22 @@ describe('the plan step', () => {
     const frame = frameOf(app);
     expect(frame.split('\n').length).toBeLessThanOrEqual(ROWS);
     expect(frame).toContain('Student 0 ');
-    expect(frame).toContain('1/100000');
+    expect(frame).toContain('1/100,000');
+    expect(frame).toContain('📊 100,000 lessons planned   ➕ 20,000 🔄 20,000 ✅ 20,000 ⏭️ 20,000 ❌ 20,000');
     expect(frame).not.toContain('Student 500 ');
 
     renderStats.rows = 0;
-    await press(app, keys.down, '2/100000');
+    await press(app, keys.down, '2/100,000');
     expect(renderStats.rows).toBe(2); // the row that lost the cursor and the one that got it
 
     renderStats.rows = 0;
-    await press(app, keys.end, '100000/100000');
+    await press(app, keys.end, '100,000/100,000');
     expect(frameOf(app)).toContain('Student 99999 ');
     expect(renderStats.rows).toBeLessThanOrEqual(ROWS);
     expect(frameOf(app).split('\n').length).toBeLessThanOrEqual(ROWS);
 
-    await press(app, keys.home, '1/100000');
-    await press(app, keys.pageDown, /\b(1[0-9]|2[0-9])\/100000/);
+    await press(app, keys.home, '1/100,000');
+    await press(app, keys.pageDown, /\b(1[0-9]|2[0-9])\/100,000/);
   });
 
   it('filters by status, searches, and shows the details of the lesson under the cursor', async () => {

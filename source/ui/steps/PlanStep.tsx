@@ -155,8 +155,8 @@ export function PlanStep({ planning, dryRun, defaultReportPath, onSaveReport, on
         )}
         {status}
         {'   '}
-        <Text color="green">➕ {c.create}</Text> <Text color="cyan">🔄 {c.update}</Text> ✅ {c.filled} ⏭️ {c.skip}{' '}
-        <Text color="red">❌ {c.error}</Text>
+        <Text color="green">➕ {m.ui.count(c.create)}</Text> <Text color="cyan">🔄 {m.ui.count(c.update)}</Text> ✅{' '}
+        {m.ui.count(c.filled)} ⏭️ {m.ui.count(c.skip)} <Text color="red">❌ {m.ui.count(c.error)}</Text>
       </Text>
       <Text wrap="truncate" dimColor={mode !== 'search' && mode !== 'save'}>
         {mode === 'save' ? (
@@ -181,7 +181,7 @@ export function PlanStep({ planning, dryRun, defaultReportPath, onSaveReport, on
             {m.ui.filterLabel(m.ui.filterNames[filter]!)}
             {query ? ` · ${m.ui.searchLabel(query)}` : ''}
             {indexes ? ` · ${m.ui.shown(count, planning.count)}` : ''}
-            {done && count ? ` · ${view.index + 1}/${count}` : ''}
+            {done && count ? ` · ${m.ui.position(view.index + 1, count)}` : ''}
             {notice ? `   ${notice}` : ''}
           </>
         )}
