@@ -35,6 +35,14 @@ function mount(planning: Planning, dryRun = false) {
   return { app, ...handlers };
 }
 
+/** `/`, the text typed a key at a time, Enter: the list shows the one lesson found. */
+async function search(app: ReturnType<typeof mount>['app'], text: string): Promise<void> {
+  await press(app, '/', '🔎');
+  for (const ch of text) app.stdin.write(ch);
+  await waitForText(app, `🔎 / ${text}`);
+  await press(app, keys.enter, '1 of 50');
+}
+
 let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());
 
@@ -74,11 +82,7 @@ describe('the plan step', () => {
     frame = await press(app, 'f', 'filter: 🔄 update');
     expect(frame).toContain('fill 2 fields');
 
-    await press(app, '/', '🔎');
-    await settle();
-    for (const ch of 'pid-0011') app.stdin.write(ch);
-    frame = await waitForText(app, '🔎 / pid-0011');
-    await press(app, keys.enter, '1 of 50');
+    await search(app, 'pid-0011');
     expect(frameOf(app)).toContain('Student 11 ');
 
     frame = await press(app, keys.enter, 'Lesson details');
@@ -91,11 +95,7 @@ describe('the plan step', () => {
     frame = await press(app, keys.escape, 'filter: all');
     expect(frame).not.toContain('search:');
 
-    await press(app, '/', '🔎');
-    await settle();
-    for (const ch of 'pid-0012') app.stdin.write(ch);
-    await waitForText(app, '🔎 / pid-0012');
-    await press(app, keys.enter, '1 of 50');
+    await search(app, 'pid-0012');
     frame = await press(app, keys.enter, 'Lesson details');
     expect(frame).toContain('filled in prod');
     expect(frame).toMatch(/Already filled in prod \(kept\)[\s│]+topic/);
