@@ -7,7 +7,7 @@ import { ConnectError, InterruptedError } from '../errors.js';
 import { collectIfGrown } from '../memory.js';
 import { createPlanner, matchKey } from '../engine/planner.js';
 import { TaskList } from '../engine/task-table.js';
-import { CONTENT_FIELDS, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
+import { CONTENT_FIELDS, type PlanEntry, type SandboxLesson, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
 import { isConnectionFailure } from './errors.js';
 import { canonicalDate, readCopyValues, readProd, type CopyValues } from './read.js';
@@ -60,17 +60,15 @@ function changed(preview: PlanEntry): PlanEntry {
   return { ...preview, action: 'skip', reason: 'changed-since-preview', tasksCopied: 0, tasksToCopy: TaskList.none };
 }
 
-class Writer {
-  private readonly sandboxById: Map<number, SandboxSnapshot['lessons'][number]>;
+/** sandbox lesson id → the lesson, for a batch's creates (matched back by their key) */
+type BatchLessons = ReadonlyMap<number, SandboxLesson>;
 
+class Writer {
   constructor(
     private readonly db: Db,
     private readonly sandboxDb: Db,
     private readonly schema: SyncSchema,
-    sandbox: SandboxSnapshot,
-  ) {
-    this.sandboxById = new Map(sandbox.lessons.map((l) => [l.id, l]));
-  }
+  ) {}
 
   /**
    * The batch's columns to copy, from the sandbox snapshot the plan was made on: the
@@ -97,7 +95,7 @@ class Writer {
   }
 
   /** Creates: returns sandbox lesson id → new prod lesson id. */
-  private async insertLessons(creates: PlanEntry[], rows: string): Promise<Map<number, number>> {
+  private async insertLessons(creates: PlanEntry[], rows: string, lessons: BatchLessons): Promise<Map<number, number>> {
     const created = new Map<number, number>();
     if (!creates.length) return created;
     const copy = this.schema.lessonCopy;
@@ -123,7 +121,7 @@ class Writer {
       byKey.set(matchKey(Number(studentId), date, duration), Number(lessonId));
     }
     for (const entry of creates) {
-      const lesson = this.sandboxById.get(entry.sandboxLessonId)!;
+      const lesson = lessons.get(entry.sandboxLessonId)!;
       const id = byKey.get(matchKey(entry.prodStudentId!, lesson.dateKey, lesson.duration));
       if (id !== undefined) created.set(entry.sandboxLessonId, id);
     }
@@ -195,8 +193,8 @@ class Writer {
    * Writes one batch with the values fetched for exactly these items; throws what the
    * database said. Without a savepoint a data error aborts the transaction: the fast path.
    */
-  async writeBatch(items: PlanEntry[], values: CopyValues): Promise<PlanEntry[]> {
-    const created = await this.insertLessons(items.filter((e) => e.action === 'create'), values.creates);
+  async writeBatch(items: PlanEntry[], values: CopyValues, lessons: BatchLessons): Promise<PlanEntry[]> {
+    const created = await this.insertLessons(items.filter((e) => e.action === 'create'), values.creates, lessons);
     const updated = await this.updateLessons(items.filter((e) => e.action === 'update'), values.updates);
     const outcomes: PlanEntry[] = [];
     const taskLessons: (number | null)[] = [];
@@ -218,11 +216,12 @@ class Writer {
   async writeCareful(
     items: PlanEntry[],
     values: CopyValues | undefined,
+    lessons: BatchLessons,
     onError: ((entry: PlanEntry) => void) | undefined,
   ): Promise<PlanEntry[]> {
     await this.db.query('SAVEPOINT lesson_sync_batch');
     try {
-      const outcomes = await this.writeBatch(items, values ?? (await this.copyValues(items)));
+      const outcomes = await this.writeBatch(items, values ?? (await this.copyValues(items)), lessons);
       await this.db.query('RELEASE SAVEPOINT lesson_sync_batch');
       return outcomes;
     } catch (error) {
@@ -241,8 +240,8 @@ class Writer {
       }
       const middle = Math.ceil(items.length / 2);
       return [
-        ...(await this.writeCareful(items.slice(0, middle), undefined, onError)),
-        ...(await this.writeCareful(items.slice(middle), undefined, onError)),
+        ...(await this.writeCareful(items.slice(0, middle), undefined, lessons, onError)),
+        ...(await this.writeCareful(items.slice(middle), undefined, lessons, onError)),
       ];
     }
   }
@@ -290,7 +289,7 @@ async function attempt(
   careful: boolean,
 ): Promise<PlanEntry[]> {
   const size = hooks.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  const writer = new Writer(db, sandboxDb, schema, sandbox);
+  const writer = new Writer(db, sandboxDb, schema);
   // The sandbox reads the first batch's columns, as the preview has it, while prod locks
   // and re-checks: when the re-check keeps that batch as it was, its values are ready.
   const guess = preview.filter(isWrite).slice(0, size);
@@ -314,15 +313,19 @@ async function attempt(
   next?.catch(() => {});
   let done = 0;
   for (const [b, batch] of batches.entries()) {
+    // the preview is in sandbox order: work[…].i is also the lesson's index in the snapshot
+    const lessons: BatchLessons = new Map(
+      work.slice(done, done + batch.length).flatMap(({ entry, i }) => (entry.action === 'create' ? [[entry.sandboxLessonId, sandbox.lessons[i]!]] : [])),
+    );
     const values = await next!;
     next = b + 1 < batches.length ? writer.copyValues(batches[b + 1]!) : undefined;
     next?.catch(() => {}); // awaited on the next turn; an early failure must not go unhandled
     let written: PlanEntry[];
     if (careful) {
-      written = await writer.writeCareful(batch, values, hooks.onError);
+      written = await writer.writeCareful(batch, values, lessons, hooks.onError);
     } else {
       try {
-        written = await writer.writeBatch(batch, values);
+        written = await writer.writeBatch(batch, values, lessons);
       } catch (error) {
         throw isConnectionFailure(error) ? error : new Rejected();
       }
