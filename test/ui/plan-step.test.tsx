@@ -25,32 +25,33 @@ function planningOf(count: number): Planning {
   };
 }
 
-function mount(planning: Planning, dryRun = false) {
+let unmount: (() => void) | undefined;
+afterEach(() => unmount?.());
+
+/** Renders the step (unmounted after the test) and lets Ink subscribe to stdin. */
+async function mount(planning: Planning, dryRun = false) {
   const handlers = { onContinue: vi.fn(), onBack: vi.fn(), onQuit: vi.fn(), onSaveReport: vi.fn(() => 'saved!') };
   const app = renderStep(
     <FrameContext.Provider value={{ targets: undefined, dryRun, columns: 100, rows: ROWS }}>
       <PlanStep planning={planning} dryRun={dryRun} defaultReportPath="plan.json" {...handlers} />
     </FrameContext.Provider>,
   );
+  unmount = app.unmount;
+  await settle();
   return { app, ...handlers };
 }
 
 /** `/`, the text typed a key at a time, Enter: the list shows the one lesson found. */
-async function search(app: ReturnType<typeof mount>['app'], text: string): Promise<void> {
+async function search(app: Awaited<ReturnType<typeof mount>>['app'], text: string): Promise<void> {
   await press(app, '/', '🔎');
   for (const ch of text) app.stdin.write(ch);
   await waitForText(app, `🔎 / ${text}`);
   await press(app, keys.enter, '1 of 50');
 }
 
-let unmount: (() => void) | undefined;
-afterEach(() => unmount?.());
-
 describe('the plan step', () => {
   it('draws 100,000 lessons within the terminal height, and a cursor move redraws two rows', async () => {
-    const { app } = mount(planningOf(100_000));
-    unmount = app.unmount;
-    await settle();
+    const { app } = await mount(planningOf(100_000));
     const frame = frameOf(app);
     expect(frame.split('\n').length).toBeLessThanOrEqual(ROWS);
     expect(frame).toContain('Student 0 ');
@@ -73,9 +74,7 @@ describe('the plan step', () => {
   });
 
   it('filters by status, searches, and shows the details of the lesson under the cursor', async () => {
-    const { app } = mount(planningOf(50));
-    unmount = app.unmount;
-    await settle();
+    const { app } = await mount(planningOf(50));
     let frame = await press(app, 'f', 'filter: ➕ create');
     expect(frame).toContain('10 of 50');
     expect(frame).not.toContain('filled in prod');
@@ -103,26 +102,21 @@ describe('the plan step', () => {
   });
 
   it('lists every key on ?', async () => {
-    const { app } = mount(planningOf(5));
-    unmount = app.unmount;
-    await settle();
+    const { app } = await mount(planningOf(5));
     const frame = await press(app, '?', 'Keys');
     expect(frame).toContain('search by student name or platform_id');
     await press(app, 'x', 'filter: all');
   });
 
   it('continues on c, or in a dry run only offers the report', async () => {
-    const live = mount(planningOf(5));
-    await settle();
+    const live = await mount(planningOf(5));
     expect(frameOf(live.app)).toContain('c continue');
     live.app.stdin.write('c');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(live.onContinue).toHaveBeenCalledTimes(1);
     live.app.unmount();
 
-    const dry = mount(planningOf(5), true);
-    unmount = dry.app.unmount;
-    await settle();
+    const dry = await mount(planningOf(5), true);
     expect(frameOf(dry.app)).not.toContain('continue');
     dry.app.stdin.write('c');
     await press(dry.app, 's', 'Save the JSON report to:');
@@ -133,9 +127,7 @@ describe('the plan step', () => {
 
   it('shows lessons live while they are planned, following the newest', async () => {
     const planning = planningOf(200);
-    const { app } = mount({ ...planning, stage: 'planning', count: 60, plan: undefined });
-    unmount = app.unmount;
-    await settle();
+    const { app } = await mount({ ...planning, stage: 'planning', count: 60, plan: undefined });
     const frame = frameOf(app);
     expect(frame).toContain('Planning 60/200');
     expect(frame).toContain('Student 59 ');
