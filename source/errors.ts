@@ -20,6 +20,7 @@ export type ConnectCode =
   | 'refused'
   | 'timeout'
   | 'auth'
+  | 'no-password'
   | 'rejected'
   | 'no-database'
   | 'too-many'

@@ -31,10 +31,13 @@ describe('database URLs', () => {
 
   it.each([
     ['mysql://u:p@h/d', 'scheme'],
-    ['postgresql://u:p@/d', 'host'],
     ['postgresql://u:p@h:99999/d', 'syntax'],
-    ['postgresql://u:p@h:5432', 'database'],
+    ['postgresql://u:p/x@h/d', 'syntax'],
     ['postgresql://u:p@h/d?sslmode=always', 'sslmode'],
+    ['postgresql://u:p@h/d?connect_timeout=soon', 'connect_timeout'],
+    ["host=h password='p' colour=blue", 'keyword'],
+    ["host=h password='p", 'syntax'],
+    ['just-some-words', 'scheme'],
   ])('rejects %s (%s) without echoing the password', (raw, why) => {
     try {
       parseDbUrl(raw, 'sandbox');
@@ -42,14 +45,40 @@ describe('database URLs', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(UsageError);
       expect((error as UsageError).params.why).toBe(why);
-      expect(JSON.stringify((error as UsageError).params)).not.toMatch(/:p@/);
+      expect(JSON.stringify((error as UsageError).params)).not.toMatch(/:p@|:p\/x|'p/);
     }
+  });
+
+  it('takes keyword/value strings, with quoted values and escapes', () => {
+    const url = parseDbUrl("host=db.example.com port=6543 dbname=school user=admin password='it\\'s a secret' sslmode=require", 'prod');
+    expect(url).toMatchObject({ host: 'db.example.com', port: 6543, database: 'school', user: 'admin', password: "it's a secret", sslMode: 'require' });
+    expect(url.masked).toBe("host=db.example.com port=6543 dbname=school user=admin password=*** sslmode=require");
+  });
+
+  it('reads the Unix-socket forms, and the rest of libpq\'s parameters', () => {
+    expect(parseDbUrl('postgresql:///school?host=/var/run/postgresql', 'prod', {})).toMatchObject({ host: '/var/run/postgresql', port: 5432, database: 'school' });
+    expect(parseDbUrl('postgresql://%2Ftmp%2Fpg/school', 'prod', {})).toMatchObject({ host: '/tmp/pg', database: 'school' });
+    expect(parseDbUrl('host=/tmp dbname=school', 'prod', {})).toMatchObject({ host: '/tmp', database: 'school' });
+    const full = parseDbUrl('postgresql://u@h/d?application_name=ops&options=-c%20search_path%3Dx&connect_timeout=1', 'prod');
+    expect(full).toMatchObject({ applicationName: 'ops', options: '-c search_path=x', connectTimeout: 2 });
+  });
+
+  it('falls back on libpq\'s environment for what the string leaves out', () => {
+    expect(parseDbUrl('postgresql:///', 'prod', { PGHOST: '/sock', PGPORT: '5433', PGUSER: 'ann' })).toMatchObject({
+      host: '/sock',
+      port: 5433,
+      user: 'ann',
+      database: 'ann',
+    });
   });
 
   it('masks passwords in free text, even in URLs that do not parse', () => {
     expect(maskSecrets('bad postgresql://bob:hunter2@host:5432/db and ?password=abc&x=1')).toBe(
       'bad postgresql://bob:***@host:5432/db and ?password=***&x=1',
     );
+    expect(maskSecrets('postgresql://bob:hun/ter@2@host/db')).toBe('postgresql://bob:***@host/db');
+    expect(maskSecrets("host=h password='a b c' user=u")).toBe('host=h password=*** user=u');
+    expect(maskSecrets('host=h PASSWORD = s3cret')).toBe('host=h PASSWORD = ***');
   });
 
   it('sees localhost and 127.0.0.1 as the same host', () => {
@@ -64,6 +93,13 @@ describe('database URLs', () => {
 describe('.env and precedence', () => {
   it('parses comments, export and quotes', () => {
     expect(parseDotenv('# c\nexport A="x y"\nB=\'q#1\'\nC=plain # note\n\nbad line')).toEqual({ A: 'x y', B: 'q#1', C: 'plain' });
+  });
+
+  it('reads an inline comment after a quoted value, and CRLF lines, as dotenv does', () => {
+    expect(parseDotenv('PROD_DATABASE_URL="postgresql://u:p@h/d"  # prod\r\nSANDBOX_DATABASE_URL=\'postgresql://u@h/s\' #sb\r\n')).toEqual({
+      PROD_DATABASE_URL: 'postgresql://u:p@h/d',
+      SANDBOX_DATABASE_URL: 'postgresql://u@h/s',
+    });
   });
 
   it('takes flags over the environment over .env', () => {

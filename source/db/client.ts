@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import pgpass from 'pgpass';
 import type { DbUrl } from '../db-url.js';
 import { ConnectError, type Side } from '../errors.js';
 import { connectCodeOf, safeMessage, toConnectError } from './errors.js';
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 8000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 // Dates and timestamps stay the server's text: pg would turn them into JS Dates in the
 // process's zone and drop microseconds (NOTES.md). Everything else keeps pg's parsers.
@@ -124,22 +125,46 @@ export class Db {
 type SslOption = pg.ClientConfig['ssl'];
 
 function sslAttempts(url: DbUrl): SslOption[] {
-  const ca = url.sslRootCert ? readFileSync(url.sslRootCert, 'utf8') : undefined;
+  // libpq never uses SSL on a Unix socket
+  if (url.host.startsWith('/')) return [false];
+  const read = (path: string | undefined) => (path ? readFileSync(path, 'utf8') : undefined);
+  const files = { ca: read(url.sslRootCert), cert: read(url.sslCert), key: read(url.sslKey) };
+  const trustAny = { ...files, rejectUnauthorized: false };
   switch (url.sslMode) {
     case 'disable':
       return [false];
     case 'allow':
-      return [false, { rejectUnauthorized: false }];
+      return [false, trustAny];
     case 'prefer':
-      return [{ rejectUnauthorized: false }, false];
+      return [trustAny, false];
     case 'require':
       // libpq's require: encrypt, trust any certificate (Railway serves self-signed ones)
-      return [{ rejectUnauthorized: false }];
+      return [trustAny];
     case 'verify-ca':
-      return [{ rejectUnauthorized: true, ca, checkServerIdentity: () => undefined }];
+      return [{ ...files, rejectUnauthorized: true, checkServerIdentity: () => undefined }];
     case 'verify-full':
-      return [{ rejectUnauthorized: true, ca }];
+      return [{ ...files, rejectUnauthorized: true }];
   }
+}
+
+/** The server asked for a password and none was given anywhere libpq would look. */
+export class NoPasswordError extends Error {
+  readonly code = 'NO_PASSWORD';
+  constructor() {
+    super('no password supplied');
+  }
+}
+
+// libpq prints a warning about a .pgpass with loose permissions and ignores it; on the
+// wizard's screen a stray line would break the frame, so the file is just ignored.
+pgpass.warnTo(null);
+
+/** libpq's order: the connection string, PGPASSWORD, then ~/.pgpass (or PGPASSFILE). */
+export function resolvePassword(url: DbUrl, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  if (url.password !== undefined) return Promise.resolve(url.password);
+  if (env.PGPASSWORD) return Promise.resolve(env.PGPASSWORD);
+  const host = url.host.startsWith('/') ? 'localhost' : url.host;
+  return new Promise((resolve) => pgpass({ host, port: String(url.port), database: url.database, user: url.user }, resolve));
 }
 
 export interface ConnectOptions {
@@ -148,19 +173,27 @@ export interface ConnectOptions {
 
 export async function connectDb(url: DbUrl, side: Side, options: ConnectOptions = {}): Promise<Db> {
   const attempts = sslAttempts(url);
+  const password = await resolvePassword(url);
+  const secretUrl = { ...url, password };
   let lastError: unknown;
   for (const [i, ssl] of attempts.entries()) {
     const client = new pg.Client({
       host: url.host,
       port: url.port,
       user: url.user,
-      password: url.password,
       database: url.database,
+      // asked only when the server wants one: trust and peer authentication need none
+      password: async () => {
+        if (password === undefined) throw new NoPasswordError();
+        return password;
+      },
       ssl,
       types,
-      application_name: 'lesson-sync',
-      connectionTimeoutMillis: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      application_name: url.applicationName ?? 'lesson-sync',
+      options: url.options,
+      connectionTimeoutMillis: options.timeoutMs ?? (url.connectTimeout !== undefined ? url.connectTimeout * 1000 : DEFAULT_CONNECT_TIMEOUT_MS),
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     // A failed connect can still emit 'error' later; without a listener it would crash the process.
     client.on('error', () => {});
@@ -172,16 +205,16 @@ export async function connectDb(url: DbUrl, side: Side, options: ConnectOptions 
       const code = connectCodeOf(error);
       const fallbackMakesSense = code === 'ssl-unsupported' || code === 'rejected' || code === 'lost';
       if (i < attempts.length - 1 && fallbackMakesSense) continue;
-      throw toConnectError(error, side, url.masked, url.password);
+      throw toConnectError(error, side, url.masked, password);
     }
-    const db = new Db(client, side, url);
+    const db = new Db(client, side, secretUrl);
     try {
       await db.start();
     } catch (error) {
       await db.close();
-      throw toConnectError(error, side, url.masked, url.password);
+      throw toConnectError(error, side, url.masked, password);
     }
     return db;
   }
-  throw lastError instanceof ConnectError ? lastError : toConnectError(lastError, side, url.masked, url.password);
+  throw lastError instanceof ConnectError ? lastError : toConnectError(lastError, side, url.masked, password);
 }

@@ -15,6 +15,7 @@ const BY_CODE: Record<string, ConnectCode> = {
   ETIMEDOUT: 'timeout',
   ECONNRESET: 'lost',
   EPIPE: 'lost',
+  NO_PASSWORD: 'no-password',
   '28P01': 'auth',
   '28000': 'rejected',
   '3D000': 'no-database',
@@ -36,6 +37,7 @@ export function connectCodeOf(error: unknown): ConnectCode {
   const byCode = e.code ? BY_CODE[e.code] : undefined;
   if (byCode) return byCode;
   const message = e.message ?? '';
+  if (/client password must be a string|no password supplied/i.test(message)) return 'no-password';
   if (/timeout/i.test(message)) return 'timeout';
   if (/does not support SSL/i.test(message)) return 'ssl-unsupported';
   if (/terminated|closed|ended|socket hang up/i.test(message)) return 'lost';
