@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** meow flags → config → wizard or plain → exit code. */
+import { readFileSync } from 'node:fs';
 import meow from 'meow';
 import { resolveConfig, defaultLang, type Config } from './config.js';
 import { errorLines } from './describe-error.js';
@@ -8,6 +9,31 @@ import { messages } from './i18n/index.js';
 import { runPlain } from './plain/run.js';
 import { checkReportPath } from './report.js';
 import { helpText } from './help.js';
+
+/**
+ * --help / -h and --version win over every other flag, known or not, before anything is
+ * parsed, read or written (meow shows help only when it is the sole flag).
+ */
+function earlyExit(argv: readonly string[]): string | undefined {
+  const end = argv.indexOf('--');
+  const args = end === -1 ? argv : argv.slice(0, end);
+  if (args.includes('--help') || args.includes('-h')) {
+    const at = args.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+    const asked = at === -1 ? undefined : args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
+    return helpText(asked === 'ru' || asked === 'en' ? asked : defaultLang(process.env)).replace(/^\n+/, '').trimEnd() + '\n';
+  }
+  if (args.includes('--version')) {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    return manifest.version + '\n';
+  }
+  return undefined;
+}
+
+const early = earlyExit(process.argv.slice(2));
+if (early !== undefined) {
+  process.stdout.write(early);
+  process.exit(0);
+}
 
 const cli = meow(helpText(defaultLang(process.env)), {
   importMeta: import.meta,

@@ -31,6 +31,21 @@ describe('usage', () => {
     expect(version.stdout.trim()).toBe('0.1.0');
   });
 
+  it('lets --help, -h and --version win over every other flag, touching no database', async () => {
+    const port = await closedPort();
+    const dead = `postgresql://u:p@127.0.0.1:${port}/x`;
+    for (const flag of ['--help', '-h']) {
+      const run = await runCli(['--sandbox-url', dead, '--prod-url', dead, '--yes', '--frobnicate', flag]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('--dry-run');
+      expect(run.stderr).toBe('');
+    }
+    const ru = await runCli(['--yes', '-h', '--lang', 'ru']);
+    expect(ru.stdout).toContain('Примеры');
+    const version = await runCli(['--prod-url', dead, '--yes', '--version']);
+    expect([version.code, version.stdout.trim(), version.stderr]).toEqual([0, '0.1.0', '']);
+  });
+
   it('rejects an unknown flag with exit 2', async () => {
     const run = await runCli(['--frobnicate']);
     expect(run.code).toBe(2);
