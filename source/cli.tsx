@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import meow from 'meow';
 import { resolveConfig, defaultLang, type Config } from './config.js';
 import { errorLines } from './describe-error.js';
-import { InterruptedError, isAppError, UsageError } from './errors.js';
+import { EXIT_BY_SIGNAL, InterruptedError, isAppError, UsageError, type InterruptSignal } from './errors.js';
 import { messages } from './i18n/index.js';
 import { runPlain } from './plain/run.js';
 import { checkReportPath } from './report.js';
@@ -50,10 +50,15 @@ const cli = meow(helpText(defaultLang(process.env)), {
     lang: { type: 'string' },
     plain: { type: 'boolean', default: false },
     demo: { type: 'boolean', default: false },
+    lockTimeout: { type: 'string' },
   },
 });
 
-const out = (line: string) => process.stdout.write(line + '\n');
+/** Set when the reader of stdout went away (`| head`): nothing more is written there. */
+let stdoutClosed = false;
+const out = (line: string) => {
+  if (!stdoutClosed) process.stdout.write(line + '\n');
+};
 const err = (line: string) => process.stderr.write(line + '\n');
 
 async function withDemo(config: Config, run: (config: Config) => Promise<number>): Promise<number> {
@@ -69,21 +74,43 @@ async function withDemo(config: Config, run: (config: Config) => Promise<number>
   }
 }
 
+/**
+ * Signals, and a stdout whose reader left, are interruptions: during apply they roll back
+ * (and the run ends with its report and message); before it nothing was written, so the
+ * process just leaves; after the commit the run finishes what it was doing.
+ */
 async function runPlainMode(config: Config): Promise<number> {
   const m = messages(config.lang);
   if (!config.dryRun && !config.yes) throw new UsageError('plain-needs-yes');
   const controller = new AbortController();
-  let applying = false;
-  process.on('SIGINT', () => {
-    if (applying) {
+  let stage: 'before' | 'applying' | 'after' = 'before';
+  let stoppedBy: InterruptSignal = 'SIGINT';
+  const interrupt = (signal: InterruptSignal) => {
+    if (stage === 'applying') {
+      stoppedBy = signal;
       controller.abort();
       return;
     }
-    errorLines(new InterruptedError(false), m).forEach(err);
-    process.exit(130);
+    if (stage === 'after') return;
+    if (signal !== 'SIGPIPE') errorLines(new InterruptedError(false, signal), m).forEach(err);
+    process.exit(EXIT_BY_SIGNAL[signal]);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => interrupt(signal));
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdoutClosed = true;
+    interrupt('SIGPIPE');
   });
   return withDemo(config, (c) =>
-    runPlain(c, { out, err }, { signal: controller.signal, onApplying: (value) => (applying = value) }),
+    runPlain(
+      c,
+      { out, err },
+      {
+        signal: controller.signal,
+        signalName: () => stoppedBy,
+        onApplying: (applying) => (stage = applying ? 'applying' : 'after'),
+      },
+    ),
   );
 }
 

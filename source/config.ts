@@ -21,6 +21,8 @@ export interface Config {
   lang: Lang;
   plain: boolean;
   demo: boolean;
+  /** seconds apply may wait for a lock before it gives up */
+  lockTimeout: number;
 }
 
 export interface Flags {
@@ -35,6 +37,16 @@ export interface Flags {
   lang?: string;
   plain?: boolean;
   demo?: boolean;
+  lockTimeout?: string;
+}
+
+export const DEFAULT_LOCK_TIMEOUT_S = 120;
+
+function checkLockTimeout(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LOCK_TIMEOUT_S;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(seconds > 0)) throw new UsageError('bad-lock-timeout', { value });
+  return seconds;
 }
 
 export function defaultLang(env: NodeJS.ProcessEnv): Lang {
@@ -72,5 +84,6 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv, cwd: string)
     lang,
     plain: Boolean(flags.plain),
     demo: Boolean(flags.demo),
+    lockTimeout: checkLockTimeout(flags.lockTimeout),
   };
 }

@@ -1,6 +1,8 @@
-import { ConnectError, InterruptedError, SchemaError, UsageError } from './errors.js';
+import { ConnectError, InterruptedError, LockTimeoutError, ReportError, RunError, SchemaError, UsageError } from './errors.js';
 import type { Messages } from './i18n/index.js';
 import { maskSecrets } from './db-url.js';
+import { lockHoldersText, lockTargetText } from './lock-text.js';
+import { printable } from './text.js';
 
 export interface ErrorText {
   /** first line: what went wrong */
@@ -40,14 +42,29 @@ export function describeError(error: unknown, m: Messages): ErrorText {
         return { message: m.usage['yes-and-dry-run'], details: [], hint: undefined };
       case 'report-unwritable':
         return { message: m.usage['report-unwritable'](str(p.path), str(p.why)), details: [], hint: undefined };
+      case 'bad-lock-timeout':
+        return { message: m.usage['bad-lock-timeout'](str(p.value)), details: [], hint: undefined };
     }
   }
   if (error instanceof ConnectError) {
     return {
       message: m.connect[error.code](m.sides[error.side], error.target),
-      details: error.detail ? [`   ${error.detail}`] : [],
+      details: error.detail ? [`   ${printable(error.detail)}`] : [],
       hint: m.connectHints[error.code],
     };
+  }
+  if (error instanceof LockTimeoutError) {
+    const target = error.wait ? lockTargetText(error.wait.target, m) : m.lockTarget.other('');
+    const holders = error.wait ? lockHoldersText(error.wait.holders, m) : '';
+    return { message: m.lockTimeout(error.seconds, target, holders), details: [], hint: m.lockTimeoutHint };
+  }
+  if (error instanceof ReportError) {
+    const { created, updated, tasksCopied } = error.committed;
+    const why = (error.reason as NodeJS.ErrnoException)?.code ?? (error.reason instanceof Error ? error.reason.message : String(error.reason));
+    return { message: m.reportAfterCommit(created, updated, tasksCopied, error.path, printable(why)), details: [], hint: m.reportAfterCommitHint };
+  }
+  if (error instanceof RunError) {
+    return { message: m.runFailure[error.code](printable(error.detail)), details: [], hint: m.runFailureHints[error.code] };
   }
   if (error instanceof SchemaError) {
     return {
@@ -57,10 +74,18 @@ export function describeError(error: unknown, m: Messages): ErrorText {
     };
   }
   if (error instanceof InterruptedError) {
-    return { message: error.rolledBack ? m.interruptedRolledBack : m.interrupted, details: [], hint: undefined };
+    const message =
+      error.signal === 'SIGINT'
+        ? error.rolledBack
+          ? m.interruptedRolledBack
+          : m.interrupted
+        : error.rolledBack
+          ? m.stoppedByRolledBack(error.signal)
+          : m.stoppedBy(error.signal);
+    return { message, details: [], hint: undefined };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { message: m.unexpected(maskSecrets(message)), details: [], hint: m.unexpectedHint };
+  return { message: m.unexpected(printable(maskSecrets(message))), details: [], hint: m.unexpectedHint };
 }
 
 export function errorLines(error: unknown, m: Messages): string[] {

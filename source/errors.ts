@@ -2,6 +2,8 @@
  * Errors that reach the operator. Each carries a code and the parameters its message
  * needs; the text lives in i18n so both views (and both languages) word it the same.
  */
+import type { LockWait } from './db/watchdog.js';
+
 export type Side = 'sandbox' | 'prod';
 
 export type UsageCode =
@@ -13,7 +15,8 @@ export type UsageCode =
   | 'bad-range'
   | 'bad-lang'
   | 'yes-and-dry-run'
-  | 'report-unwritable';
+  | 'report-unwritable'
+  | 'bad-lock-timeout';
 
 export type ConnectCode =
   | 'dns'
@@ -28,6 +31,8 @@ export type ConnectCode =
   | 'certificate'
   | 'ssl-unsupported'
   | 'lost'
+  | 'unresponsive'
+  | 'commit-unknown'
   | 'other';
 
 export type Params = Record<string, string | number>;
@@ -81,14 +86,69 @@ export class SchemaError extends AppError {
   }
 }
 
-/** The operator stopped the run (exit 130). */
-export class InterruptedError extends AppError {
-  readonly exitCode = 130;
-  constructor(readonly rolledBack: boolean) {
-    super('interrupted');
+/** Prod waited for a lock longer than --lock-timeout (exit 3): nothing was written. */
+export class LockTimeoutError extends AppError {
+  readonly exitCode = 3;
+  constructor(
+    readonly seconds: number,
+    readonly wait: LockWait | undefined,
+  ) {
+    super('lock-timeout', { seconds });
   }
 }
 
-export function isAppError(error: unknown): error is UsageError | ConnectError | SchemaError | InterruptedError {
+export type RunFailureCode = 'read-only' | 'privilege' | 'disk-full' | 'resources' | 'server';
+
+/**
+ * Prod refused the run as a whole, not one lesson (a read-only database, a missing
+ * privilege, a full disk): reported once, exit 3, nothing written.
+ */
+export class RunError extends AppError {
+  readonly exitCode = 3;
+  constructor(
+    override readonly code: RunFailureCode,
+    readonly side: Side,
+    readonly detail: string,
+  ) {
+    super(code, { side, detail });
+  }
+}
+
+/** The operator stopped the run by a signal: SIGINT 130, SIGTERM 143, SIGHUP 129, a closed stdout 141. */
+export class InterruptedError extends AppError {
+  readonly exitCode: number;
+  constructor(
+    readonly rolledBack: boolean,
+    readonly signal: InterruptSignal = 'SIGINT',
+  ) {
+    super('interrupted');
+    this.exitCode = EXIT_BY_SIGNAL[signal];
+  }
+}
+
+export type InterruptSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGPIPE';
+export const EXIT_BY_SIGNAL: Record<InterruptSignal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGPIPE: 141 };
+
+/**
+ * The apply committed, then its report could not be written (exit 1): the message says
+ * what went in, so the operator does not run it again in doubt.
+ */
+export class ReportError extends AppError {
+  readonly exitCode = 1;
+  constructor(
+    readonly committed: { created: number; updated: number; tasksCopied: number },
+    readonly path: string,
+    readonly reason: unknown,
+  ) {
+    super('report-after-commit');
+  }
+}
+
+/** Something that cannot happen did: the message is for the maintainers, not the operator. */
+export class BugError extends Error {}
+
+export type AnyAppError = UsageError | ConnectError | SchemaError | InterruptedError | LockTimeoutError | RunError | ReportError;
+
+export function isAppError(error: unknown): error is AnyAppError {
   return error instanceof AppError;
 }

@@ -23,10 +23,12 @@ const en = `
     --lang ru|en         language (default: from LANG)
     --plain              line-by-line output even on a terminal
     --demo               run on two embedded demo databases
+    --lock-timeout SEC   give up waiting for a lock in prod after SEC seconds (default 120)
     --help, --version
 
   Exit codes
-    0 done · 1 some lessons failed · 2 bad usage · 3 cannot connect or schema error · 130 interrupted
+    0 done · 1 some lessons failed · 2 bad usage · 3 cannot connect, schema error, lock or
+    network timeout, prod refused the run · 130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP)
 
   Examples
     $ lesson-sync --demo
@@ -57,10 +59,12 @@ const ru = `
     --lang ru|en         язык (по умолчанию — из LANG)
     --plain              построчный вывод даже в терминале
     --demo               запуск на двух встроенных демо-базах
+    --lock-timeout СЕК   сколько секунд ждать блокировку в проде (по умолчанию 120)
     --help, --version
 
   Коды выхода
-    0 готово · 1 ошибки в уроках · 2 неверный запуск · 3 нет подключения или ошибка схемы · 130 прервано
+    0 готово · 1 ошибки в уроках · 2 неверный запуск · 3 нет подключения, ошибка схемы, истекло
+    ожидание блокировки или сети, прод отказал · 130 / 143 / 129 прервано (SIGINT / SIGTERM / SIGHUP)
 
   Примеры
     $ lesson-sync --demo

@@ -1,7 +1,8 @@
 /** The JSON report of SPEC §6. */
-import { accessSync, closeSync, constants, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, closeSync, constants, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError } from './errors.js';
+import { escapeJsonControls } from './text.js';
 import type { PlanEntry, Summary } from './engine/types.js';
 
 export interface ReportInput {
@@ -14,6 +15,8 @@ export interface ReportInput {
   entries: readonly PlanEntry[];
   /** true before apply: "tasksCopied" is what the plan would copy */
   planned: boolean;
+  /** the apply was stopped by this signal and rolled back: the lessons are the plan */
+  interrupted?: string;
 }
 
 function header(input: ReportInput) {
@@ -25,6 +28,7 @@ function header(input: ReportInput) {
     prod: input.prod,
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
+    ...(input.interrupted ? { interrupted: input.interrupted, committed: false } : {}),
     summary: {
       lessons: summary.lessons,
       created: summary.created,
@@ -59,7 +63,7 @@ function lesson(e: PlanEntry, planned: boolean) {
  * million lessons stay greppable, and are never one string in memory).
  */
 export function* reportChunks(input: ReportInput): Generator<string> {
-  const head = JSON.stringify({ ...header(input), lessons: [] }, null, 2);
+  const head = escapeJsonControls(JSON.stringify({ ...header(input), lessons: [] }, null, 2));
   if (!input.entries.length) {
     yield head + '\n';
     return;
@@ -67,29 +71,43 @@ export function* reportChunks(input: ReportInput): Generator<string> {
   yield head.slice(0, head.lastIndexOf('[]')) + '[\n';
   let i = 0;
   for (const entry of input.entries) {
-    yield `    ${JSON.stringify(lesson(entry, input.planned))}${++i < input.entries.length ? ',' : ''}\n`;
+    yield `    ${escapeJsonControls(JSON.stringify(lesson(entry, input.planned)))}${++i < input.entries.length ? ',' : ''}\n`;
   }
   yield '  ]\n}\n';
 }
 
-/** Fails early, before anything is read, when the report could not be written at the end. */
+/**
+ * Tries the path before anything is read: a directory, a missing folder or a place this
+ * user cannot write would otherwise be found out only after the apply committed.
+ */
 export function checkReportPath(path: string): void {
   const target = resolve(path);
+  const fail = (why: string) => new UsageError('report-unwritable', { path, why });
+  if (existsSync(target) && statSync(target).isDirectory()) throw fail('EISDIR');
+  const probe = `${target}.${process.pid}.probe`;
   try {
-    accessSync(dirname(target), constants.W_OK);
+    closeSync(openSync(probe, 'wx'));
   } catch (error) {
-    throw new UsageError('report-unwritable', { path, why: (error as NodeJS.ErrnoException).code ?? 'not writable' });
+    throw fail((error as NodeJS.ErrnoException).code ?? 'not writable');
+  }
+  rmSync(probe, { force: true });
+  if (existsSync(target)) {
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (error) {
+      throw fail((error as NodeJS.ErrnoException).code ?? 'not writable');
+    }
   }
 }
 
 const FLUSH_BYTES = 1 << 20;
 
-/** Written to a temporary file and renamed: a reader never sees half a report. */
+/** Written to a temporary file and renamed: a reader never sees half a report, and no temporary file stays behind. */
 export function writeReport(path: string, input: ReportInput): void {
   const target = resolve(path);
   const temporary = `${target}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w');
   try {
+    const fd = openSync(temporary, 'w');
     try {
       let pending = '';
       for (const chunk of reportChunks(input)) {
@@ -103,9 +121,9 @@ export function writeReport(path: string, input: ReportInput): void {
     } finally {
       closeSync(fd);
     }
+    renameSync(temporary, target);
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
   }
-  renameSync(temporary, target);
 }

@@ -11,6 +11,7 @@ import { isSameDatabase } from './db/identity.js';
 import { checkSchema, introspect, type SchemaWarning, type SyncSchema } from './db/schema.js';
 import { readProd, readSandbox } from './db/read.js';
 import { applyPlan, type ApplyHooks } from './db/apply.js';
+import { DEFAULT_WATCHDOG } from './db/watchdog.js';
 import { createPlanner } from './engine/planner.js';
 import { summarize } from './engine/summary.js';
 import { collectAfterPhase, collectIfGrown } from './memory.js';
@@ -147,7 +148,11 @@ export class Session {
 
   /** Writes the confirmed plan in one prod transaction; returns every lesson's outcome. */
   async apply(plan: Plan, hooks: ApplyHooks = {}): Promise<{ entries: PlanEntry[]; summary: Summary }> {
-    const entries = await this.guard('prod', () => applyPlan(this.prodDb, this.sandboxDb, this.schema, plan.sandbox, plan.entries, hooks));
+    const watched: ApplyHooks = {
+      openWatcher: () => connectDb(this.targets.prod, 'prod', { timeoutMs: DEFAULT_WATCHDOG.answerWithinMs }),
+      ...hooks,
+    };
+    const entries = await this.guard('prod', () => applyPlan(this.prodDb, this.sandboxDb, this.schema, plan.sandbox, plan.entries, watched));
     collectAfterPhase(); // what the batches left, before the summary is shown and the process idles
     return { entries, summary: summarize(entries) };
   }

@@ -3,13 +3,15 @@
  * inside it so nothing that changed since the preview is overwritten or created twice,
  * written in batches with each failing lesson isolated by savepoints.
  */
-import { ConnectError, InterruptedError } from '../errors.js';
+import { DEFAULT_LOCK_TIMEOUT_S } from '../config.js';
+import { BugError, ConnectError, InterruptedError, isAppError, LockTimeoutError, type InterruptSignal } from '../errors.js';
 import { collectIfGrown } from '../memory.js';
 import { createPlanner, matchKey } from '../engine/planner.js';
 import { TaskList } from '../engine/task-table.js';
 import { CONTENT_FIELDS, type PlanEntry, type SandboxLesson, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
-import { isConnectionFailure } from './errors.js';
+import { isConnectionFailure, isLockTimeout, isRowLevel, runFailure } from './errors.js';
+import { Watchdog, type LockWait, type WatchdogTiming } from './watchdog.js';
 import { canonicalDate, readCopyValues, readProd, type CopyValues } from './read.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlIsEmpty } from './sql.js';
@@ -17,14 +19,26 @@ import { jsonTable, quoteIdent, sqlIsEmpty } from './sql.js';
 /** One key for every lesson-sync run on any database: hashtext('lesson-sync'). */
 const RUN_LOCK_SQL = `hashtext('lesson-sync')::int8`;
 export const DEFAULT_CHUNK_SIZE = 20_000;
+/**
+ * The server ends the transaction of a client gone silent between statements; only a
+ * safety net behind the watchdog (the sandbox reads a batch's columns meanwhile).
+ */
+const IDLE_IN_TRANSACTION_LIMIT = '5min';
 
 export interface ApplyHooks {
-  /** another run holds the lock: this one waits for it */
-  onWaiting?: () => void;
+  /** apply waits for a lock (another run's, a table's, rows'): what, who holds it, since when */
+  onLockWait?: (wait: LockWait) => void;
   onProgress?: (done: number, total: number, latest: PlanEntry | undefined) => void;
   /** a lesson ended `error` during the write */
   onError?: (entry: PlanEntry) => void;
   signal?: AbortSignal;
+  /** why the signal aborted (default SIGINT): the exit code follows it */
+  signalName?: () => InterruptSignal;
+  /** a lock waited for longer than this ends the run (default DEFAULT_LOCK_TIMEOUT_S) */
+  lockTimeoutSeconds?: number;
+  /** opens a second prod session for the watchdog; without it, statements are not watched */
+  openWatcher?: () => Promise<Db>;
+  watchdogTiming?: WatchdogTiming;
   /** lessons a write batch (default DEFAULT_CHUNK_SIZE) */
   chunkSize?: number;
   /** lessons the re-check reads from prod at a time (default RECHECK_SLICE) */
@@ -126,7 +140,7 @@ class Writer {
       if (id !== undefined) created.set(entry.sandboxLessonId, id);
     }
     if (created.size !== creates.length || result.length !== creates.length) {
-      throw Object.assign(new Error('created lessons could not be matched back to the sandbox ones'), { code: 'XX000' });
+      throw new BugError('created lessons could not be matched back to the sandbox ones');
     }
     return created;
   }
@@ -225,7 +239,7 @@ class Writer {
       await this.db.query('RELEASE SAVEPOINT lesson_sync_batch');
       return outcomes;
     } catch (error) {
-      if (isConnectionFailure(error)) throw error;
+      if (!isRowLevel(error)) throw error;
       await this.db.query('ROLLBACK TO SAVEPOINT lesson_sync_batch; RELEASE SAVEPOINT lesson_sync_batch');
       if (items.length === 1) {
         const failed: PlanEntry = {
@@ -296,9 +310,13 @@ async function attempt(
   const early = guess.length ? writer.copyValues(guess) : undefined;
   early?.catch(() => {}); // awaited below, or dropped when the batch changed
 
-  const [, lock] = await db.script(`BEGIN; SELECT pg_try_advisory_xact_lock(${RUN_LOCK_SQL}) AS locked`);
-  if (!(lock!.rows[0] as { locked: boolean }).locked) {
-    hooks.onWaiting?.();
+  const lockTimeout = hooks.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_S;
+  const results = await db.script(
+    `BEGIN; SET LOCAL lock_timeout = '${lockTimeout}s'; SET LOCAL idle_in_transaction_session_timeout = '${IDLE_IN_TRANSACTION_LIMIT}';
+     SELECT pg_try_advisory_xact_lock(${RUN_LOCK_SQL}) AS locked`,
+  );
+  if (!(results[results.length - 1]!.rows[0] as { locked: boolean }).locked) {
+    hooks.onLockWait?.({ target: { kind: 'run' }, holders: [], waitedMs: 0 });
     await db.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK_SQL})`);
   }
 
@@ -327,7 +345,7 @@ async function attempt(
       try {
         written = await writer.writeBatch(batch, values, lessons);
       } catch (error) {
-        throw isConnectionFailure(error) ? error : new Rejected();
+        throw isRowLevel(error) ? new Rejected() : error;
       }
     }
     written.forEach((outcome, j) => {
@@ -357,9 +375,14 @@ export async function applyPlan(
   hooks: ApplyHooks = {},
 ): Promise<PlanEntry[]> {
   const { signal } = hooks;
+  const interrupted = (rolledBack: boolean) => new InterruptedError(rolledBack, hooks.signalName?.() ?? 'SIGINT');
   const abort = () => db.destroy();
-  if (signal?.aborted) throw new InterruptedError(false);
+  if (signal?.aborted) throw interrupted(false);
   signal?.addEventListener('abort', abort, { once: true });
+  const watchdog = hooks.openWatcher
+    ? new Watchdog(db, hooks.openWatcher, (wait) => hooks.onLockWait?.(wait), hooks.watchdogTiming)
+    : undefined;
+  let committing = false;
   try {
     let outcomes: PlanEntry[];
     try {
@@ -370,13 +393,27 @@ export async function applyPlan(
       outcomes = await attempt(db, sandboxDb, schema, sandbox, preview, hooks, true);
     }
     signal?.removeEventListener('abort', abort);
-    if (signal?.aborted) throw new InterruptedError(true);
+    if (signal?.aborted) throw interrupted(true);
+    committing = true;
     await db.query('COMMIT');
     return outcomes;
   } catch (error) {
     signal?.removeEventListener('abort', abort);
     await db.query('ROLLBACK').catch(() => {});
-    if (signal?.aborted) throw new InterruptedError(true);
-    throw error;
+    if (signal?.aborted) throw interrupted(true);
+    throw whyApplyFailed(error, db, watchdog, committing, hooks.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_S);
+  } finally {
+    watchdog?.stop();
   }
+}
+
+/** One failure of the whole apply, as the operator should read it. */
+function whyApplyFailed(error: unknown, db: Db, watchdog: Watchdog | undefined, committing: boolean, lockTimeout: number): unknown {
+  if (isAppError(error) || error instanceof BugError) return error;
+  if (isConnectionFailure(error)) {
+    if (committing) return new ConnectError('commit-unknown', db.side, db.url.masked, db.describe(error));
+    return watchdog?.failure() ?? error;
+  }
+  if (isLockTimeout(error)) return new LockTimeoutError(lockTimeout, watchdog?.lastWait);
+  return runFailure(error, db.side, db.url.password);
 }

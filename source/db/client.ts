@@ -43,7 +43,7 @@ export class Db {
 
   async query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     this.queries++;
-    const result = await this.client.query<R>(text, values);
+    const result = await this.track(this.client.query<R>(text, values));
     this.rowsRead += result.rowCount ?? 0;
     return result;
   }
@@ -51,14 +51,14 @@ export class Db {
   /** Statements separated by `;`, in one round trip (no parameters): each one's result. */
   async script(text: string): Promise<pg.QueryResult[]> {
     this.queries++;
-    const results = (await this.client.query(text)) as pg.QueryResult | pg.QueryResult[];
+    const results = (await this.track(this.client.query(text))) as pg.QueryResult | pg.QueryResult[];
     return Array.isArray(results) ? results : [results];
   }
 
   /** Rows as arrays: less memory for wide, long reads. */
   async rows(text: string, values?: unknown[]): Promise<unknown[][]> {
     this.queries++;
-    const result = await this.client.query({ text, values, rowMode: 'array' });
+    const result = await this.track(this.client.query({ text, values, rowMode: 'array' }));
     this.rowsRead += result.rows.length;
     return result.rows as unknown[][];
   }
@@ -69,16 +69,40 @@ export class Db {
    */
   stream(text: string, values: unknown[], onRow: (row: unknown[]) => void): Promise<void> {
     this.queries++;
-    return new Promise((resolve, reject) => {
-      const query = new pg.Query({ text, values, rowMode: 'array' } as pg.QueryConfig);
-      query.on('row', (row: unknown[]) => {
-        this.rowsRead++;
-        onRow(row);
-      });
-      query.on('error', reject);
-      query.on('end', () => resolve());
-      this.client.query(query);
-    });
+    return this.track(
+      new Promise((resolve, reject) => {
+        const query = new pg.Query({ text, values, rowMode: 'array' } as pg.QueryConfig);
+        query.on('row', (row: unknown[]) => {
+          this.rowsRead++;
+          onRow(row);
+        });
+        query.on('error', reject);
+        query.on('end', () => resolve());
+        this.client.query(query);
+      }),
+    );
+  }
+
+  /** Since when a statement has been waiting for its answer (performance.now()), or undefined when none is. */
+  get busySince(): number | undefined {
+    return this.inFlight > 0 ? this.inFlightSince : undefined;
+  }
+
+  /** The server process serving this connection (for pg_stat_activity). */
+  get pid(): number {
+    return (this.client as unknown as { processID: number }).processID;
+  }
+
+  private inFlight = 0;
+  private inFlightSince = 0;
+
+  private async track<T>(work: Promise<T>): Promise<T> {
+    if (this.inFlight++ === 0) this.inFlightSince = performance.now();
+    try {
+      return await work;
+    } finally {
+      this.inFlight--;
+    }
   }
 
   /** The server's words for an error, free of this connection's password. */

@@ -1,4 +1,4 @@
-import { ConnectError, type ConnectCode, type Side } from '../errors.js';
+import { BugError, ConnectError, isAppError, RunError, type ConnectCode, type RunFailureCode, type Side } from '../errors.js';
 import { maskSecrets } from '../db-url.js';
 
 interface PgLikeError {
@@ -45,11 +45,37 @@ export function connectCodeOf(error: unknown): ConnectCode {
   return 'other';
 }
 
-/** True when the failure is the connection itself, not one statement's data. */
+const sqlState = (error: unknown): string | undefined => {
+  const code = (error as PgLikeError | undefined)?.code;
+  return code && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+};
+
+/** True when the failure is the connection itself, not a statement: the driver's or the socket's words. */
 export function isConnectionFailure(error: unknown): boolean {
-  const e = (error ?? {}) as PgLikeError;
-  if (!e.code || !/^[0-9A-Z]{5}$/.test(e.code)) return true;
-  return e.code.startsWith('08') || e.code.startsWith('57P') || e.code === '53300';
+  if (isAppError(error) || error instanceof BugError) return false;
+  const code = sqlState(error);
+  if (!code) return true;
+  return code.startsWith('08') || code.startsWith('57P') || code === '53300';
+}
+
+/**
+ * A failure that concerns one row's values (a CHECK, a NOT NULL, a bad value, a
+ * trigger's RAISE), which isolating the lesson can get around; anything else concerns
+ * the whole run.
+ */
+export function isRowLevel(error: unknown): boolean {
+  const code = sqlState(error);
+  return code !== undefined && (code.startsWith('22') || code.startsWith('23') || code.startsWith('44') || code.startsWith('P0'));
+}
+
+export const isLockTimeout = (error: unknown) => sqlState(error) === '55P03';
+
+/** A statement's failure that no lesson can get around, as the operator reads it. */
+export function runFailure(error: unknown, side: Side, password?: string): RunError {
+  const code = sqlState(error) ?? '';
+  const kind: RunFailureCode =
+    code === '25006' ? 'read-only' : code === '42501' ? 'privilege' : code === '53100' ? 'disk-full' : code.startsWith('53') ? 'resources' : 'server';
+  return new RunError(kind, side, safeMessage(error, password));
 }
 
 /** The server's or the driver's words, with any password taken out. */

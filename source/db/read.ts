@@ -5,6 +5,7 @@
  * against an int8 array is not hashed, and 10,000 ids then cost a linear search per row.
  */
 import type { Filters } from '../config.js';
+import { BugError } from '../errors.js';
 import {
   type ProdLesson,
   type ProdSnapshot,
@@ -220,7 +221,7 @@ async function rowsAsJson(db: Db, table: string, key: string, columns: SyncSchem
   );
   if (Number(row![0]) !== ids.length) {
     // the snapshot holds every row the plan saw; a gap means the rows would not line up
-    throw Object.assign(new Error(`${ids.length - Number(row![0])} row(s) of ${table} are gone from the sandbox snapshot`), { code: 'XX000' });
+    throw new BugError(`${ids.length - Number(row![0])} row(s) of ${table} are gone from the sandbox snapshot`);
   }
   return row![1] as string;
 }

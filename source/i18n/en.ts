@@ -13,7 +13,6 @@ const en = {
   readOnly: 'read-only',
   reading: '📚 Reading lessons from the sandbox...',
   found: (n: number) => `📊 Found ${n} lessons in the sandbox`,
-  waitingForLock: '⏳ Another lesson-sync run is writing to prod: waiting for it to finish...',
   writing: (n: number) => `✍️  Writing ${n} lessons to prod in one transaction...`,
   progress: (done: number, total: number) => `  … ${done}/${total}`,
   committed: '💾 Committed.',
@@ -94,6 +93,7 @@ const en = {
     'bad-lang': (value: string) => `--lang is ru or en, not "${value}".`,
     'yes-and-dry-run': '--yes and --dry-run contradict each other: pick one.',
     'report-unwritable': (path: string, why: string) => `Cannot write the report to ${path}: ${why}`,
+    'bad-lock-timeout': (value: string) => `--lock-timeout wants a number of seconds greater than 0, not "${value}".`,
   },
   connect: {
     dns: (side: string, target: string) => `Cannot resolve the ${side} host: ${target}`,
@@ -108,6 +108,8 @@ const en = {
     certificate: (side: string, target: string) => `The ${side} server's certificate was not accepted: ${target}`,
     'ssl-unsupported': (side: string, target: string) => `The ${side} server does not support SSL: ${target}`,
     lost: (side: string, target: string) => `Lost the connection to the ${side} database: ${target}`,
+    unresponsive: (side: string, target: string) => `The ${side} server stopped answering: ${target}`,
+    'commit-unknown': (side: string, target: string) => `The connection to the ${side} database was lost during COMMIT: ${target}`,
     other: (side: string, target: string) => `Cannot use the ${side} database: ${target}`,
   },
   connectHints: {
@@ -123,6 +125,10 @@ const en = {
     certificate: 'Use ?sslmode=require to encrypt without verifying, or give ?sslrootcert=FILE for verify-ca / verify-full.',
     'ssl-unsupported': 'Use ?sslmode=disable or prefer for this server.',
     lost: 'Nothing was written. Check the network and re-run: the sync continues where it stopped.',
+    unresponsive:
+      'Nothing was committed: the connection was cut, and the server rolls the transaction back when it notices. Check the network, then re-run.',
+    'commit-unknown':
+      'The commit may or may not have gone in. Run again with --dry-run to see: lessons already written show as filled, and a re-run never writes them twice.',
     other: 'Check the URL, that the database is reachable from your network, and the credentials.',
   },
   schema: {
@@ -134,6 +140,38 @@ const en = {
     hint: 'Check that each URL points to the platform\'s database (the tables "Students", "Lessons", "LessonTasks", "Tasks").',
   },
   interrupted: 'Interrupted: nothing was written to prod.',
+  reportAfterCommit: (created: number, updated: number, tasks: number, path: string, why: string) =>
+    `Committed to prod (${created} created, ${updated} updated, ${tasks} tasks copied), but the report could not be written to ${path}: ${why}`,
+  reportAfterCommitHint: 'The sync itself is done: do not re-run it for the report. A --dry-run --report FILE lists what prod now holds.',
+  stoppedBy: (signal: string) => `Stopped by ${signal}: nothing was written to prod.`,
+  stoppedByRolledBack: (signal: string) => `Stopped by ${signal}: the transaction was rolled back, prod is as it was before.`,
+  lockTarget: {
+    run: 'another lesson-sync run',
+    table: (name: string) => `table ${name}`,
+    row: 'rows that another transaction is changing',
+    other: (type: string) => `a ${type} lock`,
+  },
+  lockHolder: (pid: number, user: string, application: string, since: string) =>
+    `pid ${pid}${user ? ` (${user}` : ' ('}${application ? `, ${application}` : ''}${since ? `, in a transaction since ${since}` : ''})`,
+  lockWaiting: (target: string, holders: string, seconds: number, limit: number) =>
+    `⏳ Waiting ${seconds} s for ${target}${holders ? `, held by ${holders}` : ''} (gives up after ${limit} s)`,
+  lockTimeout: (limit: number, target: string, holders: string) =>
+    `Gave up after ${limit} s waiting for ${target}${holders ? `, held by ${holders}` : ''}: nothing was written to prod.`,
+  lockTimeoutHint: 'Let that transaction finish (or end it: pg_terminate_backend(pid)), then re-run; --lock-timeout SECONDS waits longer.',
+  runFailure: {
+    'read-only': (detail: string) => `Prod is read-only: ${detail}`,
+    privilege: (detail: string) => `The prod user may not write there: ${detail}`,
+    'disk-full': (detail: string) => `Prod's disk is full: ${detail}`,
+    resources: (detail: string) => `Prod ran out of resources: ${detail}`,
+    server: (detail: string) => `Prod refused the run: ${detail}`,
+  },
+  runFailureHints: {
+    'read-only': 'Nothing was written. Point --prod-url at the primary (writable) server.',
+    privilege: 'Nothing was written. The user needs INSERT and UPDATE on "Lessons" and INSERT on "LessonTasks".',
+    'disk-full': 'Nothing was written. Free space on the prod server, then re-run.',
+    resources: 'Nothing was written. Try again when the server is less busy.',
+    server: 'Nothing was written. Check the message above; re-run when it is resolved.',
+  },
   quitUnwritten: '👋 Quit without writing: prod is unchanged.',
   interruptedRolledBack: 'Interrupted: the transaction was rolled back, prod is as it was before.',
   applyLost: 'The prod connection was lost during apply: the transaction was rolled back, prod is as it was before. Re-run to complete the sync.',
@@ -246,7 +284,6 @@ const en = {
     },
     apply: {
       title: '✍️  Writing to prod in one transaction',
-      waiting: '⏳ Another lesson-sync run is writing to prod: waiting for it...',
       progress: (done: number, total: number, seconds: number, rate: number) =>
         `${n(done)}/${n(total)} lessons · ${seconds.toFixed(1)} s · ${n(Math.round(rate))} lessons/s`,
       current: (line: string) => `Last: ${line}`,

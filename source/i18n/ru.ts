@@ -14,7 +14,6 @@ const ru: Messages = {
   readOnly: 'только чтение',
   reading: '📚 Получаю уроки из песочницы...',
   found: (n) => `📊 Найдено ${n} уроков в песочнице`,
-  waitingForLock: '⏳ Другой запуск lesson-sync пишет в прод: жду, пока он закончит...',
   writing: (n) => `✍️  Записываю ${n} уроков в прод одной транзакцией...`,
   progress: (done, total) => `  … ${done}/${total}`,
   committed: '💾 Изменения сохранены.',
@@ -93,6 +92,7 @@ const ru: Messages = {
     'bad-lang': (value) => `--lang: ru или en, а не "${value}".`,
     'yes-and-dry-run': '--yes и --dry-run противоречат друг другу: выберите одно.',
     'report-unwritable': (path, why) => `Не удаётся записать отчёт в ${path}: ${why}`,
+    'bad-lock-timeout': (value) => `--lock-timeout: нужно число секунд больше 0, а не "${value}".`,
   },
   connect: {
     dns: (side, target) => `Не удаётся найти хост (${side}): ${target}`,
@@ -107,6 +107,8 @@ const ru: Messages = {
     certificate: (side, target) => `Сертификат сервера (${side}) не принят: ${target}`,
     'ssl-unsupported': (side, target) => `Сервер (${side}) не поддерживает SSL: ${target}`,
     lost: (side, target) => `Потеряно подключение к базе (${side}): ${target}`,
+    unresponsive: (side, target) => `Сервер (${side}) перестал отвечать: ${target}`,
+    'commit-unknown': (side, target) => `Подключение к базе (${side}) потеряно во время COMMIT: ${target}`,
     other: (side, target) => `Не удаётся работать с базой (${side}): ${target}`,
   },
   connectHints: {
@@ -123,6 +125,10 @@ const ru: Messages = {
       'Используйте ?sslmode=require (шифрование без проверки) или ?sslrootcert=ФАЙЛ для verify-ca / verify-full.',
     'ssl-unsupported': 'Используйте ?sslmode=disable или prefer для этого сервера.',
     lost: 'Ничего не записано. Проверьте сеть и запустите снова: синхронизация продолжится с того же места.',
+    unresponsive:
+      'Ничего не зафиксировано: подключение разорвано, сервер откатит транзакцию, когда это заметит. Проверьте сеть и запустите снова.',
+    'commit-unknown':
+      'COMMIT мог пройти, а мог и нет. Запустите с --dry-run: уже записанные уроки будут видны как заполненные, повторный запуск не запишет их дважды.',
     other: 'Проверьте URL, доступность базы из вашей сети и учетные данные.',
   },
   schema: {
@@ -134,6 +140,38 @@ const ru: Messages = {
     hint: 'Проверьте, что URL указывают на базы платформы (таблицы "Students", "Lessons", "LessonTasks", "Tasks").',
   },
   interrupted: 'Прервано: в прод ничего не записано.',
+  reportAfterCommit: (created, updated, tasks, path, why) =>
+    `Записано в прод (создано ${created}, обновлено ${updated}, заданий скопировано ${tasks}), но отчёт не удалось записать в ${path}: ${why}`,
+  reportAfterCommitHint: 'Синхронизация выполнена: не запускайте её снова ради отчёта. --dry-run --report ФАЙЛ покажет, что теперь в проде.',
+  stoppedBy: (signal) => `Остановлено сигналом ${signal}: в прод ничего не записано.`,
+  stoppedByRolledBack: (signal) => `Остановлено сигналом ${signal}: транзакция откачена, прод такой же, как был.`,
+  lockTarget: {
+    run: 'другой запуск lesson-sync',
+    table: (name) => `таблицу ${name}`,
+    row: 'строки, которые меняет другая транзакция',
+    other: (type) => `блокировку ${type}`,
+  },
+  lockHolder: (pid, user, application, since) =>
+    `pid ${pid}${user ? ` (${user}` : ' ('}${application ? `, ${application}` : ''}${since ? `, транзакция с ${since}` : ''})`,
+  lockWaiting: (target, holders, seconds, limit) =>
+    `⏳ Жду ${seconds} с ${target}${holders ? `, держит ${holders}` : ''} (сдамся через ${limit} с)`,
+  lockTimeout: (limit, target, holders) =>
+    `Ждал ${limit} с ${target}${holders ? `, держит ${holders}` : ''}, и перестал: в прод ничего не записано.`,
+  lockTimeoutHint: 'Дождитесь конца той транзакции (или завершите её: pg_terminate_backend(pid)) и запустите снова; --lock-timeout СЕКУНДЫ ждёт дольше.',
+  runFailure: {
+    'read-only': (detail) => `Прод доступен только для чтения: ${detail}`,
+    privilege: (detail) => `У пользователя прода нет прав на запись: ${detail}`,
+    'disk-full': (detail) => `На сервере прода кончилось место: ${detail}`,
+    resources: (detail) => `Серверу прода не хватило ресурсов: ${detail}`,
+    server: (detail) => `Прод отказал в записи: ${detail}`,
+  },
+  runFailureHints: {
+    'read-only': 'Ничего не записано. Укажите в --prod-url основной (записываемый) сервер.',
+    privilege: 'Ничего не записано. Пользователю нужны INSERT и UPDATE на "Lessons" и INSERT на "LessonTasks".',
+    'disk-full': 'Ничего не записано. Освободите место на сервере прода и запустите снова.',
+    resources: 'Ничего не записано. Повторите, когда сервер будет менее загружен.',
+    server: 'Ничего не записано. Посмотрите сообщение выше и запустите снова, когда причина устранена.',
+  },
   quitUnwritten: '👋 Выход без записи: прод не изменён.',
   interruptedRolledBack: 'Прервано: транзакция откатена, прод в прежнем состоянии.',
   applyLost:
@@ -246,7 +284,6 @@ const ru: Messages = {
     },
     apply: {
       title: '✍️  Запись в прод одной транзакцией',
-      waiting: '⏳ Другой запуск lesson-sync пишет в прод: жду...',
       progress: (done, total, seconds, rate) =>
         `${n(done)}/${n(total)} уроков · ${seconds.toFixed(1)} с · ${n(Math.round(rate))} уроков/с`,
       current: (line) => `Последний: ${line}`,

@@ -1,11 +1,14 @@
 /** Plain mode: the seed-style line log, a consumer of the session. */
 import type { Config } from '../config.js';
 import { errorLines } from '../describe-error.js';
-import { isAppError } from '../errors.js';
+import { InterruptedError, isAppError, ReportError, type InterruptSignal } from '../errors.js';
+import type { LockWait } from '../db/watchdog.js';
 import type { PlanEntry, Summary } from '../engine/types.js';
-import { messages } from '../i18n/index.js';
+import { messages, type Messages } from '../i18n/index.js';
+import { lockWaitLine } from '../lock-text.js';
 import { writeReport } from '../report.js';
-import { parseTargets, Session, type Targets } from '../session.js';
+import { parseTargets, Session, type Plan, type Targets } from '../session.js';
+import { printable, printableLines } from '../text.js';
 import { entryLines, lessonHeader, summaryLines, warningLine } from './format.js';
 
 export interface PlainIo {
@@ -16,7 +19,9 @@ export interface PlainIo {
 export interface RunControl {
   /** aborts an apply in progress (rolls back) */
   signal?: AbortSignal;
-  /** told when writing starts and ends, so Ctrl+C knows whether to roll back or just leave */
+  /** which signal aborted it: the exit code and the message follow it */
+  signalName?: () => InterruptSignal;
+  /** told when writing starts and ends, so a signal knows whether to roll back or just leave */
   onApplying?: (applying: boolean) => void;
 }
 
@@ -24,71 +29,109 @@ export function exitCodeFor(summary: Summary): number {
   return summary.errors > 0 ? 1 : 0;
 }
 
+/** Lock waits are polled every few seconds: say so when the wait changes, or every 10 s. */
+function lockWaitPrinter(out: (line: string) => void, m: Messages, limit: number) {
+  let last = '';
+  let lastAt = 0;
+  return (wait: LockWait) => {
+    const who = `${wait.target.kind}:${'name' in wait.target ? wait.target.name : ''}:${wait.holders.map((h) => h.pid).join(',')}`;
+    if (who === last && performance.now() - lastAt < 10_000) return;
+    last = who;
+    lastAt = performance.now();
+    out(lockWaitLine(wait, m, limit));
+  };
+}
+
 export async function runPlain(config: Config, io: PlainIo, control: RunControl = {}, targets?: Targets): Promise<number> {
   const m = messages(config.lang);
+  // text from the databases is escaped where it is formatted; this catches anything else
+  const out = (line: string) => io.out(printableLines(line));
+  const err = (line: string) => io.err(printableLines(line));
   const startedAt = new Date();
   let session: Session | undefined;
+  let resolved: Targets | undefined;
+  let plan: Plan | undefined;
+  let committed: Summary | undefined;
+  const report = (summary: Summary, entries: readonly PlanEntry[], planned: boolean, interrupted?: InterruptSignal) => {
+    writeReport(config.reportPath!, {
+      mode: config.dryRun ? 'dry-run' : 'apply',
+      sandbox: resolved!.sandbox.masked,
+      prod: resolved!.prod.masked,
+      startedAt,
+      finishedAt: new Date(),
+      summary,
+      entries,
+      planned,
+      interrupted,
+    });
+  };
   try {
-    const resolved = targets ?? parseTargets(config.sandboxUrl, config.prodUrl);
-    io.out(m.banner);
-    io.out(m.rule);
-    io.out(m.connecting);
+    resolved = targets ?? parseTargets(config.sandboxUrl, config.prodUrl);
+    out(m.banner);
+    out(m.rule);
+    out(m.connecting);
     session = await Session.open(resolved);
     for (const side of ['sandbox', 'prod'] as const) {
       const { version, rttMs } = session.servers[side];
       const suffix = side === 'sandbox' ? ` [${m.readOnly}]` : '';
-      io.out(m.connected(m.sides[side], resolved[side].masked, version, rttMs) + suffix);
+      out(m.connected(m.sides[side], resolved[side].masked, printable(version), rttMs) + suffix);
     }
-    session.schema.warnings.forEach((w) => io.out(warningLine(w, m)));
-    io.out(m.reading);
-    const plan = await session.plan(config.filters);
-    io.out(m.found(plan.entries.length));
+    session.schema.warnings.forEach((w) => out(warningLine(w, m)));
+    out(m.reading);
+    plan = await session.plan(config.filters);
+    out(m.found(plan.entries.length));
 
     let entries: PlanEntry[] = plan.entries;
     let summary = plan.summary;
     if (!config.dryRun) {
       const writes = plan.summary.created + plan.summary.updated;
-      io.out(m.writing(writes));
+      out(m.writing(writes));
       control.onApplying?.(true);
       try {
         const outcome = await session.apply(plan, {
           signal: control.signal,
-          onWaiting: () => io.out(m.waitingForLock),
+          signalName: control.signalName,
+          lockTimeoutSeconds: config.lockTimeout,
+          onLockWait: lockWaitPrinter(out, m, config.lockTimeout),
           onProgress: (done, total) => {
-            if (done > 0 && total > 5000) io.out(m.progress(done, total));
+            if (done > 0 && total > 5000) out(m.progress(done, total));
           },
         });
         entries = outcome.entries;
         summary = outcome.summary;
+        committed = summary;
       } finally {
         control.onApplying?.(false);
       }
-      io.out(m.committed);
+      out(m.committed);
     }
 
     for (const entry of entries) {
-      io.out('');
-      io.out(lessonHeader(entry, m));
-      entryLines(entry, m, config.dryRun).forEach((line) => io.out(line));
+      out('');
+      out(lessonHeader(entry, m));
+      entryLines(entry, m, config.dryRun).forEach(out);
     }
-    io.out('');
-    summaryLines(summary, m, config.dryRun).forEach((line) => io.out(line));
+    out('');
+    summaryLines(summary, m, config.dryRun).forEach(out);
     if (config.reportPath) {
-      writeReport(config.reportPath, {
-        mode: config.dryRun ? 'dry-run' : 'apply',
-        sandbox: resolved.sandbox.masked,
-        prod: resolved.prod.masked,
-        startedAt,
-        finishedAt: new Date(),
-        summary,
-        entries,
-        planned: config.dryRun,
-      });
-      io.out(m.reportSaved(config.reportPath));
+      report(summary, entries, config.dryRun);
+      out(m.reportSaved(config.reportPath));
     }
     return exitCodeFor(summary);
   } catch (error) {
-    errorLines(error, m).forEach((line) => io.err(line));
+    if (committed) {
+      // the apply went in; only what came after it failed (the report)
+      errorLines(new ReportError(committed, config.reportPath ?? '', error), m).forEach(err);
+      return 1;
+    }
+    if (error instanceof InterruptedError && plan && config.reportPath) {
+      try {
+        report(plan.summary, plan.entries, true, error.signal);
+      } catch {
+        // the interruption is what the operator needs to read
+      }
+    }
+    errorLines(error, m).forEach(err);
     return isAppError(error) ? error.exitCode : 1;
   } finally {
     await session?.close();

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Config } from '../config.js';
 import type { ConnectOptions } from '../db/client.js';
 import { errorLines } from '../describe-error.js';
-import { isAppError, InterruptedError, type Side } from '../errors.js';
+import { EXIT_BY_SIGNAL, isAppError, InterruptedError, type InterruptSignal, type Side } from '../errors.js';
 import { summarize } from '../engine/summary.js';
 import type { PlanEntry, Summary } from '../engine/types.js';
 import { messages } from '../i18n/index.js';
@@ -34,6 +34,8 @@ export interface AppProps {
   reportDir?: string;
   /** called once, as the wizard ends: the exit code and the lines to leave on the terminal */
   onExit: (code: number, lines: string[]) => void;
+  /** subscribes to the process's signals (SIGTERM, SIGHUP, SIGINT); returns the unsubscribe */
+  onSignal?: (handler: (signal: InterruptSignal) => void) => () => void;
 }
 
 interface Finished {
@@ -61,7 +63,7 @@ export function App(props: AppProps) {
   );
 }
 
-function Wizard({ config, connect, reportDir = process.cwd(), onExit }: AppProps) {
+function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }: AppProps) {
   const m = messages(config.lang);
   const { exit } = useApp();
   const size = useTerminalSize();
@@ -75,6 +77,9 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit }: AppProps
   const startedAt = useRef(new Date());
   const ended = useRef(false);
   const planning = usePlanning(planSession, config.filters);
+  const [stopSignal, setStopSignal] = useState<InterruptSignal>();
+  const stepRef = useRef(step);
+  stepRef.current = step;
 
   // Unmounted by other means than finish() (a test, a crash): still close the connections.
   useEffect(
@@ -99,7 +104,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit }: AppProps
     exit();
   };
 
-  const saveReport = (path: string, entries: readonly PlanEntry[], summary: Summary, planned: boolean): string => {
+  const saveReport = (path: string, entries: readonly PlanEntry[], summary: Summary, planned: boolean, interrupted?: InterruptSignal): string => {
     try {
       writeReport(path, {
         mode: config.dryRun ? 'dry-run' : 'apply',
@@ -110,6 +115,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit }: AppProps
         summary,
         entries,
         planned,
+        interrupted,
       });
       return m.ui.save.saved(path);
     } catch (error) {
@@ -127,7 +133,25 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit }: AppProps
     void finish(config.dryRun ? exitCodeFor(plan.summary) : 130, config.dryRun ? lines : [m.quitUnwritten]);
   };
 
+  // A signal is not a key: nobody is there to answer a question. During apply it rolls
+  // back at once; anywhere else nothing was written, and the wizard just ends.
+  useEffect(
+    () =>
+      onSignal?.((signal) => {
+        if (stepRef.current === 'apply') setStopSignal(signal);
+        else void finish(EXIT_BY_SIGNAL[signal], errorLines(new InterruptedError(false, signal), m));
+      }),
+    [],
+  );
+
   const applied = (result: ApplyResult) => {
+    if (result.kind === 'aborted' && stopSignal) {
+      const error = new InterruptedError(true, stopSignal);
+      const lines = errorLines(error, m);
+      if (config.reportPath) lines.push(saveReport(config.reportPath, planning.plan!.entries, planning.plan!.summary, true, stopSignal));
+      void finish(error.exitCode, lines);
+      return;
+    }
     if (result.kind === 'done') {
       const summary = summarize(result.entries);
       const code = exitCodeFor(summary);
@@ -220,7 +244,9 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit }: AppProps
       );
       break;
     case 'apply':
-      body = <ApplyStep session={session.current!} plan={planning.plan!} onDone={applied} />;
+      body = (
+        <ApplyStep session={session.current!} plan={planning.plan!} lockTimeout={config.lockTimeout} stopSignal={stopSignal} onDone={applied} />
+      );
       break;
     case 'summary': {
       const done = finished!;

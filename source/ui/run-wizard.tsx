@@ -18,6 +18,12 @@ export async function runWizard(config: Config): Promise<number> {
           code = exitCode;
           lines = exitLines;
         }}
+        onSignal={(handler) => {
+          const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+          const listeners = signals.map((signal) => [signal, () => handler(signal)] as const);
+          for (const [signal, listener] of listeners) process.on(signal, listener);
+          return () => listeners.forEach(([signal, listener]) => process.off(signal, listener));
+        }}
       />,
       { exitOnCtrlC: false, patchConsole: true },
     );

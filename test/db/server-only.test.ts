@@ -52,8 +52,8 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
       expect(planB.summary.created).toBe(2);
       const waited: string[] = [];
       const [a, b] = await Promise.all([
-        first.apply(planA, { onWaiting: () => waited.push('a') }),
-        second.apply(planB, { onWaiting: () => waited.push('b') }),
+        first.apply(planA, { onLockWait: () => waited.push('a') }),
+        second.apply(planB, { onLockWait: () => waited.push('b') }),
       ]);
       expect(waited.length).toBeGreaterThanOrEqual(1); // the second run waited for the first
       expect(a.summary.created + b.summary.created).toBe(2);
@@ -78,7 +78,7 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
         const plan = await session.plan({ students: [] });
         let waiting!: () => void;
         const waited = new Promise<void>((resolve) => (waiting = resolve));
-        const applying = session.apply(plan, { onWaiting: waiting });
+        const applying = session.apply(plan, { onLockWait: waiting });
         await waited;
         await holder.query('COMMIT');
         const outcome = await applying;

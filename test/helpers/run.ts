@@ -32,6 +32,7 @@ export async function runSync(pair: DbPair, over: Partial<Config> = {}): Promise
     lang: 'en',
     plain: true,
     demo: false,
+    lockTimeout: 120,
     ...over,
   };
   const code = await runPlain(config, { out: (l) => out.push(l), err: (l) => err.push(l) });

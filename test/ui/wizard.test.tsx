@@ -26,6 +26,7 @@ function start(over: Partial<Config> = {}) {
     lang: 'en',
     plain: false,
     demo: false,
+    lockTimeout: 120,
     ...over,
   };
   const exit: { code?: number; lines: string[] } = { lines: [] };

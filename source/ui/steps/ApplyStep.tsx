@@ -4,6 +4,9 @@ import Spinner from 'ink-spinner';
 import { useEffect, useRef, useState } from 'react';
 import type { PlanEntry } from '../../engine/types.js';
 import { lessonHeader, reasonLine } from '../../plain/format.js';
+import type { LockWait } from '../../db/watchdog.js';
+import type { InterruptSignal } from '../../errors.js';
+import { lockWaitLine } from '../../lock-text.js';
 import type { Plan, Session } from '../../session.js';
 import { useMessages } from '../context.js';
 import { Frame, useFrame } from '../components/Frame.js';
@@ -16,6 +19,9 @@ export type ApplyResult =
 export interface ApplyStepProps {
   session: Session;
   plan: Plan;
+  lockTimeout: number;
+  /** a signal (SIGTERM, SIGHUP) stops the apply at once, without asking */
+  stopSignal: InterruptSignal | undefined;
   onDone: (result: ApplyResult) => void;
 }
 
@@ -30,7 +36,7 @@ function Bar({ done, total, width }: { done: number; total: number; width: numbe
 }
 
 /** Step 5: the one transaction, with progress; Ctrl+C asks, then rolls back. */
-export function ApplyStep({ session, plan, onDone }: ApplyStepProps) {
+export function ApplyStep({ session, plan, lockTimeout, stopSignal, onDone }: ApplyStepProps) {
   const m = useMessages();
   const a = m.ui.apply;
   const { columns } = useFrame();
@@ -39,7 +45,7 @@ export function ApplyStep({ session, plan, onDone }: ApplyStepProps) {
   const [progress, setProgress] = useState({ done: 0, total: plan.summary.created + plan.summary.updated });
   const [latest, setLatest] = useState<PlanEntry>();
   const [errors, setErrors] = useState<PlanEntry[]>([]);
-  const [waiting, setWaiting] = useState(false);
+  const [lockWait, setLockWait] = useState<LockWait>();
   const [asking, setAsking] = useState(false);
   const [aborting, setAborting] = useState(false);
   const [, tick] = useState(0);
@@ -49,9 +55,11 @@ export function ApplyStep({ session, plan, onDone }: ApplyStepProps) {
     session
       .apply(plan, {
         signal: controller.current.signal,
-        onWaiting: () => setWaiting(true),
+        signalName: () => stopRef.current ?? 'SIGINT',
+        lockTimeoutSeconds: lockTimeout,
+        onLockWait: setLockWait,
         onProgress: (done, total, entry) => {
-          setWaiting(false);
+          setLockWait(undefined);
           setProgress({ done, total });
           if (entry) setLatest(entry);
         },
@@ -64,6 +72,14 @@ export function ApplyStep({ session, plan, onDone }: ApplyStepProps) {
       .finally(() => clearInterval(timer));
     return () => clearInterval(timer);
   }, []);
+
+  const stopRef = useRef<InterruptSignal | undefined>(undefined);
+  useEffect(() => {
+    if (!stopSignal || aborting) return;
+    stopRef.current = stopSignal;
+    setAborting(true);
+    controller.current.abort();
+  }, [stopSignal]);
 
   useKeys((input, key) => {
     if (aborting) return;
@@ -86,7 +102,11 @@ export function ApplyStep({ session, plan, onDone }: ApplyStepProps) {
           <Text> {progress.total ? Math.floor((progress.done / progress.total) * 100) : 100}%</Text>
         </Box>
         <Text>{a.progress(progress.done, progress.total, seconds, seconds > 0 ? progress.done / seconds : 0)}</Text>
-        {waiting ? <Text color="yellow">{a.waiting}</Text> : null}
+        {lockWait ? (
+          <Text color="yellow" wrap="wrap">
+            {lockWaitLine(lockWait, m, lockTimeout)}
+          </Text>
+        ) : null}
         {latest ? <Text wrap="truncate" dimColor>{a.current(lessonHeader(latest, m).replace(/^📝 /, ''))}</Text> : null}
         {shownErrors.length ? (
           <Box flexDirection="column" marginTop={1}>
