@@ -12,7 +12,7 @@ import { CONTENT_FIELDS, type PlanEntry, type SandboxLesson, type SandboxSnapsho
 import type { Db } from './client.js';
 import { isConnectionFailure, isLockTimeout, isRowLevel, runFailure } from './errors.js';
 import { Watchdog, type LockWait, type WatchdogTiming } from './watchdog.js';
-import { canonicalDate, readCopyValues, readProd, type CopyValues } from './read.js';
+import { dateKey, readCopyValues, readProd, type CopyValues } from './read.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlIsEmpty } from './sql.js';
 
@@ -128,7 +128,7 @@ class Writer {
       SELECT student_id${copy.map((c, i) => `, (r->>${i + 1})::${c.prodType}`).join('')}
         FROM ${batch} AS b WHERE (r->>0)::int8 = sandbox_id
       RETURNING lesson_id::int8::text, student_id::int8::text,
-                ${canonicalDate(`lesson_date::${sandboxDateType}`, sandboxDateType)}, duration::text`;
+                ${dateKey('lesson_date', this.schema.prod.lessons.columns.get('lesson_date')!.type, sandboxDateType)}, duration::text`;
     const result = await this.db.rows(sql, params);
     const byKey = new Map<string, number>();
     for (const [lessonId, studentId, date, duration] of result as [string, string, string, string | null][]) {

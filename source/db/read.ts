@@ -18,14 +18,20 @@ import type { Db } from './client.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlFilledMask } from './sql.js';
 
+const withTimeZone = (type: string) => type.startsWith('timestamp') && type.includes('with time zone');
+
+/** The type lesson_date is compared as: its wall clock, so a timestamptz becomes a timestamp. */
+export function wallType(type: string): string {
+  return withTimeZone(type) ? 'timestamp' : type;
+}
+
 /**
- * lesson_date as text that compares equal on both sides: a timestamptz is rendered in
- * UTC with its offset, so the sessions' TimeZone settings do not matter.
+ * lesson_date as the text both sides compare (SPEC §2): the wall-clock time its own
+ * database shows (a timestamptz in that database's TimeZone), rendered as the sandbox
+ * renders its own. Neither the process's TZ nor the other server's zone plays a part.
  */
-export function canonicalDate(expr: string, type: string): string {
-  return type.startsWith('timestamp') && type.includes('with time zone')
-    ? `((${expr}) AT TIME ZONE 'UTC')::text || '+00'`
-    : `(${expr})::text`;
+export function dateKey(expr: string, ownType: string, sandboxType: string): string {
+  return `((${expr})::${wallType(ownType)}::${wallType(sandboxType)})::text`;
 }
 
 const col = (alias: string, name: string) => `${alias}.${quoteIdent(name)}`;
@@ -69,7 +75,7 @@ export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters):
   const lessons: SandboxLesson[] = [];
   await db.stream(
     `SELECT l.lesson_id::int8::text, s.platform_id::text, s.name::text,
-            ${canonicalDate('l.lesson_date', dateType)}, to_char(l.lesson_date, 'YYYY-MM-DD HH24:MI:SS'),
+            ${dateKey('l.lesson_date', dateType, dateType)}, to_char(l.lesson_date, 'YYYY-MM-DD HH24:MI:SS'),
             l.duration::text, ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
        ${from} ${where}
       ORDER BY l.lesson_date DESC, l.lesson_id`,
@@ -113,6 +119,7 @@ export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters):
 export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnapshot): Promise<ProdSnapshot> {
   const { lessons: L, students: S, lessonTasks: LT, tasks: T } = schema.prod;
   const sandboxDateType = schema.sandbox.lessons.columns.get('lesson_date')!.type;
+  const prodDateType = L.columns.get('lesson_date')!.type;
 
   const platformIds = [...new Set(sandbox.lessons.map((l) => l.platformId).filter((p): p is string => !!p && p.trim() !== ''))];
   const studentParams: unknown[] = [];
@@ -152,10 +159,10 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
   const intern = interner();
   await db.stream(
     `SELECT l.lesson_id::int8::text, l.student_id::int8::text,
-            ${canonicalDate(`l.lesson_date::${sandboxDateType}`, sandboxDateType)}, l.duration::text,
+            ${dateKey('l.lesson_date', prodDateType, sandboxDateType)}, l.duration::text,
             ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
        FROM ${L.sql} l
-       JOIN ${keys} AS k ON l.student_id = k.student_id AND l.lesson_date = k.lesson_date::${sandboxDateType}
+       JOIN ${keys} AS k ON l.student_id = k.student_id AND l.lesson_date = k.lesson_date::${prodDateType}
       ORDER BY l.lesson_id`,
     keyParams,
     (row) => {
@@ -211,11 +218,19 @@ export interface CopyValues {
   tasks: string;
 }
 
-/** One query: the rows of `table` with these keys, in this order, as JSON. */
-async function rowsAsJson(db: Db, table: string, key: string, columns: SyncSchema['lessonCopy'], ids: number[]): Promise<string> {
+/** One query: the rows of `table` with these keys, in this order, as JSON; `as` renders a column otherwise than as its text. */
+async function rowsAsJson(
+  db: Db,
+  table: string,
+  key: string,
+  columns: SyncSchema['lessonCopy'],
+  ids: number[],
+  as: Record<string, string> = {},
+): Promise<string> {
   if (!ids.length) return '[]';
+  const render = (name: string) => `(${as[name] ?? col('t', name)})::text`;
   const [row] = await db.rows(
-    `SELECT count(*), coalesce(json_agg(ARRAY[t.${key}::text${columns.map((c) => `, ${col('t', c.name)}::text`).join('')}] ORDER BY k.ord), '[]')::text
+    `SELECT count(*), coalesce(json_agg(ARRAY[t.${key}::text${columns.map((c) => `, ${render(c.name)}`).join('')}] ORDER BY k.ord), '[]')::text
        FROM ${table} t JOIN ROWS FROM (json_array_elements_text($1::json)) WITH ORDINALITY AS k(id, ord) ON t.${key} = k.id::int8`,
     [JSON.stringify(ids)],
   );
@@ -234,8 +249,10 @@ export async function readCopyValues(
   taskIds: number[],
 ): Promise<CopyValues> {
   const { lessons: L, lessonTasks: LT } = schema.sandbox;
+  // a create writes the wall-clock time the operator saw, whatever prod's zone (SPEC §2)
+  const lessonDate = { lesson_date: `${col('t', 'lesson_date')}::${wallType(L.columns.get('lesson_date')!.type)}` };
   return {
-    creates: await rowsAsJson(db, L.sql, 'lesson_id', schema.lessonCopy, creates),
+    creates: await rowsAsJson(db, L.sql, 'lesson_id', schema.lessonCopy, creates, lessonDate),
     updates: await rowsAsJson(db, L.sql, 'lesson_id', schema.lessonCopy, updates),
     tasks: await rowsAsJson(db, LT.sql, 'lesson_task_id', schema.taskCopy, taskIds),
   };
