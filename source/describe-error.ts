@@ -54,7 +54,7 @@ export function describeError(error: unknown, m: Messages): ErrorText {
     };
   }
   if (error instanceof LockTimeoutError) {
-    const target = error.wait ? lockTargetText(error.wait.target, m) : m.lockTarget.other('');
+    const target = error.wait ? lockTargetText(error.wait.target, m) : m.lockTarget.unknown;
     const holders = error.wait ? lockHoldersText(error.wait.holders, m) : '';
     return { message: m.lockTimeout(error.seconds, target, holders), details: [], hint: m.lockTimeoutHint };
   }

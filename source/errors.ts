@@ -147,6 +147,11 @@ export class ReportError extends AppError {
 /** Something that cannot happen did: the message is for the maintainers, not the operator. */
 export class BugError extends Error {}
 
+/** The end of an exhaustive switch: a new status or reason is a compile error until handled. */
+export function unreachable(value: never): never {
+  throw new BugError(`unhandled case: ${JSON.stringify(value)}`);
+}
+
 export type AnyAppError = UsageError | ConnectError | SchemaError | InterruptedError | LockTimeoutError | RunError | ReportError;
 
 export function isAppError(error: unknown): error is AnyAppError {

@@ -6,6 +6,7 @@ import { ConnectError, type Side } from '../errors.js';
 import { connectCodeOf, safeMessage, toConnectError } from './errors.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const CLOSE_WITHIN_MS = 2000;
 
 // Dates and timestamps stay the server's text: pg would turn them into JS Dates in the
 // process's zone and drop microseconds (NOTES.md). Everything else keeps pg's parsers.
@@ -131,11 +132,21 @@ export class Db {
     return this.server;
   }
 
+  /** Says goodbye to the server, but never waits long for a network that may be dead. */
   async close(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.destroy();
+        resolve();
+      }, CLOSE_WITHIN_MS);
+    });
     try {
-      await this.client.end();
+      await Promise.race([this.client.end(), late]);
     } catch {
       // already gone: nothing to close
+    } finally {
+      clearTimeout(timer);
     }
   }
 

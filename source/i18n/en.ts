@@ -150,6 +150,7 @@ const en = {
     table: (name: string) => `table ${name}`,
     row: 'rows that another transaction is changing',
     other: (type: string) => `a ${type} lock`,
+    unknown: 'a lock',
   },
   lockHolder: (pid: number, user: string, application: string, since: string) =>
     `pid ${pid}${user ? ` (${user}` : ' ('}${application ? `, ${application}` : ''}${since ? `, in a transaction since ${since}` : ''})`,

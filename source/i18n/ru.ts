@@ -150,6 +150,7 @@ const ru: Messages = {
     table: (name) => `таблицу ${name}`,
     row: 'строки, которые меняет другая транзакция',
     other: (type) => `блокировку ${type}`,
+    unknown: 'блокировку',
   },
   lockHolder: (pid, user, application, since) =>
     `pid ${pid}${user ? ` (${user}` : ' ('}${application ? `, ${application}` : ''}${since ? `, транзакция с ${since}` : ''})`,

@@ -9,7 +9,7 @@ import { lockWaitLine } from '../lock-text.js';
 import { writeReport } from '../report.js';
 import { parseTargets, Session, type Plan, type Targets } from '../session.js';
 import { printable, printableLines } from '../text.js';
-import { entryLines, lessonHeader, summaryLines, warningLine } from './format.js';
+import { entryLines, exitCodeFor, lessonHeader, summaryLines, warningLine } from '../describe-lesson.js';
 
 export interface PlainIo {
   out: (line: string) => void;
@@ -23,10 +23,6 @@ export interface RunControl {
   signalName?: () => InterruptSignal;
   /** told when writing starts and ends, so a signal knows whether to roll back or just leave */
   onApplying?: (applying: boolean) => void;
-}
-
-export function exitCodeFor(summary: Summary): number {
-  return summary.errors > 0 ? 1 : 0;
 }
 
 /** Lock waits are polled every few seconds: say so when the wait changes, or every 10 s. */

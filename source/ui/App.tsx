@@ -10,8 +10,7 @@ import { EXIT_BY_SIGNAL, isAppError, InterruptedError, type InterruptSignal, typ
 import { summarize } from '../engine/summary.js';
 import type { PlanEntry, Summary } from '../engine/types.js';
 import { messages } from '../i18n/index.js';
-import { summaryLines } from '../plain/format.js';
-import { exitCodeFor } from '../plain/run.js';
+import { exitCodeFor, summaryLines } from '../describe-lesson.js';
 import { writeReport } from '../report.js';
 import type { Session, Targets } from '../session.js';
 import { MessagesContext } from './context.js';

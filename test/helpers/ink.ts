@@ -2,6 +2,7 @@
 import { render } from 'ink-testing-library';
 import { createElement, type ReactElement } from 'react';
 import { KeyRouter } from '../../source/ui/hooks/use-keys.js';
+import { waitFor } from './wait.js';
 
 type Rendered = ReturnType<typeof render>;
 
@@ -25,13 +26,7 @@ export const keys = {
   ctrlU: '\u0015',
 };
 
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { waitFor };
 
 export function frameOf(app: Rendered): string {
   return app.lastFrame() ?? '';

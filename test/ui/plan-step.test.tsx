@@ -133,4 +133,21 @@ describe('the plan step', () => {
     expect(frame).toContain('Student 59 ');
     expect(frame).not.toContain('Student 0 ');
   });
+
+  it('shows names and messages from the databases with their control characters escaped, in the list and the details', async () => {
+    const planning = planningOf(5);
+    const hostile = 'Evil\u001b]0;pwned\u0007\u009b2J';
+    planning.entries[0]!.studentName = hostile;
+    planning.entries[4]!.studentName = hostile;
+    planning.entries[4]!.message = 'ids 5\u001b[2J, 6';
+    const { app } = await mount(planning);
+    const raw = /\u001b\]|\u0007|\u009b/; // OSC, BEL, one-byte CSI: never sent (Ink's own colours use ESC [)
+    expect(frameOf(app)).not.toMatch(raw);
+    expect(frameOf(app)).toContain('Evil\\u001b]0;pwned\\u0007\\u009b2J (pid-0000)');
+    await press(app, keys.end);
+    const details = await press(app, keys.enter, 'ids 5');
+    expect(details).not.toMatch(raw);
+    expect(details).not.toContain('\u001b[2J');
+    expect(details).toContain('ids 5\\u001b[2J, 6');
+  });
 });

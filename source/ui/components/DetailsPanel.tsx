@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { PlanEntry } from '../../engine/types.js';
-import { reasonLine } from '../../plain/format.js';
+import { reasonLine } from '../../describe-lesson.js';
+import { printable } from '../../text.js';
 import { useMessages } from '../context.js';
 import { actionText, whoAndWhen } from '../format.js';
 import { statusEmoji } from '../plan-view.js';
@@ -33,7 +34,7 @@ export function DetailsPanel({ entry, height }: { entry: PlanEntry; height: numb
       {writes ? <Section title={d.fields} items={entry.fieldsFilled} /> : null}
       {entry.filledInProd.length ? <Section title={d.filledInProd} items={entry.filledInProd} /> : null}
       {entry.keptProdValues.length ? (
-        <Section title={d.kept} items={entry.keptProdValues.map((k) => `${k.field} = ${k.value}`)} />
+        <Section title={d.kept} items={entry.keptProdValues.map((k) => `${k.field} = ${printable(k.value)}`)} />
       ) : null}
       {writes ? <Section title={d.tasks} items={entry.tasksToCopy.tasks().map((t) => `#${t.taskId} ${t.assignmentType ?? ''}`.trim())} /> : null}
       {entry.tasksMissingInProd.length ? (
@@ -46,7 +47,7 @@ export function DetailsPanel({ entry, height }: { entry: PlanEntry; height: numb
             {d.error}
           </Text>
           <Text color="red" wrap="wrap">
-            {entry.message}
+            {printable(entry.message)}
           </Text>
         </Box>
       ) : null}

@@ -3,7 +3,7 @@ import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import { useEffect, useRef, useState } from 'react';
 import type { PlanEntry } from '../../engine/types.js';
-import { lessonHeader, reasonLine } from '../../plain/format.js';
+import { lessonHeader, reasonLine, studentText } from '../../describe-lesson.js';
 import type { LockWait } from '../../db/watchdog.js';
 import type { InterruptSignal } from '../../errors.js';
 import { lockWaitLine } from '../../lock-text.js';
@@ -113,7 +113,7 @@ export function ApplyStep({ session, plan, lockTimeout, stopSignal, onDone }: Ap
             <Text color="red">{a.errors}</Text>
             {shownErrors.map((entry) => (
               <Text key={entry.sandboxLessonId} color="red" wrap="truncate">
-                {entry.lessonDate} {entry.studentName ?? ''}: {reasonLine(entry, m).trim()}
+                {entry.lessonDate} {studentText(entry, m).name}: {reasonLine(entry, m).trim()}
               </Text>
             ))}
           </Box>

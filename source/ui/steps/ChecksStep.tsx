@@ -4,7 +4,8 @@ import Spinner from 'ink-spinner';
 import { useEffect, useState } from 'react';
 import type { ConnectOptions } from '../../db/client.js';
 import { describeError, type ErrorText } from '../../describe-error.js';
-import { warningLine } from '../../plain/format.js';
+import { warningLine } from '../../describe-lesson.js';
+import { printable } from '../../text.js';
 import { Session, type CheckEvent, type CheckId, type Targets } from '../../session.js';
 import { useMessages } from '../context.js';
 import { Frame } from '../components/Frame.js';
@@ -44,7 +45,7 @@ export function ChecksStep({ targets, connect, onOpened, onContinue, onBack, onQ
       if (cancelled) return;
       let detail: string[] = [];
       if (event.status === 'ok' && (event.id === 'sandbox' || event.id === 'prod')) {
-        detail = [m.ui.checks.server(event.info.version, event.info.rttMs)];
+        detail = [m.ui.checks.server(printable(event.info.version), event.info.rttMs)];
       } else if (event.status === 'ok' && event.id === 'schema') {
         detail = [m.ui.checks.schemaOk, ...event.warnings.map((w) => warningLine(w, m).trim())];
       }

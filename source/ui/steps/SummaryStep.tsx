@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import type { PlanEntry, Summary } from '../../engine/types.js';
-import { summaryLines } from '../../plain/format.js';
+import { studentText, summaryLines } from '../../describe-lesson.js';
+import { printable } from '../../text.js';
 import { actionText } from '../format.js';
 import { useMessages } from '../context.js';
 import { Frame } from '../components/Frame.js';
@@ -27,8 +28,8 @@ function Listing({ title, entries, color }: { title: string; entries: PlanEntry[
       {entries.slice(0, 4).map((entry) => (
         <Text key={entry.sandboxLessonId} wrap="truncate" color={color}>
           {'  '}
-          {entry.lessonDate.slice(0, 16)} {entry.studentName ?? m.noName} ({entry.platformId || m.noId}): {actionText(entry, m)}
-          {entry.reason === 'write-failed' && entry.message ? ` — ${entry.message}` : ''}
+          {entry.lessonDate.slice(0, 16)} {studentText(entry, m).name} ({studentText(entry, m).platformId}): {actionText(entry, m)}
+          {entry.reason === 'write-failed' && entry.message ? ` — ${printable(entry.message)}` : ''}
         </Text>
       ))}
       {entries.length > 4 ? <Text dimColor>{'  ' + m.ui.summary.more(entries.length - 4)}</Text> : null}

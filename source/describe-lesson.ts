@@ -1,10 +1,26 @@
-/** The seed's per-lesson block and summary, as lines: shared by the plain log and the report view. */
-import type { PlanEntry, Summary } from '../engine/types.js';
-import type { Messages } from '../i18n/index.js';
-import type { SchemaWarning } from '../db/schema.js';
+/**
+ * What both views say about a lesson and a run: the seed's per-lesson block, its reason
+ * line, the summary block and the exit code. Text from the databases is escaped here
+ * (SPEC §3), so neither view can send it raw.
+ */
+import type { PlanEntry, Summary } from './engine/types.js';
+import type { Messages } from './i18n/index.js';
+import type { SchemaWarning } from './db/schema.js';
+import { BugError, unreachable } from './errors.js';
+import { printable } from './text.js';
+
+export function exitCodeFor(summary: Summary): number {
+  return summary.errors > 0 ? 1 : 0;
+}
+
+/** The lesson's student as a list shows it: name (platform_id), escaped. */
+export function studentText(entry: PlanEntry, m: Messages): { name: string; platformId: string } {
+  return { name: entry.studentName === null ? m.noName : printable(entry.studentName), platformId: entry.platformId ? printable(entry.platformId) : m.noId };
+}
 
 export function lessonHeader(entry: PlanEntry, m: Messages): string {
-  return m.lessonHeader(entry.lessonDate, entry.studentName ?? m.noName, entry.platformId || m.noId);
+  const { name, platformId } = studentText(entry, m);
+  return m.lessonHeader(entry.lessonDate, name, platformId);
 }
 
 /** What happens to one lesson: its action line and its result line(s). `dry`: "would". */
@@ -26,32 +42,39 @@ export function entryLines(entry: PlanEntry, m: Messages, dry: boolean): string[
   if ((entry.action === 'create' || entry.action === 'update') && entry.tasksMissingInProd.length) {
     lines.push(m.taskMissing(entry.tasksMissingInProd.join(', ')));
   }
-  for (const kept of entry.action === 'update' ? entry.keptProdValues : []) lines.push(m.keptValue(kept.field, kept.value));
+  for (const kept of entry.action === 'update' ? entry.keptProdValues : []) lines.push(m.keptValue(kept.field, printable(kept.value)));
   return lines;
 }
 
+/** Why a lesson is skipped or in error, as one line. */
 export function reasonLine(entry: PlanEntry, m: Messages): string {
   const r = m.reasons;
-  switch (entry.reason) {
+  const message = printable(entry.message ?? '');
+  const platformId = printable(entry.platformId ?? '');
+  const reason = entry.reason;
+  switch (reason) {
     case 'filled':
       return r.filled;
     case 'no-platform-id':
       return r['no-platform-id'];
     case 'student-not-found':
-      return r['student-not-found'](entry.platformId ?? '');
+      return r['student-not-found'](platformId);
     case 'up-to-date':
       return r['up-to-date'];
     case 'duplicate-in-sandbox':
-      return r['duplicate-in-sandbox'](entry.message ?? '');
+      return r['duplicate-in-sandbox'](message);
     case 'changed-since-preview':
       return r['changed-since-preview'];
     case 'ambiguous-student':
-      return r['ambiguous-student'](entry.platformId ?? '', entry.message ?? '');
+      return r['ambiguous-student'](platformId, message);
     case 'ambiguous-match':
-      return r['ambiguous-match'](entry.message ?? '');
+      return r['ambiguous-match'](message);
     case 'write-failed':
+      return r['write-failed'](message);
+    case null:
+      throw new BugError(`lesson ${entry.sandboxLessonId} is ${entry.action} without a reason`);
     default:
-      return r['write-failed'](entry.message ?? '');
+      return unreachable(reason);
   }
 }
 
@@ -74,10 +97,10 @@ export function warningLine(warning: SchemaWarning, m: Messages): string {
   const w = m.schemaWarnings;
   switch (warning.kind) {
     case 'unmapped-foreign-key':
-      return w['unmapped-foreign-key'](warning.table, warning.column, warning.references);
+      return w['unmapped-foreign-key'](printable(warning.table), printable(warning.column), printable(warning.references));
     case 'sandbox-only':
-      return w['sandbox-only'](warning.table, warning.columns.join(', '));
+      return w['sandbox-only'](printable(warning.table), printable(warning.columns.join(', ')));
     case 'prod-only':
-      return w['prod-only'](warning.table, warning.columns.join(', '));
+      return w['prod-only'](printable(warning.table), printable(warning.columns.join(', ')));
   }
 }
