@@ -292,6 +292,8 @@ const en = {
       abortQuestion: 'Abort? The transaction is rolled back and prod stays as it was. (y/n)',
       aborting: 'Rolling back...',
       committing: 'Committing...',
+      lockWait: (target: string, seconds: number) => `⏳ Waiting ${seconds} s for ${target}`,
+      lockHolders: (holders: string, limit: number) => `${holders ? `held by ${holders} · ` : ''}gives up after ${limit} s`,
     },
     summary: {
       title: 'Summary',

@@ -292,6 +292,8 @@ const ru: Messages = {
       abortQuestion: 'Прервать? Транзакция будет откатена, прод останется прежним. (y/n)',
       aborting: 'Откатываю...',
       committing: 'Сохраняю...',
+      lockWait: (target, seconds) => `⏳ Жду ${seconds} с ${target}`,
+      lockHolders: (holders, limit) => `${holders ? `держит ${holders} · ` : ''}сдамся через ${limit} с`,
     },
     summary: {
       title: 'Итоги',

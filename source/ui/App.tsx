@@ -144,10 +144,10 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }
   );
 
   const applied = (result: ApplyResult) => {
-    if (result.kind === 'aborted' && stopSignal) {
-      const error = new InterruptedError(true, stopSignal);
+    if (result.kind === 'aborted' && result.signal) {
+      const error = new InterruptedError(true, result.signal);
       const lines = errorLines(error, m);
-      if (config.reportPath) lines.push(saveReport(config.reportPath, planning.plan!.entries, planning.plan!.summary, true, stopSignal));
+      if (config.reportPath) lines.push(saveReport(config.reportPath, planning.plan!.entries, planning.plan!.summary, true, result.signal));
       void finish(error.exitCode, lines);
       return;
     }

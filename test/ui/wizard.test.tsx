@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../source/config.js';
+import type { InterruptSignal } from '../../source/errors.js';
 import { parseDbUrl } from '../../source/db-url.js';
 import { App } from '../../source/ui/App.js';
 import { demoSchoolPerTest, onServer, withClient } from '../helpers/databases.js';
-import { frameOf, keys, press, settle, waitFor } from '../helpers/ink.js';
+import { frameOf, keys, press, settle, waitFor, waitForText } from '../helpers/ink.js';
 import { closedPort } from '../helpers/silent-server.js';
 
 const school = demoSchoolPerTest();
@@ -30,6 +31,7 @@ function start(over: Partial<Config> = {}) {
     ...over,
   };
   const exit: { code?: number; lines: string[] } = { lines: [] };
+  let sendSignal: ((signal: InterruptSignal) => void) | undefined;
   const app = render(
     <App
       config={config}
@@ -38,10 +40,16 @@ function start(over: Partial<Config> = {}) {
         exit.code = code;
         exit.lines = lines;
       }}
+      onSignal={(handler) => {
+        sendSignal = handler;
+        return () => (sendSignal = undefined);
+      }}
     />,
   );
   const exited = () => waitFor(() => exit.code !== undefined, 'the wizard to exit');
-  return { app, exit, exited };
+  /** what the process's signal handler does when the process gets one */
+  const signal = (name: InterruptSignal) => sendSignal!(name);
+  return { app, exit, exited, signal };
 }
 
 async function toPlan(app: ReturnType<typeof start>['app']) {
@@ -165,6 +173,16 @@ describe('the wizard', () => {
       await unchanged();
     });
 
+    it('SIGHUP on the plan: ends at once with 129, nothing written', async () => {
+      const { app, exit, exited, signal } = start();
+      await toPlan(app);
+      signal('SIGHUP');
+      await exited();
+      expect(exit.code).toBe(129);
+      expect(exit.lines).toEqual(['❌ Stopped by SIGHUP: nothing was written to prod.']);
+      await unchanged();
+    });
+
     it('a wrong name, then Quit, on the confirmation', async () => {
       const { app, exit, exited } = start();
       await toPlan(app);
@@ -204,6 +222,29 @@ describe('the wizard', () => {
       app.stdin.write('q');
       await exited();
       expect(exit.code).toBe(130);
+      await holder.query('ROLLBACK');
+    });
+    expect(await school.pair.checksum('prod')).toBe(before);
+  });
+
+  it.runIf(onServer)('shows a lock wait live during apply; SIGTERM then rolls back without asking, writes the report, exits 143', async () => {
+    const before = await school.pair.checksum('prod');
+    const reportPath = join(mkdtempSync(join(tmpdir(), 'lsync-wizard-term-')), 'report.json');
+    await withClient(school.pair.urls.prod, async (holder) => {
+      await holder.query(`SET application_name = 'teacher-console'`);
+      await holder.query(`BEGIN; UPDATE "Lessons" SET status = status WHERE lesson_id = 506`);
+      const { app, exit, exited, signal } = start({ reportPath });
+      await toPlan(app);
+      await toNamePrompt(app);
+      app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
+      await press(app, keys.enter, '5/6 Apply');
+      const frame = await waitForText(app, /⏳ Waiting \d+ s for rows that another transaction is changing\n\s+held by pid \d+ \(\S+, teacher-console/);
+      expect(frame).toMatch(/gives up after\s+120\s+s/);
+      signal('SIGTERM');
+      await exited();
+      expect(exit.code).toBe(143);
+      expect(exit.lines[0]).toBe('❌ Stopped by SIGTERM: the transaction was rolled back, prod is as it was before.');
+      expect(JSON.parse(readFileSync(reportPath, 'utf8'))).toMatchObject({ mode: 'apply', interrupted: 'SIGTERM', committed: false });
       await holder.query('ROLLBACK');
     });
     expect(await school.pair.checksum('prod')).toBe(before);

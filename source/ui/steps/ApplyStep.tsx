@@ -6,14 +6,15 @@ import type { PlanEntry } from '../../engine/types.js';
 import { lessonHeader, reasonLine, studentText } from '../../describe-lesson.js';
 import type { LockWait } from '../../db/watchdog.js';
 import type { InterruptSignal } from '../../errors.js';
-import { lockWaitLine } from '../../lock-text.js';
+import { lockHoldersText, lockTargetText } from '../../lock-text.js';
 import type { Plan, Session } from '../../session.js';
 import { useMessages } from '../context.js';
 import { Frame, useFrame } from '../components/Frame.js';
 
 export type ApplyResult =
   | { kind: 'done'; entries: PlanEntry[] }
-  | { kind: 'aborted' }
+  /** `signal`: stopped by a signal rather than the operator's Ctrl+C and y */
+  | { kind: 'aborted'; signal: InterruptSignal | undefined }
   | { kind: 'failed'; error: unknown };
 
 export interface ApplyStepProps {
@@ -49,6 +50,7 @@ export function ApplyStep({ session, plan, lockTimeout, stopSignal, onDone }: Ap
   const [asking, setAsking] = useState(false);
   const [aborting, setAborting] = useState(false);
   const [, tick] = useState(0);
+  const stopRef = useRef<InterruptSignal | undefined>(undefined);
 
   useEffect(() => {
     const timer = setInterval(() => tick((t) => t + 1), 250);
@@ -67,13 +69,13 @@ export function ApplyStep({ session, plan, lockTimeout, stopSignal, onDone }: Ap
       })
       .then(
         (outcome) => onDone({ kind: 'done', entries: outcome.entries }),
-        (error: unknown) => onDone(controller.current.signal.aborted ? { kind: 'aborted' } : { kind: 'failed', error }),
+        (error: unknown) =>
+          onDone(controller.current.signal.aborted ? { kind: 'aborted', signal: stopRef.current } : { kind: 'failed', error }),
       )
       .finally(() => clearInterval(timer));
     return () => clearInterval(timer);
   }, []);
 
-  const stopRef = useRef<InterruptSignal | undefined>(undefined);
   useEffect(() => {
     if (!stopSignal || aborting) return;
     stopRef.current = stopSignal;
@@ -103,9 +105,15 @@ export function ApplyStep({ session, plan, lockTimeout, stopSignal, onDone }: Ap
         </Box>
         <Text>{a.progress(progress.done, progress.total, seconds, seconds > 0 ? progress.done / seconds : 0)}</Text>
         {lockWait ? (
-          <Text color="yellow" wrap="wrap">
-            {lockWaitLine(lockWait, m, lockTimeout)}
-          </Text>
+          <Box flexDirection="column" marginTop={1}>
+            <Text color="yellow" wrap="truncate">
+              {a.lockWait(lockTargetText(lockWait.target, m), Math.round(lockWait.waitedMs / 1000))}
+            </Text>
+            <Text color="yellow" wrap="wrap">
+              {'   '}
+              {a.lockHolders(lockHoldersText(lockWait.holders, m), lockTimeout)}
+            </Text>
+          </Box>
         ) : null}
         {latest ? <Text wrap="truncate" dimColor>{a.current(lessonHeader(latest, m).replace(/^📝 /, ''))}</Text> : null}
         {shownErrors.length ? (
