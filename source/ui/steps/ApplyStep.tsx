@@ -109,10 +109,11 @@ export function ApplyStep({ session, plan, lockTimeout, stopSignal, onDone }: Ap
             <Text color="yellow" wrap="truncate">
               {a.lockWait(lockTargetText(lockWait.target, m), Math.round(lockWait.waitedMs / 1000))}
             </Text>
-            <Text color="yellow" wrap="wrap">
-              {'   '}
-              {a.lockHolders(lockHoldersText(lockWait.holders, m), lockTimeout)}
-            </Text>
+            <Box paddingLeft={3}>
+              <Text color="yellow" wrap="wrap">
+                {a.lockHolders(lockHoldersText(lockWait.holders, m), lockTimeout)}
+              </Text>
+            </Box>
           </Box>
         ) : null}
         {latest ? <Text wrap="truncate" dimColor>{a.current(lessonHeader(latest, m).replace(/^📝 /, ''))}</Text> : null}
