@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import type { PlanEntry } from '../../engine/types.js';
 import { reasonLine } from '../../describe-lesson.js';
 import { printable } from '../../text.js';

@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import { createContext, useContext, type ReactNode } from 'react';
 import { useMessages } from '../context.js';
 

@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import { useMessages } from '../context.js';
 
 export function HelpPanel({ height }: { height: number }) {

@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import { memo } from 'react';
 import type { PlanEntry } from '../../engine/types.js';
 import type { Messages } from '../../i18n/index.js';

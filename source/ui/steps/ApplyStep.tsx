@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../components/Text.js';
 import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import { useEffect, useRef, useState } from 'react';

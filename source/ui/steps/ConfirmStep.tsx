@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { SelectIndicator, SelectItem, Text } from '../components/Text.js';
 import { useKeys } from '../hooks/use-keys.js';
 import SelectInput from 'ink-select-input';
 import { useState } from 'react';
@@ -82,7 +83,7 @@ export function ConfirmStep({ summary, prod, onApply, onSaveAndQuit, onBack, onQ
               </Box>
             </>
           ) : (
-            <SelectInput items={items} onSelect={select} />
+            <SelectInput items={items} onSelect={select} itemComponent={SelectItem} indicatorComponent={SelectIndicator} />
           )}
         </Box>
         {notice ? <Text color="red">{notice}</Text> : null}

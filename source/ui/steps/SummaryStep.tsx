@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../components/Text.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { PlanEntry, Summary } from '../../engine/types.js';
 import { studentText, summaryLines } from '../../describe-lesson.js';

@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../components/Text.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { useState } from 'react';
 import { maskSecrets, parseDbUrl } from '../../db-url.js';

@@ -1,0 +1,27 @@
+/**
+ * Ink's Text, minus colour when the operator asked for none (https://no-color.org):
+ * NO_COLOR removes colours only; bold, dim and inverse (the plan's cursor) stay.
+ */
+import { Text as InkText } from 'ink';
+import type { ComponentProps } from 'react';
+
+export const noColor = () => Boolean(process.env.NO_COLOR);
+
+export function Text(props: ComponentProps<typeof InkText>) {
+  if (!noColor()) return <InkText {...props} />;
+  const { color: _color, backgroundColor: _background, ...rest } = props;
+  return <InkText {...rest} />;
+}
+
+/** ink-select-input's item and indicator, drawn with this Text. */
+export function SelectItem({ isSelected = false, label }: { isSelected?: boolean; label: string }) {
+  return (
+    <Text color={isSelected ? 'blue' : undefined} bold={isSelected && noColor()}>
+      {label}
+    </Text>
+  );
+}
+
+export function SelectIndicator({ isSelected = false }: { isSelected?: boolean }) {
+  return <Text color="blue">{isSelected ? '❯ ' : '  '}</Text>;
+}
