@@ -8,7 +8,6 @@ import { EXIT_BY_SIGNAL, InterruptedError, isAppError, UsageError, type Interrup
 import { messages } from './i18n/index.js';
 import { runPlain } from './plain/run.js';
 import { checkReportPath } from './report.js';
-import { helpText } from './help.js';
 
 /**
  * --help / -h and --version win over every other flag, known or not, before anything is
@@ -20,7 +19,7 @@ function earlyExit(argv: readonly string[]): string | undefined {
   if (args.includes('--help') || args.includes('-h')) {
     const at = args.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
     const asked = at === -1 ? undefined : args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
-    return helpText(asked === 'ru' || asked === 'en' ? asked : defaultLang(process.env)).replace(/^\n+/, '').trimEnd() + '\n';
+    return messages(asked === 'ru' || asked === 'en' ? asked : defaultLang(process.env)).help.replace(/^\n+/, '').trimEnd() + '\n';
   }
   if (args.includes('--version')) {
     const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -35,7 +34,7 @@ if (early !== undefined) {
   process.exit(0);
 }
 
-const cli = meow(helpText(defaultLang(process.env)), {
+const cli = meow(messages(defaultLang(process.env)).help, {
   importMeta: import.meta,
   allowUnknownFlags: false,
   flags: {

@@ -7,4 +7,25 @@ describe('messages', () => {
     expect(messages('ru').ui.stages.done(1_234_567)).toBe('📊 Запланировано уроков: 1\u00a0234\u00a0567');
     expect(messages('en').found(1_234_567)).toBe('📊 Found 1234567 lessons in the sandbox');
   });
+
+  it('say counts in the form the language wants: one, few, many', () => {
+    const en = messages('en');
+    const ru = messages('ru');
+    expect([1, 2, 5].map((count) => en.found(count))).toEqual([
+      '📊 Found 1 lesson in the sandbox',
+      '📊 Found 2 lessons in the sandbox',
+      '📊 Found 5 lessons in the sandbox',
+    ]);
+    expect([1, 3, 12, 21].map((count) => ru.found(count))).toEqual([
+      '📊 Найден 1 урок в песочнице',
+      '📊 Найдено 3 урока в песочнице',
+      '📊 Найдено 12 уроков в песочнице',
+      '📊 Найден 21 урок в песочнице',
+    ]);
+    expect(en.done.created(1)).toBe('  ✅ Created the lesson and copied 1 task');
+    expect(ru.done.created(1)).toBe('  ✅ Создан урок и скопировано 1 задание');
+    expect(ru.done.created(4)).toBe('  ✅ Создан урок и скопировано 4 задания');
+    expect(en.ui.actions.update(1, 1)).toBe('fill 1 field +1 task');
+    expect(ru.ui.actions.update(5, 0)).toBe('заполнить 5 полей');
+  });
 });

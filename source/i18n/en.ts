@@ -1,7 +1,12 @@
 /** Every English string a user sees. ru.ts has the same keys. */
+import { plurals } from './plural.js';
+
 const grouped = new Intl.NumberFormat('en-US');
 /** Counts in the wizard, grouped: 1,000,000 (the plain log keeps the seed's bare numbers). */
 const n = (value: number) => grouped.format(value);
+const plural = plurals('en');
+const lessons = (count: number) => plural(count, { one: 'lesson', other: 'lessons' });
+const tasksWord = (count: number) => plural(count, { one: 'task', other: 'tasks' });
 
 const en = {
   rule: '='.repeat(60),
@@ -12,8 +17,8 @@ const en = {
   sides: { sandbox: 'sandbox', prod: 'prod' },
   readOnly: 'read-only',
   reading: '📚 Reading lessons from the sandbox...',
-  found: (n: number) => `📊 Found ${n} lessons in the sandbox`,
-  writing: (n: number) => `✍️  Writing ${n} lessons to prod in one transaction...`,
+  found: (n: number) => `📊 Found ${n} ${lessons(n)} in the sandbox`,
+  writing: (n: number) => `✍️  Writing ${n} ${lessons(n)} to prod in one transaction...`,
   progress: (done: number, total: number) => `  … ${done}/${total}`,
   committed: '💾 Committed.',
   lessonHeader: (date: string, name: string, platformId: string) =>
@@ -27,10 +32,10 @@ const en = {
     updateDry: '  🔄 Lesson exists but is not filled - would update it',
   },
   done: {
-    created: (tasks: number) => `  ✅ Created the lesson and copied ${tasks} tasks`,
-    createdDry: (tasks: number) => `  ✅ Would create the lesson and copy ${tasks} tasks`,
-    updated: (tasks: number) => `  ✅ Updated the lesson and copied ${tasks} tasks`,
-    updatedDry: (tasks: number) => `  ✅ Would update the lesson and copy ${tasks} tasks`,
+    created: (tasks: number) => `  ✅ Created the lesson and copied ${tasks} ${tasksWord(tasks)}`,
+    createdDry: (tasks: number) => `  ✅ Would create the lesson and copy ${tasks} ${tasksWord(tasks)}`,
+    updated: (tasks: number) => `  ✅ Updated the lesson and copied ${tasks} ${tasksWord(tasks)}`,
+    updatedDry: (tasks: number) => `  ✅ Would update the lesson and copy ${tasks} ${tasksWord(tasks)}`,
   },
   reasons: {
     filled: '  ✅ Lesson already exists and is filled in prod, skipping',
@@ -65,6 +70,42 @@ const en = {
     'sandbox-only': (table: string, columns: string) => `  ⚠️ only in the sandbox's "${table}", not copied: ${columns}`,
     'prod-only': (table: string, columns: string) => `  ⚠️ only in prod's "${table}", left to prod's defaults: ${columns}`,
   },
+  /** `lesson-sync --help` */
+  help: `
+  Move lessons (with their homework and classwork) from a sandbox PostgreSQL database
+  into prod, without damaging what prod already has.
+
+  Usage
+    $ lesson-sync [options]
+
+  Databases (flag > environment > .env in the current directory)
+    --sandbox-url URL    sandbox database (read only)      SANDBOX_DATABASE_URL
+    --prod-url URL       prod database                     PROD_DATABASE_URL
+                         postgresql://user:password@host:5432/db?sslmode=require
+                         sslmode: disable | prefer (default) | require | verify-ca | verify-full
+
+  Options
+    --dry-run            preview only: read both databases, write nothing
+    --yes, -y            apply without the confirmation step (for scripts)
+    --report FILE        write a JSON report of every lesson
+    --student ID         only this platform_id (repeat for more)
+    --since YYYY-MM-DD   only lessons on or after this date
+    --until YYYY-MM-DD   only lessons on or before this date
+    --lang ru|en         language (default: from LANG)
+    --plain              line-by-line output even on a terminal
+    --demo               run on two embedded demo databases
+    --lock-timeout SEC   give up waiting for a lock in prod after SEC seconds (default 120)
+    --help, --version
+
+  Exit codes
+    0 done · 1 some lessons failed · 2 bad usage · 3 cannot connect, schema error, lock or
+    network timeout, prod refused the run · 130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP)
+
+  Examples
+    $ lesson-sync --demo
+    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run --report plan.json
+    $ lesson-sync --plain --yes --student student_123 --since 2025-01-01
+`,
   errorPrefix: '❌ ',
   hintPrefix: '💡 ',
   usage: {
@@ -132,7 +173,7 @@ const en = {
     other: 'Check the URL, that the database is reachable from your network, and the credentials.',
   },
   schema: {
-    title: (n: number) => `The database schema is not what lesson-sync needs (${n} problem${n === 1 ? '' : 's'}):`,
+    title: (n: number) => `The database schema is not what lesson-sync needs (${n} ${plural(n, { one: 'problem', other: 'problems' })}):`,
     'missing-table': (side: string, table: string) => `  • ${side}: table "${table}" not found (nor ${table.toLowerCase()})`,
     'missing-column': (side: string, table: string, column: string) => `  • ${side}: column "${table}".${column} is missing`,
     'not-null-without-source': (side: string, table: string, column: string) =>
@@ -175,7 +216,6 @@ const en = {
   },
   quitUnwritten: '👋 Quit without writing: prod is unchanged.',
   interruptedRolledBack: 'Interrupted: the transaction was rolled back, prod is as it was before.',
-  applyLost: 'The prod connection was lost during apply: the transaction was rolled back, prod is as it was before. Re-run to complete the sync.',
   unexpected: (message: string) => `Unexpected failure: ${message}`,
   unexpectedHint: 'Nothing was committed. Please report this with the command you ran.',
   ui: {
@@ -215,11 +255,10 @@ const en = {
     },
     stages: {
       'reading-sandbox': '📚 Reading lessons from the sandbox...',
-      'reading-prod': (total: number) => `🔎 Looking up ${n(total)} lessons in prod...`,
+      'reading-prod': (total: number) => `🔎 Looking up ${n(total)} ${lessons(total)} in prod...`,
       planning: (done: number, total: number) => `📝 Planning ${n(done)}/${n(total)}...`,
-      done: (total: number) => `📊 ${n(total)} lessons planned`,
+      done: (total: number) => `📊 ${n(total)} ${lessons(total)} planned`,
     },
-    counters: { create: 'create', update: 'update', filled: 'filled', skip: 'skip', error: 'error' },
     filterLabel: (name: string) => `filter: ${name}`,
     filterNames: { all: 'all', create: '➕ create', update: '🔄 update', skip: '⏭️ skip', error: '❌ error' } as Record<string, string>,
     searchLabel: (q: string) => `search: ${q}`,
@@ -228,8 +267,9 @@ const en = {
     count: n,
     nothingShown: 'No lesson matches the filter or search.',
     actions: {
-      create: (tasks: number) => `create${tasks ? ` +${tasks} tasks` : ''}`,
-      update: (fields: number, tasks: number) => `fill ${fields} fields${tasks ? ` +${tasks} tasks` : ''}`,
+      create: (tasks: number) => `create${tasks ? ` +${tasks} ${tasksWord(tasks)}` : ''}`,
+      update: (fields: number, tasks: number) =>
+        `fill ${fields} ${plural(fields, { one: 'field', other: 'fields' })}${tasks ? ` +${tasks} ${tasksWord(tasks)}` : ''}`,
       filled: 'filled in prod: kept',
       'no-platform-id': 'skip: no platform_id',
       'student-not-found': 'skip: no such student',
@@ -250,7 +290,7 @@ const en = {
       kept: 'Prod values kept',
       tasks: 'Tasks to copy',
       missing: 'Tasks missing in prod (skipped)',
-      already: (n: number) => `${n} task(s) already in prod`,
+      already: (count: number) => `${n(count)} ${tasksWord(count)} already in prod`,
       error: 'Error',
       none: '—',
     },
@@ -272,7 +312,7 @@ const en = {
     confirm: {
       title: 'Confirm the write',
       what: (created: number, updated: number, tasks: number) =>
-        `➕ create ${n(created)} lessons · 🔄 update ${n(updated)} · copy ${n(tasks)} tasks`,
+        `➕ create ${n(created)} ${lessons(created)} · 🔄 update ${n(updated)} · copy ${n(tasks)} ${tasksWord(tasks)}`,
       where: (db: string, host: string) => `into ${db} at ${host}`,
       untouched: (skipped: number, errors: number) => `⏭️ ${n(skipped)} skipped and ❌ ${n(errors)} with errors stay as they are`,
       nothing: 'Nothing to write: every lesson is skipped or in error.',
@@ -286,12 +326,11 @@ const en = {
     apply: {
       title: '✍️  Writing to prod in one transaction',
       progress: (done: number, total: number, seconds: number, rate: number) =>
-        `${n(done)}/${n(total)} lessons · ${seconds.toFixed(1)} s · ${n(Math.round(rate))} lessons/s`,
+        `${n(done)}/${n(total)} ${lessons(total)} · ${seconds.toFixed(1)} s · ${n(Math.round(rate))} lessons/s`,
       current: (line: string) => `Last: ${line}`,
       errors: 'Errors so far:',
       abortQuestion: 'Abort? The transaction is rolled back and prod stays as it was. (y/n)',
       aborting: 'Rolling back...',
-      committing: 'Committing...',
       lockWait: (target: string, seconds: number) => `⏳ Waiting ${seconds} s for ${target}`,
       lockHolders: (holders: string, limit: number) => `${holders ? `held by ${holders} · ` : ''}gives up after ${limit} s`,
     },
@@ -311,7 +350,6 @@ const en = {
     },
   },
   demoStarting: '🧪 Starting the demo databases (embedded PostgreSQL)...',
-  demoReady: (sandbox: string, prod: string) => `🧪 Demo sandbox: ${sandbox}\n🧪 Demo prod:    ${prod}`,
 };
 
 export default en;

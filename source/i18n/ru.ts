@@ -1,9 +1,13 @@
 /** Every Russian string a user sees: the seed guide's wording where it has one. */
 import type { Messages } from './en.js';
+import { plurals } from './plural.js';
 
 const grouped = new Intl.NumberFormat('ru-RU');
 /** Counts in the wizard, grouped: 1 000 000 (the plain log keeps the seed's bare numbers). */
 const n = (value: number) => grouped.format(value);
+const plural = plurals('ru');
+const lessons = (count: number) => plural(count, { one: 'урок', few: 'урока', many: 'уроков', other: 'урока' });
+const tasksWord = (count: number) => plural(count, { one: 'задание', few: 'задания', many: 'заданий', other: 'задания' });
 
 const ru: Messages = {
   rule: '='.repeat(60),
@@ -13,8 +17,8 @@ const ru: Messages = {
   sides: { sandbox: 'песочница', prod: 'прод' },
   readOnly: 'только чтение',
   reading: '📚 Получаю уроки из песочницы...',
-  found: (n) => `📊 Найдено ${n} уроков в песочнице`,
-  writing: (n) => `✍️  Записываю ${n} уроков в прод одной транзакцией...`,
+  found: (n) => `📊 ${plural(n, { one: 'Найден', other: 'Найдено' })} ${n} ${lessons(n)} в песочнице`,
+  writing: (n) => `✍️  Записываю ${n} ${lessons(n)} в прод одной транзакцией...`,
   progress: (done, total) => `  … ${done}/${total}`,
   committed: '💾 Изменения сохранены.',
   lessonHeader: (date, name, platformId) => `📝 Обрабатываю урок от ${date} для ученика ${name} (ID: ${platformId})`,
@@ -27,10 +31,10 @@ const ru: Messages = {
     updateDry: '  🔄 Урок существует, но не заполнен - данные будут обновлены',
   },
   done: {
-    created: (tasks) => `  ✅ Создан урок и скопировано ${tasks} заданий`,
-    createdDry: (tasks) => `  ✅ Будет создан урок и скопировано ${tasks} заданий`,
-    updated: (tasks) => `  ✅ Обновлен урок и скопировано ${tasks} заданий`,
-    updatedDry: (tasks) => `  ✅ Будет обновлен урок и скопировано ${tasks} заданий`,
+    created: (tasks) => `  ✅ Создан урок и скопировано ${tasks} ${tasksWord(tasks)}`,
+    createdDry: (tasks) => `  ✅ Будет создан урок и скопировано ${tasks} ${tasksWord(tasks)}`,
+    updated: (tasks) => `  ✅ Обновлен урок и скопировано ${tasks} ${tasksWord(tasks)}`,
+    updatedDry: (tasks) => `  ✅ Будет обновлен урок и скопировано ${tasks} ${tasksWord(tasks)}`,
   },
   reasons: {
     filled: '  ✅ Урок уже существует и заполнен в проде, пропускаем',
@@ -64,6 +68,42 @@ const ru: Messages = {
     'sandbox-only': (table, columns) => `  ⚠️ есть только в песочнице ("${table}"), не копируются: ${columns}`,
     'prod-only': (table, columns) => `  ⚠️ есть только в проде ("${table}"), получат значения по умолчанию: ${columns}`,
   },
+  /** `lesson-sync --help` */
+  help: `
+  Переносит уроки (с домашними и классными работами) из базы песочницы PostgreSQL
+  в прод, не повреждая того, что в проде уже есть.
+
+  Запуск
+    $ lesson-sync [параметры]
+
+  Базы данных (флаг > переменная окружения > .env в текущей папке)
+    --sandbox-url URL    база песочницы (только чтение)    SANDBOX_DATABASE_URL
+    --prod-url URL       база прода                        PROD_DATABASE_URL
+                         postgresql://user:password@host:5432/db?sslmode=require
+                         sslmode: disable | prefer (по умолчанию) | require | verify-ca | verify-full
+
+  Параметры
+    --dry-run            только проверка: читает обе базы, ничего не пишет
+    --yes, -y            применить без подтверждения (для скриптов)
+    --report ФАЙЛ        записать JSON-отчёт по каждому уроку
+    --student ID         только этот platform_id (можно повторять)
+    --since ГГГГ-ММ-ДД   только уроки с этой даты
+    --until ГГГГ-ММ-ДД   только уроки по эту дату включительно
+    --lang ru|en         язык (по умолчанию — из LANG)
+    --plain              построчный вывод даже в терминале
+    --demo               запуск на двух встроенных демо-базах
+    --lock-timeout СЕК   сколько секунд ждать блокировку в проде (по умолчанию 120)
+    --help, --version
+
+  Коды выхода
+    0 готово · 1 ошибки в уроках · 2 неверный запуск · 3 нет подключения, ошибка схемы, истекло
+    ожидание блокировки или сети, прод отказал · 130 / 143 / 129 прервано (SIGINT / SIGTERM / SIGHUP)
+
+  Примеры
+    $ lesson-sync --demo
+    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run --report plan.json
+    $ lesson-sync --plain --yes --student student_123 --since 2025-01-01
+`,
   errorPrefix: '❌ ',
   hintPrefix: '💡 ',
   usage: {
@@ -175,8 +215,6 @@ const ru: Messages = {
   },
   quitUnwritten: '👋 Выход без записи: прод не изменён.',
   interruptedRolledBack: 'Прервано: транзакция откатена, прод в прежнем состоянии.',
-  applyLost:
-    'Подключение к проду потеряно во время записи: транзакция откатена, прод в прежнем состоянии. Запустите снова, чтобы завершить синхронизацию.',
   unexpected: (message) => `Непредвиденная ошибка: ${message}`,
   unexpectedHint: 'Ничего не сохранено. Сообщите об этом, указав команду запуска.',
   ui: {
@@ -216,11 +254,10 @@ const ru: Messages = {
     },
     stages: {
       'reading-sandbox': '📚 Получаю уроки из песочницы...',
-      'reading-prod': (total) => `🔎 Ищу ${n(total)} уроков в проде...`,
+      'reading-prod': (total) => `🔎 Ищу ${n(total)} ${lessons(total)} в проде...`,
       planning: (done, total) => `📝 Планирую ${n(done)}/${n(total)}...`,
       done: (total) => `📊 Запланировано уроков: ${n(total)}`,
     },
-    counters: { create: 'создать', update: 'обновить', filled: 'заполнены', skip: 'пропуск', error: 'ошибки' },
     filterLabel: (name) => `фильтр: ${name}`,
     filterNames: { all: 'все', create: '➕ создать', update: '🔄 обновить', skip: '⏭️ пропуск', error: '❌ ошибки' },
     searchLabel: (q) => `поиск: ${q}`,
@@ -230,7 +267,7 @@ const ru: Messages = {
     nothingShown: 'Ни один урок не подходит под фильтр или поиск.',
     actions: {
       create: (tasks) => `создать${tasks ? ` +${tasks} зад.` : ''}`,
-      update: (fields, tasks) => `заполнить ${fields} пол.${tasks ? ` +${tasks} зад.` : ''}`,
+      update: (fields, tasks) => `заполнить ${fields} ${plural(fields, { one: 'поле', few: 'поля', many: 'полей', other: 'поля' })}${tasks ? ` +${tasks} зад.` : ''}`,
       filled: 'заполнен в проде',
       'no-platform-id': 'пропуск: нет platform_id',
       'student-not-found': 'пропуск: нет ученика',
@@ -286,12 +323,11 @@ const ru: Messages = {
     apply: {
       title: '✍️  Запись в прод одной транзакцией',
       progress: (done, total, seconds, rate) =>
-        `${n(done)}/${n(total)} уроков · ${seconds.toFixed(1)} с · ${n(Math.round(rate))} уроков/с`,
+        `${n(done)}/${n(total)} ${lessons(total)} · ${seconds.toFixed(1)} с · ${n(Math.round(rate))} уроков/с`,
       current: (line) => `Последний: ${line}`,
       errors: 'Ошибки:',
       abortQuestion: 'Прервать? Транзакция будет откатена, прод останется прежним. (y/n)',
       aborting: 'Откатываю...',
-      committing: 'Сохраняю...',
       lockWait: (target, seconds) => `⏳ Жду ${seconds} с ${target}`,
       lockHolders: (holders, limit) => `${holders ? `держит ${holders} · ` : ''}сдамся через ${limit} с`,
     },
@@ -311,7 +347,6 @@ const ru: Messages = {
     },
   },
   demoStarting: '🧪 Запускаю демо-базы (встроенный PostgreSQL)...',
-  demoReady: (sandbox, prod) => `🧪 Демо-песочница: ${sandbox}\n🧪 Демо-прод:      ${prod}`,
 };
 
 export default ru;
