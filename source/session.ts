@@ -1,6 +1,7 @@
 /**
  * One run of lesson-sync: open (connect, guard, schema) → plan → apply. Plain TypeScript
- * that knows nothing of Ink; the wizard and the plain log are two views of it.
+ * that knows nothing of Ink; it tells what happens as one stream of typed events, and
+ * the wizard and the plain log are two views that subscribe to it.
  */
 import type { Filters } from './config.js';
 import { looksLikeSameDatabase, parseDbUrl, type DbUrl } from './db-url.js';
@@ -11,7 +12,7 @@ import { isSameDatabase } from './db/identity.js';
 import { checkSchema, introspect, type SchemaWarning, type SyncSchema } from './db/schema.js';
 import { readProd, readSandbox } from './db/read.js';
 import { applyPlan, type ApplyHooks } from './db/apply.js';
-import { DEFAULT_WATCHDOG } from './db/watchdog.js';
+import { DEFAULT_WATCHDOG, type LockWait } from './db/watchdog.js';
 import { createPlanner } from './engine/planner.js';
 import { summarize } from './engine/summary.js';
 import { collectAfterPhase, collectIfGrown } from './memory.js';
@@ -34,11 +35,27 @@ export interface Plan {
 
 export type PlanStage = 'reading-sandbox' | 'reading-prod' | 'planning';
 
-export interface PlanHooks {
-  onStage?: (stage: PlanStage, lessons?: number) => void;
-  /** lessons as they are planned, in order; the view may draw between slices */
-  onEntries?: (entries: PlanEntry[]) => void;
-}
+/** Everything a run tells its views, in the order it happens. */
+export type SessionEvent =
+  | ({ type: 'check' } & CheckEvent)
+  /** `lessons`: how many the sandbox holds, once it was read */
+  | { type: 'stage'; stage: PlanStage; lessons?: number }
+  /** lessons as they are planned, in order; a view may draw between slices */
+  | { type: 'planned'; entries: PlanEntry[] }
+  /** apply waits for a lock: what, who holds it, since when */
+  | { type: 'lock-wait'; wait: LockWait }
+  /** `latest`: the last lesson of the batch just written */
+  | { type: 'written'; done: number; total: number; latest: PlanEntry | undefined }
+  /** a lesson prod rejected during apply (write-failed); the others go on */
+  | { type: 'lesson-failed'; entry: PlanEntry };
+
+export type SessionListener = (event: SessionEvent) => void;
+
+/** What the caller decides about an apply; what happens during it comes as events. */
+export type ApplyOptions = Pick<
+  ApplyHooks,
+  'signal' | 'signalName' | 'lockTimeoutSeconds' | 'watchdogTiming' | 'chunkSize' | 'recheckSize'
+>;
 
 const PLAN_SLICE = 5000;
 
@@ -69,6 +86,7 @@ async function step<T>(id: CheckId, onCheck: (e: CheckEvent) => void, run: () =>
 
 export class Session {
   private sandboxSnapshot = false;
+  private readonly listeners = new Set<SessionListener>();
 
   private constructor(
     readonly targets: Targets,
@@ -78,7 +96,9 @@ export class Session {
     readonly servers: Record<Side, ServerInfo>,
   ) {}
 
-  static async open(targets: Targets, onCheck: (e: CheckEvent) => void = () => {}, options: ConnectOptions = {}): Promise<Session> {
+  /** `listener` hears the checks as they run, and everything after, as a subscriber. */
+  static async open(targets: Targets, listener?: SessionListener, options: ConnectOptions = {}): Promise<Session> {
+    const onCheck = (event: CheckEvent) => listener?.({ type: 'check', ...event });
     const connect = (side: Side) =>
       step(side, onCheck, async () => {
         const db = await connectDb(targets[side], side, options);
@@ -104,16 +124,28 @@ export class Session {
         onCheck({ id: 'schema', status: 'ok', warnings: checked.warnings });
         return checked;
       });
-      return new Session(targets, sandbox.value.db, prod.value.db, schema, { sandbox: sandbox.value.info, prod: prod.value.info });
+      const session = new Session(targets, sandbox.value.db, prod.value.db, schema, { sandbox: sandbox.value.info, prod: prod.value.info });
+      if (listener) session.subscribe(listener);
+      return session;
     } catch (error) {
       await close();
       throw error;
     }
   }
 
+  /** Hears every event from now on; returns the way to stop. */
+  subscribe(listener: SessionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: SessionEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
   /** Reads both sides (a fixed number of queries) and plans every lesson; writes nothing. */
-  async plan(filters: Filters, hooks: PlanHooks = {}): Promise<Plan> {
-    hooks.onStage?.('reading-sandbox');
+  async plan(filters: Filters): Promise<Plan> {
+    this.emit({ type: 'stage', stage: 'reading-sandbox' });
     // One snapshot of the sandbox from the plan to the end of apply: what apply copies is
     // what the operator previewed, even if someone writes to the sandbox meanwhile.
     await this.guard('sandbox', async () => {
@@ -122,24 +154,25 @@ export class Session {
       this.sandboxSnapshot = true;
     });
     const sandbox = await this.guard('sandbox', () => readSandbox(this.sandboxDb, this.schema, filters));
-    const entries = await this.planAgainstProd(sandbox, hooks);
+    const entries = await this.planAgainstProd(sandbox);
     // the prod snapshot and the planner's maps, garbage now, while the operator reads the plan
     collectAfterPhase();
     return { sandbox, entries, summary: summarize(entries, true) };
   }
 
-  private async planAgainstProd(sandbox: SandboxSnapshot, hooks: PlanHooks): Promise<PlanEntry[]> {
-    hooks.onStage?.('reading-prod', sandbox.lessons.length);
+  private async planAgainstProd(sandbox: SandboxSnapshot): Promise<PlanEntry[]> {
+    this.emit({ type: 'stage', stage: 'reading-prod', lessons: sandbox.lessons.length });
     const prod = await this.guard('prod', () => readProd(this.prodDb, this.schema, sandbox));
-    hooks.onStage?.('planning', sandbox.lessons.length);
+    this.emit({ type: 'stage', stage: 'planning', lessons: sandbox.lessons.length });
     const planner = createPlanner(sandbox, prod);
     const entries: PlanEntry[] = [];
     for (let start = 0; start < planner.total; start += PLAN_SLICE) {
       const slice = planner.plan(start, start + PLAN_SLICE);
       entries.push(...slice);
       collectIfGrown();
-      if (hooks.onEntries) {
-        hooks.onEntries(slice);
+      if (this.listeners.size) {
+        this.emit({ type: 'planned', entries: slice });
+        // lets a view draw the slice before the next one is planned
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
@@ -147,10 +180,13 @@ export class Session {
   }
 
   /** Writes the confirmed plan in one prod transaction; returns every lesson's outcome. */
-  async apply(plan: Plan, hooks: ApplyHooks = {}): Promise<{ entries: PlanEntry[]; summary: Summary }> {
+  async apply(plan: Plan, options: ApplyOptions = {}): Promise<{ entries: PlanEntry[]; summary: Summary }> {
     const watched: ApplyHooks = {
+      ...options,
       openWatcher: () => connectDb(this.targets.prod, 'prod', { timeoutMs: DEFAULT_WATCHDOG.answerWithinMs }),
-      ...hooks,
+      onLockWait: (wait) => this.emit({ type: 'lock-wait', wait }),
+      onProgress: (done, total, latest) => this.emit({ type: 'written', done, total, latest }),
+      onError: (entry) => this.emit({ type: 'lesson-failed', entry }),
     };
     const entries = await this.guard('prod', () => applyPlan(this.prodDb, this.sandboxDb, this.schema, plan.sandbox, plan.entries, watched));
     collectAfterPhase(); // what the batches left, before the summary is shown and the process idles

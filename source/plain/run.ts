@@ -1,13 +1,12 @@
 /** Plain mode: the seed-style line log, a consumer of the session. */
 import type { Config } from '../config.js';
 import { errorLines } from '../describe-error.js';
-import { InterruptedError, isAppError, ReportError, type InterruptSignal } from '../errors.js';
-import type { LockWait } from '../db/watchdog.js';
+import { InterruptedError, isAppError, ReportError, unreachable, type InterruptSignal } from '../errors.js';
 import type { PlanEntry, Summary } from '../engine/types.js';
 import { messages, type Messages } from '../i18n/index.js';
 import { lockWaitLine } from '../lock-text.js';
 import { writeReport } from '../report.js';
-import { parseTargets, Session, type Plan, type Targets } from '../session.js';
+import { parseTargets, Session, type Plan, type SessionListener, type Targets } from '../session.js';
 import { printable, printableLines } from '../text.js';
 import { entryLines, exitCodeFor, lessonHeader, summaryLines, warningLine } from '../describe-lesson.js';
 
@@ -25,16 +24,35 @@ export interface RunControl {
   onApplying?: (applying: boolean) => void;
 }
 
-/** Lock waits are polled every few seconds: say so when the wait changes, or every 10 s. */
-function lockWaitPrinter(out: (line: string) => void, m: Messages, limit: number) {
-  let last = '';
-  let lastAt = 0;
-  return (wait: LockWait) => {
-    const who = `${wait.target.kind}:${'name' in wait.target ? wait.target.name : ''}:${wait.holders.map((h) => h.pid).join(',')}`;
-    if (who === last && performance.now() - lastAt < 10_000) return;
-    last = who;
-    lastAt = performance.now();
-    out(lockWaitLine(wait, m, limit));
+/**
+ * What the log says as the run goes; the per-lesson blocks come at the end, from the
+ * outcome. Lock waits are reported every second: a line when the wait changes, or every 10 s.
+ */
+function liveLog(out: (line: string) => void, m: Messages, lockTimeout: number): SessionListener {
+  let lastWait = '';
+  let lastWaitAt = 0;
+  return (event) => {
+    switch (event.type) {
+      case 'check':
+      case 'stage':
+      case 'planned':
+      case 'lesson-failed':
+        return; // the seed's log tells these in its own places
+      case 'lock-wait': {
+        const { wait } = event;
+        const who = `${wait.target.kind}:${'name' in wait.target ? wait.target.name : ''}:${wait.holders.map((h) => h.pid).join(',')}`;
+        if (who === lastWait && performance.now() - lastWaitAt < 10_000) return;
+        lastWait = who;
+        lastWaitAt = performance.now();
+        out(lockWaitLine(wait, m, lockTimeout));
+        return;
+      }
+      case 'written':
+        if (event.done > 0 && event.total > 5000) out(m.progress(event.done, event.total));
+        return;
+      default:
+        unreachable(event);
+    }
   };
 }
 
@@ -66,7 +84,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
     out(m.banner);
     out(m.rule);
     out(m.connecting);
-    session = await Session.open(resolved);
+    session = await Session.open(resolved, liveLog(out, m, config.lockTimeout));
     for (const side of ['sandbox', 'prod'] as const) {
       const { version, rttMs } = session.servers[side];
       const suffix = side === 'sandbox' ? ` [${m.readOnly}]` : '';
@@ -88,10 +106,6 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
           signal: control.signal,
           signalName: control.signalName,
           lockTimeoutSeconds: config.lockTimeout,
-          onLockWait: lockWaitPrinter(out, m, config.lockTimeout),
-          onProgress: (done, total) => {
-            if (done > 0 && total > 5000) out(m.progress(done, total));
-          },
         });
         entries = outcome.entries;
         summary = outcome.summary;

@@ -60,7 +60,8 @@ describe.runIf(onServer)('faults on a real server', () => {
     await withClient(school.pair.urls.prod, async (holder) => {
       await holdRow(holder);
       const waits: LockWait[] = [];
-      const applying = session.apply(plan, { watchdogTiming: QUICK, onLockWait: (w) => waits.push(w) }).catch((e: unknown) => e);
+      session.subscribe((e) => e.type === 'lock-wait' && waits.push(e.wait));
+      const applying = session.apply(plan, { watchdogTiming: QUICK }).catch((e: unknown) => e);
       await waitingOnLock();
       await waitFor(() => waits.length > 0, 'the lock wait to be reported');
       const [holderPid] = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows.map((r) => r.pid);
@@ -119,7 +120,8 @@ describe.runIf(onServer)('faults on a real server', () => {
       await holder.query(`SET application_name = 'the-lock-holder'`);
       await holder.query(`BEGIN; LOCK TABLE "Lessons" IN SHARE MODE`);
       const waits: LockWait[] = [];
-      const applying = session.apply(plan, { watchdogTiming: QUICK, onLockWait: (w) => waits.push(w) });
+      session.subscribe((e) => e.type === 'lock-wait' && waits.push(e.wait));
+      const applying = session.apply(plan, { watchdogTiming: QUICK });
       // several times the watchdog's stale bound: waiting on a lock is not silence
       await new Promise((resolve) => setTimeout(resolve, 3 * QUICK.staleAfterMs));
       expect(waits.at(-1)).toMatchObject({ target: { kind: 'table', name: '"Lessons"' }, holders: [{ application: 'the-lock-holder' }] });

@@ -51,10 +51,9 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
       expect(planA.summary.created).toBe(2);
       expect(planB.summary.created).toBe(2);
       const waited: string[] = [];
-      const [a, b] = await Promise.all([
-        first.apply(planA, { onLockWait: () => waited.push('a') }),
-        second.apply(planB, { onLockWait: () => waited.push('b') }),
-      ]);
+      first.subscribe((e) => e.type === 'lock-wait' && waited.push('a'));
+      second.subscribe((e) => e.type === 'lock-wait' && waited.push('b'));
+      const [a, b] = await Promise.all([first.apply(planA), second.apply(planB)]);
       expect(waited.length).toBeGreaterThanOrEqual(1); // the second run waited for the first
       expect(a.summary.created + b.summary.created).toBe(2);
       expect(a.summary.changedSincePreview + b.summary.changedSincePreview).toBe(4);
@@ -78,7 +77,8 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
         const plan = await session.plan({ students: [] });
         let waiting!: () => void;
         const waited = new Promise<void>((resolve) => (waiting = resolve));
-        const applying = session.apply(plan, { onLockWait: waiting });
+        session.subscribe((e) => e.type === 'lock-wait' && waiting());
+        const applying = session.apply(plan);
         await waited;
         await holder.query('COMMIT');
         const outcome = await applying;

@@ -43,15 +43,17 @@ export function usePlanning(session: Session | undefined, filters: Filters): Pla
       timer = undefined;
       if (!cancelled) setState((s) => ({ ...s, count: entries.current.length, counts: counts.current }));
     };
+    const unsubscribe = session.subscribe((event) => {
+      if (cancelled) return;
+      if (event.type === 'stage') setState((s) => ({ ...s, stage: event.stage, total: event.lessons ?? s.total }));
+      else if (event.type === 'planned') {
+        for (const entry of event.entries) entries.current.push(entry);
+        counts.current = addCounts(counts.current, event.entries);
+        timer ??= setTimeout(flush, REDRAW_MS);
+      }
+    });
     session
-      .plan(filters, {
-        onStage: (stage, lessons) => setState((s) => ({ ...s, stage, total: lessons ?? s.total })),
-        onEntries: (slice) => {
-          for (const entry of slice) entries.current.push(entry);
-          counts.current = addCounts(counts.current, slice);
-          timer ??= setTimeout(flush, REDRAW_MS);
-        },
-      })
+      .plan(filters)
       .then(
         (plan) => {
           if (timer) clearTimeout(timer);
@@ -63,9 +65,11 @@ export function usePlanning(session: Session | undefined, filters: Filters): Pla
           if (timer) clearTimeout(timer);
           if (!cancelled) setState((s) => ({ ...s, stage: 'failed', error }));
         },
-      );
+      )
+      .finally(unsubscribe);
     return () => {
       cancelled = true;
+      unsubscribe();
       if (timer) clearTimeout(timer);
     };
   }, [session]);

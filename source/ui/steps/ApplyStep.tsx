@@ -3,20 +3,13 @@ import { Text } from '../components/Text.js';
 import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import { useEffect, useRef, useState } from 'react';
-import type { PlanEntry } from '../../engine/types.js';
+import { useApply, type ApplyResult } from '../hooks/use-apply.js';
 import { lessonHeader, reasonLine, studentText } from '../../describe-lesson.js';
-import type { LockWait } from '../../db/watchdog.js';
 import type { InterruptSignal } from '../../errors.js';
 import { lockHoldersText, lockTargetText } from '../../lock-text.js';
 import type { Plan, Session } from '../../session.js';
 import { useMessages } from '../context.js';
 import { Frame, useFrame } from '../components/Frame.js';
-
-export type ApplyResult =
-  | { kind: 'done'; entries: PlanEntry[] }
-  /** `signal`: stopped by a signal rather than the operator's Ctrl+C and y */
-  | { kind: 'aborted'; signal: InterruptSignal | undefined }
-  | { kind: 'failed'; error: unknown };
 
 export interface ApplyStepProps {
   session: Session;
@@ -42,60 +35,33 @@ export function ApplyStep({ session, plan, lockTimeout, stopSignal, onDone }: Ap
   const m = useMessages();
   const a = m.ui.apply;
   const { columns } = useFrame();
-  const controller = useRef(new AbortController());
   const started = useRef(performance.now());
-  const [progress, setProgress] = useState({ done: 0, total: plan.summary.created + plan.summary.updated });
-  const [latest, setLatest] = useState<PlanEntry>();
-  const [errors, setErrors] = useState<PlanEntry[]>([]);
-  const [lockWait, setLockWait] = useState<LockWait>();
+  const applying = useApply(session, plan, lockTimeout, onDone);
+  const { lockWait, aborting } = applying;
+  const progress = { done: applying.done, total: applying.total };
   const [asking, setAsking] = useState(false);
-  const [aborting, setAborting] = useState(false);
   const [, tick] = useState(0);
-  const stopRef = useRef<InterruptSignal | undefined>(undefined);
 
+  // the elapsed time moves even while nothing else does (a lock wait)
   useEffect(() => {
     const timer = setInterval(() => tick((t) => t + 1), 250);
-    session
-      .apply(plan, {
-        signal: controller.current.signal,
-        signalName: () => stopRef.current ?? 'SIGINT',
-        lockTimeoutSeconds: lockTimeout,
-        onLockWait: setLockWait,
-        onProgress: (done, total, entry) => {
-          setLockWait(undefined);
-          setProgress({ done, total });
-          if (entry) setLatest(entry);
-        },
-        onError: (entry) => setErrors((list) => [...list, entry]),
-      })
-      .then(
-        (outcome) => onDone({ kind: 'done', entries: outcome.entries }),
-        (error: unknown) =>
-          onDone(controller.current.signal.aborted ? { kind: 'aborted', signal: stopRef.current } : { kind: 'failed', error }),
-      )
-      .finally(() => clearInterval(timer));
     return () => clearInterval(timer);
   }, []);
 
   useEffect(() => {
-    if (!stopSignal || aborting) return;
-    stopRef.current = stopSignal;
-    setAborting(true);
-    controller.current.abort();
+    if (stopSignal) applying.abort(stopSignal);
   }, [stopSignal]);
 
   useKeys((input, key) => {
     if (aborting) return;
     if (asking) {
-      if (input === 'y') {
-        setAborting(true);
-        controller.current.abort();
-      } else if (input === 'n' || key.escape) setAsking(false);
+      if (input === 'y') applying.abort();
+      else if (input === 'n' || key.escape) setAsking(false);
     } else if (key.ctrl && input === 'c') setAsking(true);
   });
 
   const seconds = (performance.now() - started.current) / 1000;
-  const shownErrors = errors.slice(-5);
+  const shownErrors = applying.errors.slice(-5);
   return (
     <Frame step={5} keys={asking ? m.ui.keys.abort : m.ui.keys.apply}>
       <Box flexDirection="column" marginTop={1}>
@@ -117,7 +83,7 @@ export function ApplyStep({ session, plan, lockTimeout, stopSignal, onDone }: Ap
             </Box>
           </Box>
         ) : null}
-        {latest ? <Text wrap="truncate" dimColor>{a.current(lessonHeader(latest, m).replace(/^📝 /, ''))}</Text> : null}
+        {applying.latest ? <Text wrap="truncate" dimColor>{a.current(lessonHeader(applying.latest, m).replace(/^📝 /, ''))}</Text> : null}
         {shownErrors.length ? (
           <Box flexDirection="column" marginTop={1}>
             <Text color="red">{a.errors}</Text>
