@@ -5,9 +5,9 @@
  */
 import type { Filters } from './config.js';
 import { looksLikeSameDatabase, parseDbUrl, type DbUrl } from './db-url.js';
-import { ConnectError, isAppError, UsageError, type Side } from './errors.js';
+import { UsageError, type Side } from './errors.js';
 import { connectDb, type ConnectOptions, type Db, type ServerInfo } from './db/client.js';
-import { isConnectionFailure } from './db/errors.js';
+import { isConnectionFailure, lostConnection } from './db/errors.js';
 import { isSameDatabase } from './db/identity.js';
 import { checkSchema, introspect, type SchemaWarning, type SyncSchema } from './db/schema.js';
 import { readProd, readSandbox } from './db/read.js';
@@ -206,9 +206,8 @@ export class Session {
     try {
       return await run();
     } catch (error) {
-      if (isAppError(error) || !isConnectionFailure(error)) throw error;
-      const db = side === 'sandbox' ? this.sandboxDb : this.prodDb;
-      throw new ConnectError('lost', side, this.targets[side].masked, db.describe(error));
+      if (!isConnectionFailure(error)) throw error;
+      throw lostConnection(side === 'sandbox' ? this.sandboxDb : this.prodDb, error);
     }
   }
 }

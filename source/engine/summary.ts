@@ -1,3 +1,4 @@
+import { unreachable } from '../errors.js';
 import type { PlanEntry, Summary } from './types.js';
 
 /** `planned`: count the tasks the plan would copy (a preview) rather than those written. */
@@ -13,13 +14,23 @@ export function summarize(entries: readonly PlanEntry[], planned = false): Summa
     changedSincePreview: 0,
   };
   for (const entry of entries) {
-    if (entry.action === 'create') summary.created++;
-    else if (entry.action === 'update') summary.updated++;
-    else if (entry.action === 'skip') summary.skipped++;
-    else summary.errors++;
-    if (entry.action === 'create' || entry.action === 'update') {
-      summary.tasksCopied += planned ? entry.tasksToCopy.length : entry.tasksCopied;
-      summary.tasksMissingInProd += entry.tasksMissingInProd.length;
+    const action = entry.action;
+    switch (action) {
+      case 'create':
+      case 'update':
+        if (action === 'create') summary.created++;
+        else summary.updated++;
+        summary.tasksCopied += planned ? entry.tasksToCopy.length : entry.tasksCopied;
+        summary.tasksMissingInProd += entry.tasksMissingInProd.length;
+        break;
+      case 'skip':
+        summary.skipped++;
+        break;
+      case 'error':
+        summary.errors++;
+        break;
+      default:
+        unreachable(action);
     }
     if (entry.reason === 'changed-since-preview') summary.changedSincePreview++;
   }

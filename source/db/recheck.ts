@@ -1,0 +1,65 @@
+/**
+ * The re-check (SPEC §3): inside the apply transaction and under the run lock, the lessons
+ * the preview writes are planned again against prod as it is now.
+ */
+import { collectIfGrown } from '../memory.js';
+import { createPlanner } from '../engine/planner.js';
+import { TaskList } from '../engine/task-table.js';
+import type { PlanEntry, SandboxSnapshot } from '../engine/types.js';
+import type { Db } from './client.js';
+import { readProd } from './read.js';
+import type { SyncSchema } from './schema.js';
+
+export const isWrite = (entry: PlanEntry) => entry.action === 'create' || entry.action === 'update';
+
+/** A preview entry still stands when the fresh plan wants the same write on the same rows. */
+function stillStands(preview: PlanEntry, fresh: PlanEntry): boolean {
+  return (
+    fresh.action === preview.action &&
+    fresh.prodLessonId === preview.prodLessonId &&
+    fresh.prodStudentId === preview.prodStudentId
+  );
+}
+
+/**
+ * Lessons re-read from prod at a time by the re-check: one slice up to this size (the
+ * usual run pays no extra round trip), and a million lessons never hold a second prod
+ * snapshot of them all at once.
+ */
+export const RECHECK_SLICE = 100_000;
+
+/** Will the fresh plan write exactly what the preview said? */
+function sameWrite(preview: PlanEntry, fresh: PlanEntry): boolean {
+  return (
+    preview.fieldsFilled === fresh.fieldsFilled && preview.tasksToCopy.sameAs(fresh.tasksToCopy)
+  );
+}
+
+export function changed(preview: PlanEntry): PlanEntry {
+  return { ...preview, action: 'skip', reason: 'changed-since-preview', tasksCopied: 0, tasksToCopy: TaskList.none };
+}
+
+/**
+ * Plans again, inside the transaction and under the lock, the lessons the preview writes:
+ * each keeps its preview entry when nothing moved, gets the fresh one when only details did
+ * (a task now in prod), and ends changed-since-preview otherwise. Of a key shared in the
+ * sandbox only the first lesson is among them, and a lesson whose prod student changed ends
+ * changed, so slices of them plan independently. Every slice is re-checked before the first
+ * write: what the re-check sees is prod as the transaction found it.
+ */
+export async function recheck(db: Db, schema: SyncSchema, sandbox: SandboxSnapshot, preview: PlanEntry[], sliceSize: number): Promise<PlanEntry[]> {
+  const writes = preview.flatMap((entry, i) => (isWrite(entry) ? [i] : []));
+  const outcomes = preview.slice(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
+  for (let start = 0; start < writes.length; start += sliceSize) {
+    const slice = writes.slice(start, start + sliceSize);
+    const subset: SandboxSnapshot = { lessons: slice.map((i) => sandbox.lessons[i]!), tasks: sandbox.tasks };
+    const planner = createPlanner(subset, await readProd(db, schema, subset));
+    planner.plan(0, slice.length).forEach((fresh, k) => {
+      const i = slice[k]!;
+      const entry = preview[i]!;
+      outcomes[i] = !stillStands(entry, fresh) ? changed(entry) : sameWrite(entry, fresh) ? entry : fresh;
+    });
+    collectIfGrown();
+  }
+  return outcomes;
+}
