@@ -7,6 +7,7 @@ import { ConnectError } from '../source/errors.js';
 import { createPair, onServer, type DbPair } from './helpers/databases.js';
 import { runCli, startCli, tempPath } from './helpers/run.js';
 import { closedPort, startSilentServer } from './helpers/silent-server.js';
+import { waitFor } from './helpers/wait.js';
 
 let pair: DbPair;
 beforeAll(async () => {
@@ -152,7 +153,7 @@ describe('interrupts and the demo', () => {
     const silent = await startSilentServer();
     try {
       const run = startCli(['--plain', '--yes', '--sandbox-url', `postgresql://u:p@127.0.0.1:${silent.port}/s?sslmode=disable`, '--prod-url', pair.urls.prod]);
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      await waitFor(() => run.output.stdout.includes('Connecting'), 'the CLI to start connecting');
       run.child.kill('SIGINT');
       expect(await run.exited).toBe(130);
       expect(run.output.stderr).toContain('Interrupted: nothing was written');

@@ -10,6 +10,7 @@ import { ConnectError } from '../../source/errors.js';
 import { parseTargets, Session } from '../../source/session.js';
 import { demoSchoolPerTest, onServer, withClient } from '../helpers/databases.js';
 import { runSync, startCli } from '../helpers/run.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe.runIf(onServer)('on a real PostgreSQL server', () => {
   const school = demoSchoolPerTest();
@@ -129,8 +130,11 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
     await withClient(school.pair.urls.prod, async (holder) => {
       await holder.query(`BEGIN; UPDATE "Lessons" SET status = status WHERE lesson_id = 506`);
       const run = startCli(['--plain', '--yes', '--sandbox-url', school.pair.urls.sandbox, '--prod-url', school.pair.urls.prod]);
-      for (let i = 0; i < 400 && !run.output.stdout.includes('Writing'); i++) await new Promise((r) => setTimeout(r, 25));
-      await new Promise((r) => setTimeout(r, 300)); // apply now waits on the row lock
+      await waitFor(
+        async () =>
+          (await school.pair.query('prod', `SELECT 1 FROM pg_stat_activity WHERE application_name = 'lesson-sync' AND wait_event_type = 'Lock'`)).length > 0,
+        'apply to wait on the row lock',
+      );
       run.child.kill('SIGINT');
       expect(await run.exited).toBe(130);
       expect(run.output.stderr).toContain('rolled back, prod is as it was before');

@@ -47,7 +47,12 @@ export async function press(app: Rendered, key: string, until?: string | RegExp)
   return frameOf(app);
 }
 
-/** Lets Ink subscribe to stdin before the first key: input written earlier is lost. */
-export async function settle(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 30));
+/**
+ * Lets React finish the commit whose frame a test just saw: its passive effects (where
+ * Ink's useInput, and so ink-select-input, subscribe to keys) were queued on React's
+ * scheduler before that frame was written, so a turn queued now runs after them. Not a
+ * sleep: it waits for exactly that work, however slow the machine.
+ */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -7,7 +7,7 @@ import type { Planning } from '../../source/ui/hooks/use-planning.js';
 import { addCounts, emptyCounts } from '../../source/ui/plan-view.js';
 import { PlanStep } from '../../source/ui/steps/PlanStep.js';
 import { syntheticEntries } from '../helpers/entries.js';
-import { frameOf, keys, press, renderStep, settle, waitForText } from '../helpers/ink.js';
+import { frameOf, keys, press, renderStep, settle, waitFor, waitForText } from '../helpers/ink.js';
 
 const ROWS = 24;
 
@@ -112,7 +112,7 @@ describe('the plan step', () => {
     const live = await mount(planningOf(5));
     expect(frameOf(live.app)).toContain('c continue');
     live.app.stdin.write('c');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => live.onContinue.mock.calls.length > 0, 'c to continue');
     expect(live.onContinue).toHaveBeenCalledTimes(1);
     live.app.unmount();
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../source/config.js';
 import type { InterruptSignal } from '../../source/errors.js';
 import { parseDbUrl } from '../../source/db-url.js';
@@ -15,6 +15,11 @@ import { closedPort } from '../helpers/silent-server.js';
 const school = demoSchoolPerTest();
 
 const reportDir = mkdtempSync(join(tmpdir(), 'lsync-wizard-'));
+
+// unmounted even when a test fails: an open wizard keeps its sandbox snapshot, which
+// would block the next test's reset
+const mounted: { unmount(): void }[] = [];
+afterEach(() => mounted.splice(0).forEach((app) => app.unmount()));
 
 function start(over: Partial<Config> = {}) {
   const config: Config = {
@@ -46,6 +51,7 @@ function start(over: Partial<Config> = {}) {
       }}
     />,
   );
+  mounted.push(app);
   const exited = () => waitFor(() => exit.code !== undefined, 'the wizard to exit');
   /** what the process's signal handler does when the process gets one */
   const signal = (name: InterruptSignal) => sendSignal!(name);
@@ -108,8 +114,11 @@ describe('the wizard', () => {
     expect(frameOf(app)).toContain('DRY RUN');
     expect(frameOf(app)).not.toContain('continue');
     app.stdin.write('c');
-    await settle();
+    // keys are read in order: once ? shows the help, c was read, and did not leave the plan
+    await press(app, '?', 'Keys');
     expect(frameOf(app)).toContain('3/6 Plan');
+    const list = await press(app, keys.escape); // any key closes the help
+    expect(list).not.toContain('Keys');
     app.stdin.write('q');
     await exited();
     expect(exit.code).toBe(1);
