@@ -26,7 +26,7 @@ interface Pair {
   silent: boolean;
 }
 
-export async function startFaultProxy(targetHost: string, targetPort: number): Promise<FaultProxy> {
+export async function startFaultProxy(targetHost: string, targetPort: number, listenPort = 0): Promise<FaultProxy> {
   const pairs = new Set<Pair>();
   let delayMs = 0;
   let allSilent = false;
@@ -62,7 +62,7 @@ export async function startFaultProxy(targetHost: string, targetPort: number): P
     forward(pair, client, upstream);
     forward(pair, upstream, client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
 
   return {
