@@ -1,4 +1,4 @@
-import { ConnectError, InterruptedError, LockTimeoutError, ReportError, RunError, SchemaError, UsageError } from './errors.js';
+import { ConnectError, InterruptedError, LockTimeoutError, ReportError, RunError, SchemaError, unreachable, UsageError } from './errors.js';
 import type { Messages } from './i18n/index.js';
 import { maskSecrets } from './db-url.js';
 import { lockHoldersText, lockTargetText } from './lock-text.js';
@@ -44,6 +44,8 @@ export function describeError(error: unknown, m: Messages): ErrorText {
         return { message: m.usage['report-unwritable'](str(p.path), str(p.why)), details: [], hint: undefined };
       case 'bad-lock-timeout':
         return { message: m.usage['bad-lock-timeout'](str(p.value)), details: [], hint: undefined };
+      default:
+        return unreachable(error.code);
     }
   }
   if (error instanceof ConnectError) {

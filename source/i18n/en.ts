@@ -1,4 +1,5 @@
 /** Every English string a user sees. ru.ts has the same keys. */
+import { marks } from './marks.js';
 import { plurals } from './plural.js';
 
 const grouped = new Intl.NumberFormat('en-US');
@@ -9,6 +10,7 @@ const lessons = (count: number) => plural(count, { one: 'lesson', other: 'lesson
 const tasksWord = (count: number) => plural(count, { one: 'task', other: 'tasks' });
 
 const en = {
+  marks,
   rule: '='.repeat(60),
   banner: '🚀 Starting lesson sync from sandbox to prod',
   connecting: '🔌 Connecting to the databases...',

@@ -1,5 +1,6 @@
 /** Every Russian string a user sees: the seed guide's wording where it has one. */
 import type { Messages } from './en.js';
+import { marks } from './marks.js';
 import { plurals } from './plural.js';
 
 const grouped = new Intl.NumberFormat('ru-RU');
@@ -10,6 +11,7 @@ const lessons = (count: number) => plural(count, { one: 'урок', few: 'уро
 const tasksWord = (count: number) => plural(count, { one: 'задание', few: 'задания', many: 'заданий', other: 'задания' });
 
 const ru: Messages = {
+  marks,
   rule: '='.repeat(60),
   banner: '🚀 Запуск синхронизации уроков из песочницы в прод',
   connecting: '🔌 Подключаюсь к базам данных...',

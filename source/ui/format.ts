@@ -38,8 +38,8 @@ export function rowText(entry: PlanEntry, m: Messages): string {
   const { name, platformId } = studentText(entry, m);
   const who = `${name} (${platformId})`;
   const duration = (entry.duration === null ? '' : m.ui.minutes(entry.duration)).padEnd(7);
-  const action = (actionText(entry, m) + (hasWarning(entry) ? ' ⚠️' : '')).padEnd(ACTION_WIDTH);
-  return `${statusEmoji(entry)} ${entry.lessonDate.slice(0, 16)} ${duration} ${action} ${who}`;
+  const action = (actionText(entry, m) + (hasWarning(entry) ? ` ${m.marks.warning}` : '')).padEnd(ACTION_WIDTH);
+  return `${statusEmoji(entry, m)} ${entry.lessonDate.slice(0, 16)} ${duration} ${action} ${who}`;
 }
 
 export function whoAndWhen(entry: PlanEntry, m: Messages): string {

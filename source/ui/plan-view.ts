@@ -3,6 +3,7 @@
  * cursor with its scroll window. The component only draws what this says is visible.
  */
 import type { Action, PlanEntry } from '../engine/types.js';
+import type { Messages } from '../i18n/index.js';
 
 export type StatusFilter = 'all' | Action;
 export const FILTERS: readonly StatusFilter[] = ['all', 'create', 'update', 'skip', 'error'];
@@ -11,11 +12,16 @@ export function nextFilter(filter: StatusFilter): StatusFilter {
   return FILTERS[(FILTERS.indexOf(filter) + 1) % FILTERS.length]!;
 }
 
-export function statusEmoji(entry: PlanEntry): string {
-  if (entry.action === 'create') return '➕';
-  if (entry.action === 'update') return '🔄';
-  if (entry.action === 'error') return '❌';
-  return entry.reason === 'filled' ? '✅' : '⏭️';
+export function statusEmoji(entry: PlanEntry, m: Messages): string {
+  const action = entry.action;
+  switch (action) {
+    case 'create':
+    case 'update':
+    case 'error':
+      return m.marks[action];
+    case 'skip':
+      return entry.reason === 'filled' ? m.marks.filled : m.marks.skip;
+  }
 }
 
 export function hasWarning(entry: PlanEntry): boolean {

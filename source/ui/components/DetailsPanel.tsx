@@ -31,7 +31,7 @@ export function DetailsPanel({ entry, height }: { entry: PlanEntry; height: numb
         {d.title}: {ids}
       </Text>
       <Text wrap="truncate">{whoAndWhen(entry, m)}</Text>
-      <Text wrap="wrap">{writes ? `${statusEmoji(entry)} ${actionText(entry, m)}` : reasonLine(entry, m).trim()}</Text>
+      <Text wrap="wrap">{writes ? `${statusEmoji(entry, m)} ${actionText(entry, m)}` : reasonLine(entry, m).trim()}</Text>
       {writes ? <Section title={d.fields} items={entry.fieldsFilled} /> : null}
       {entry.filledInProd.length ? <Section title={d.filledInProd} items={entry.filledInProd} /> : null}
       {entry.keptProdValues.length ? (
@@ -39,7 +39,7 @@ export function DetailsPanel({ entry, height }: { entry: PlanEntry; height: numb
       ) : null}
       {writes ? <Section title={d.tasks} items={entry.tasksToCopy.tasks().map((t) => `#${t.taskId} ${t.assignmentType ?? ''}`.trim())} /> : null}
       {entry.tasksMissingInProd.length ? (
-        <Section title={`⚠️ ${d.missing}`} items={entry.tasksMissingInProd.map((id) => `#${id}`)} />
+        <Section title={`${m.marks.warning} ${d.missing}`} items={entry.tasksMissingInProd.map((id) => `#${id}`)} />
       ) : null}
       {entry.tasksAlreadyInProd ? <Text dimColor>{d.already(entry.tasksAlreadyInProd)}</Text> : null}
       {entry.action === 'error' && entry.message ? (

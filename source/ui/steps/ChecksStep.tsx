@@ -67,7 +67,7 @@ export function ChecksStep({ targets, connect, onOpened, onContinue, onBack, onQ
                   <Spinner type="dots" />
                 </Text>
               ) : (
-                { pending: '·', ok: '✅', failed: '❌' }[line.status]
+                { pending: m.marks.pending, ok: m.marks.ok, failed: m.marks.error }[line.status]
               )}{' '}
               <Text dimColor={line.status === 'pending'}>{m.ui.checks[id]}</Text>
             </Text>
@@ -82,13 +82,13 @@ export function ChecksStep({ targets, connect, onOpened, onContinue, onBack, onQ
       })}
       {failure ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text color="red">❌ {failure.message}</Text>
+          <Text color="red">{m.errorPrefix + failure.message}</Text>
           {failure.details.map((line, i) => (
             <Text key={i} color="red">
               {line}
             </Text>
           ))}
-          {failure.hint ? <Text color="yellow">💡 {failure.hint}</Text> : null}
+          {failure.hint ? <Text color="yellow">{m.hintPrefix + failure.hint}</Text> : null}
         </Box>
       ) : null}
     </Box>

@@ -137,8 +137,8 @@ export function PlanStep({ planning, dryRun, defaultReportPath, onSaveReport, on
     const text = describeError(planning.error, m);
     body = (
       <Box flexDirection="column" marginTop={1}>
-        <Text color="red">❌ {text.message}</Text>
-        {text.hint ? <Text color="yellow">💡 {text.hint}</Text> : null}
+        <Text color="red">{m.errorPrefix + text.message}</Text>
+        {text.hint ? <Text color="yellow">{m.hintPrefix + text.hint}</Text> : null}
       </Box>
     );
   } else if (mode === 'help') body = <HelpPanel height={height} />;
@@ -156,8 +156,16 @@ export function PlanStep({ planning, dryRun, defaultReportPath, onSaveReport, on
         )}
         {status}
         {'   '}
-        <Text color="green">➕ {m.ui.count(c.create)}</Text> <Text color="cyan">🔄 {m.ui.count(c.update)}</Text> ✅{' '}
-        {m.ui.count(c.filled)} ⏭️ {m.ui.count(c.skip)} <Text color="red">❌ {m.ui.count(c.error)}</Text>
+        <Text color="green">
+          {m.marks.create} {m.ui.count(c.create)}
+        </Text>{' '}
+        <Text color="cyan">
+          {m.marks.update} {m.ui.count(c.update)}
+        </Text>{' '}
+        {m.marks.filled} {m.ui.count(c.filled)} {m.marks.skip} {m.ui.count(c.skip)}{' '}
+        <Text color="red">
+          {m.marks.error} {m.ui.count(c.error)}
+        </Text>
       </Text>
       <Text wrap="truncate" dimColor={mode !== 'search' && mode !== 'save'}>
         {mode === 'save' ? (

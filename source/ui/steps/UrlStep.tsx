@@ -91,12 +91,12 @@ export function UrlStep({ urls, onChange, onSubmit }: UrlStepProps) {
             </Box>
             {errors[side] ? (
               <Box marginLeft={2}>
-                <Text color="red">❌ {errors[side]}</Text>
+                <Text color="red">{m.errorPrefix + errors[side]}</Text>
               </Box>
             ) : null}
           </Box>
         ))}
-        {errors.both ? <Text color="red">❌ {errors.both}</Text> : null}
+        {errors.both ? <Text color="red">{m.errorPrefix + errors.both}</Text> : null}
       </Box>
     </Frame>
   );

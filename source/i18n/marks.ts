@@ -1,0 +1,12 @@
+/** The seed's status marks (SPEC §4): the same in every language, kept with the words. */
+export const marks = {
+  create: '➕',
+  update: '🔄',
+  filled: '✅',
+  skip: '⏭️',
+  error: '❌',
+  warning: '⚠️',
+  ok: '✅',
+  pending: '·',
+  hint: '💡',
+} as const;
