@@ -124,16 +124,17 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
     out('');
     summaryLines(summary, m, config.dryRun).forEach(out);
     if (config.reportPath) {
-      report(summary, entries, config.dryRun);
+      try {
+        report(summary, entries, config.dryRun);
+      } catch (error) {
+        // after a commit the operator must learn what went in, not just that a file failed
+        if (committed) throw new ReportError(committed, config.reportPath, error);
+        throw error;
+      }
       out(m.reportSaved(config.reportPath));
     }
     return exitCodeFor(summary);
   } catch (error) {
-    if (committed) {
-      // the apply went in; only what came after it failed (the report)
-      errorLines(new ReportError(committed, config.reportPath ?? '', error), m).forEach(err);
-      return 1;
-    }
     if (error instanceof InterruptedError && plan && config.reportPath) {
       try {
         report(plan.summary, plan.entries, true, error.signal);
