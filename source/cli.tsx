@@ -50,6 +50,8 @@ const cli = meow(messages(defaultLang(process.env)).help, {
     plain: { type: 'boolean', default: false },
     demo: { type: 'boolean', default: false },
     lockTimeout: { type: 'string' },
+    lesson: { type: 'string', isMultiple: true },
+    excludeLesson: { type: 'string', isMultiple: true },
   },
 });
 

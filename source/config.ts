@@ -1,4 +1,5 @@
 import { readDotenv } from './dotenv.js';
+import { EVERY_LESSON, type Selection } from './engine/selection.js';
 import { UsageError } from './errors.js';
 
 export type Lang = 'ru' | 'en';
@@ -23,6 +24,8 @@ export interface Config {
   demo: boolean;
   /** seconds apply may wait for a lock before it gives up */
   lockTimeout: number;
+  /** the lessons the operator chose (--lesson, --exclude-lesson) */
+  selection: Selection;
 }
 
 export interface Flags {
@@ -38,6 +41,8 @@ export interface Flags {
   plain?: boolean;
   demo?: boolean;
   lockTimeout?: string;
+  lesson?: string[];
+  excludeLesson?: string[];
 }
 
 export const DEFAULT_LOCK_TIMEOUT_S = 120;
@@ -47,6 +52,20 @@ function checkLockTimeout(value: string | undefined): number {
   const seconds = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(seconds > 0)) throw new UsageError('bad-lock-timeout', { value });
   return seconds;
+}
+
+function lessonIds(values: string[] | undefined): number[] {
+  return (values ?? []).map((value) => {
+    if (!/^\d+$/.test(value.trim())) throw new UsageError('bad-lesson-id', { value });
+    return Number(value);
+  });
+}
+
+function selectionOf(flags: Flags): Selection {
+  const only = lessonIds(flags.lesson);
+  const exclude = lessonIds(flags.excludeLesson);
+  if (!only.length && !exclude.length) return EVERY_LESSON;
+  return { only: only.length ? new Set(only) : undefined, exclude: new Set(exclude) };
 }
 
 export function defaultLang(env: NodeJS.ProcessEnv): Lang {
@@ -85,5 +104,6 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv, cwd: string)
     plain: Boolean(flags.plain),
     demo: Boolean(flags.demo),
     lockTimeout: checkLockTimeout(flags.lockTimeout),
+    selection: selectionOf(flags),
   };
 }

@@ -44,6 +44,10 @@ export function describeError(error: unknown, m: Messages): ErrorText {
         return { message: m.usage['report-unwritable'](str(p.path), str(p.why)), details: [], hint: undefined };
       case 'bad-lock-timeout':
         return { message: m.usage['bad-lock-timeout'](str(p.value)), details: [], hint: undefined };
+      case 'unknown-lesson':
+        return { message: m.usage['unknown-lesson'](str(p.ids)), details: [], hint: undefined };
+      case 'bad-lesson-id':
+        return { message: m.usage['bad-lesson-id'](str(p.value)), details: [], hint: undefined };
       default:
         return unreachable(error.code);
     }

@@ -71,6 +71,8 @@ export function reasonLine(entry: PlanEntry, m: Messages): string {
       return r['ambiguous-match'](message);
     case 'write-failed':
       return r['write-failed'](message);
+    case 'excluded':
+      return r.excluded;
     case null:
       throw new BugError(`lesson ${entry.sandboxLessonId} is ${entry.action} without a reason`);
     default:
@@ -88,6 +90,7 @@ export function summaryLines(summary: Summary, m: Messages, dry: boolean): strin
     ...m.breakdown(summary.created, summary.updated, summary.tasksCopied, summary.tasksMissingInProd),
   ];
   if (summary.changedSincePreview) lines.push(m.changedCount(summary.changedSincePreview));
+  if (summary.excluded) lines.push(m.excludedCount(summary.excluded));
   lines.push(m.rule);
   if (dry) lines.push(m.dryRunNote);
   return lines;

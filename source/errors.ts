@@ -16,7 +16,9 @@ export type UsageCode =
   | 'bad-lang'
   | 'yes-and-dry-run'
   | 'report-unwritable'
-  | 'bad-lock-timeout';
+  | 'bad-lock-timeout'
+  | 'unknown-lesson'
+  | 'bad-lesson-id';
 
 export type ConnectCode =
   | 'dns'

@@ -37,6 +37,7 @@ function header(input: ReportInput) {
       errors: summary.errors,
       tasksCopied: summary.tasksCopied,
       tasksMissingInProd: summary.tasksMissingInProd,
+      excluded: summary.excluded,
     },
   };
 }

@@ -14,6 +14,7 @@ import { readProd, readSandbox } from './db/read.js';
 import { applyPlan, type ApplyHooks } from './db/apply.js';
 import { DEFAULT_WATCHDOG, type LockWait } from './db/watchdog.js';
 import { createPlanner } from './engine/planner.js';
+import { applySelection, EVERY_LESSON, unknownLessons, type Selection } from './engine/selection.js';
 import { summarize } from './engine/summary.js';
 import { collectAfterPhase, collectIfGrown } from './memory.js';
 import type { PlanEntry, SandboxSnapshot, Summary } from './engine/types.js';
@@ -143,8 +144,12 @@ export class Session {
     for (const listener of this.listeners) listener(event);
   }
 
-  /** Reads both sides (a fixed number of queries) and plans every lesson; writes nothing. */
-  async plan(filters: Filters): Promise<Plan> {
+  /**
+   * Reads both sides (a fixed number of queries) and plans every lesson; writes nothing.
+   * Lessons the selection leaves out end `excluded`; a lesson id it names that the plan does
+   * not hold is a usage error (exit 2), found before anything could be written.
+   */
+  async plan(filters: Filters, selection: Selection = EVERY_LESSON): Promise<Plan> {
     this.emit({ type: 'stage', stage: 'reading-sandbox' });
     // One snapshot of the sandbox from the plan to the end of apply: what apply copies is
     // what the operator previewed, even if someone writes to the sandbox meanwhile.
@@ -154,20 +159,22 @@ export class Session {
       this.sandboxSnapshot = true;
     });
     const sandbox = await this.guard('sandbox', () => readSandbox(this.sandboxDb, this.schema, filters));
-    const entries = await this.planAgainstProd(sandbox);
+    const entries = await this.planAgainstProd(sandbox, selection);
+    const unknown = unknownLessons(entries, selection);
+    if (unknown.length) throw new UsageError('unknown-lesson', { ids: unknown.join(', ') });
     // the prod snapshot and the planner's maps, garbage now, while the operator reads the plan
     collectAfterPhase();
     return { sandbox, entries, summary: summarize(entries, true) };
   }
 
-  private async planAgainstProd(sandbox: SandboxSnapshot): Promise<PlanEntry[]> {
+  private async planAgainstProd(sandbox: SandboxSnapshot, selection: Selection): Promise<PlanEntry[]> {
     this.emit({ type: 'stage', stage: 'reading-prod', lessons: sandbox.lessons.length });
     const prod = await this.guard('prod', () => readProd(this.prodDb, this.schema, sandbox));
     this.emit({ type: 'stage', stage: 'planning', lessons: sandbox.lessons.length });
     const planner = createPlanner(sandbox, prod);
     const entries: PlanEntry[] = [];
     for (let start = 0; start < planner.total; start += PLAN_SLICE) {
-      const slice = planner.plan(start, start + PLAN_SLICE);
+      const slice = applySelection(planner.plan(start, start + PLAN_SLICE), selection);
       entries.push(...slice);
       collectIfGrown();
       if (this.listeners.size) {

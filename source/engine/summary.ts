@@ -12,6 +12,7 @@ export function summarize(entries: readonly PlanEntry[], planned = false): Summa
     tasksCopied: 0,
     tasksMissingInProd: 0,
     changedSincePreview: 0,
+    excluded: 0,
   };
   for (const entry of entries) {
     const action = entry.action;
@@ -33,6 +34,7 @@ export function summarize(entries: readonly PlanEntry[], planned = false): Summa
         unreachable(action);
     }
     if (entry.reason === 'changed-since-preview') summary.changedSincePreview++;
+    if (entry.reason === 'excluded') summary.excluded++;
   }
   return summary;
 }

@@ -14,7 +14,9 @@ export type Reason =
   | 'up-to-date'
   | 'duplicate-in-sandbox'
   | 'changed-since-preview'
-  | 'write-failed';
+  | 'write-failed'
+  /** left out by the operator (--exclude-lesson, --lesson) */
+  | 'excluded';
 
 export interface SandboxLesson {
   id: number;
@@ -106,4 +108,6 @@ export interface Summary {
   tasksCopied: number;
   tasksMissingInProd: number;
   changedSincePreview: number;
+  /** lessons the operator left out */
+  excluded: number;
 }

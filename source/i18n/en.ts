@@ -51,6 +51,7 @@ const en = {
       `  ❌ Several prod students have platform_id ${pid} (ids ${ids}): make it unique, then re-run`,
     'ambiguous-match': (ids: string) => `  ❌ Several prod lessons match (ids ${ids}): left untouched`,
     'write-failed': (message: string) => `  ❌ Write failed, lesson left out: ${message}`,
+    excluded: '  ⏭️ Left out by you, skipping',
   },
   taskMissing: (ids: string) => `  ⚠️ Tasks not found in prod, skipped: ${ids}`,
   keptValue: (field: string, value: string) => `  ⚠️ Prod keeps its ${field}: ${value}`,
@@ -64,6 +65,7 @@ const en = {
     `     📎 tasks copied: ${copied} · ⚠️ tasks missing in prod: ${missing}`,
   ],
   changedCount: (n: number) => `  ⏭️  Changed since the preview: ${n}`,
+  excludedCount: (n: number) => `  ⏭️  Left out by you: ${n}`,
   dryRunNote: '🔍 Dry run: nothing was written to prod.',
   reportSaved: (path: string) => `🧾 Report saved to ${path}`,
   schemaWarnings: {
@@ -91,6 +93,8 @@ const en = {
     --yes, -y            apply without the confirmation step (for scripts)
     --report FILE        write a JSON report of every lesson
     --student ID         only this platform_id (repeat for more)
+    --lesson ID          write only this sandbox lesson (repeat for more)
+    --exclude-lesson ID  never write this sandbox lesson (repeat for more)
     --since YYYY-MM-DD   only lessons on or after this date
     --until YYYY-MM-DD   only lessons on or before this date
     --lang ru|en         language (default: from LANG)
@@ -136,6 +140,8 @@ const en = {
     'bad-lang': (value: string) => `--lang is ru or en, not "${value}".`,
     'yes-and-dry-run': '--yes and --dry-run contradict each other: pick one.',
     'report-unwritable': (path: string, why: string) => `Cannot write the report to ${path}: ${why}`,
+    'unknown-lesson': (ids: string) => `No such sandbox lesson (among the lessons the filters keep): ${ids}`,
+    'bad-lesson-id': (value: string) => `--lesson and --exclude-lesson want a sandbox lesson id (a whole number), not "${value}".`,
     'bad-lock-timeout': (value: string) => `--lock-timeout wants a number of seconds greater than 0, not "${value}".`,
   },
   connect: {
@@ -281,6 +287,7 @@ const en = {
       'ambiguous-student': 'error: 2+ prod students',
       'ambiguous-match': 'error: 2+ prod lessons',
       'write-failed': 'error: write failed',
+      excluded: 'skip: left out by you',
     },
     minutes: (n: number) => `${n} min`,
     details: {
@@ -317,6 +324,7 @@ const en = {
         `➕ create ${n(created)} ${lessons(created)} · 🔄 update ${n(updated)} · copy ${n(tasks)} ${tasksWord(tasks)}`,
       where: (db: string, host: string) => `into ${db} at ${host}`,
       untouched: (skipped: number, errors: number) => `⏭️ ${n(skipped)} skipped and ❌ ${n(errors)} with errors stay as they are`,
+      leftOut: (count: number) => `${n(count)} left out by you`,
       nothing: 'Nothing to write: every lesson is skipped or in error.',
       apply: 'Apply',
       saveAndQuit: 'Save report and quit',

@@ -49,6 +49,7 @@ const ru: Messages = {
       `  ❌ В проде несколько учеников с platform_id ${pid} (id ${ids}): устраните дубликаты и запустите снова`,
     'ambiguous-match': (ids) => `  ❌ В проде подходят несколько уроков (id ${ids}): не трогаем`,
     'write-failed': (message) => `  ❌ Ошибка записи, урок пропущен: ${message}`,
+    excluded: '  ⏭️ Исключён вами, пропускаю',
   },
   taskMissing: (ids) => `  ⚠️ Задания не найдены в проде, пропущены: ${ids}`,
   keptValue: (field, value) => `  ⚠️ В проде остаётся ${field}: ${value}`,
@@ -62,6 +63,7 @@ const ru: Messages = {
     `     📎 скопировано заданий: ${copied} · ⚠️ заданий нет в проде: ${missing}`,
   ],
   changedCount: (n) => `  ⏭️  Изменились после предпросмотра: ${n}`,
+  excludedCount: (n) => `  ⏭️  Исключены вами: ${n}`,
   dryRunNote: '🔍 Режим проверки: в прод ничего не записано.',
   reportSaved: (path) => `🧾 Отчёт сохранён: ${path}`,
   schemaWarnings: {
@@ -89,6 +91,8 @@ const ru: Messages = {
     --yes, -y            применить без подтверждения (для скриптов)
     --report ФАЙЛ        записать JSON-отчёт по каждому уроку
     --student ID         только этот platform_id (можно повторять)
+    --lesson ID          записать только этот урок песочницы (можно повторять)
+    --exclude-lesson ID  не записывать этот урок песочницы (можно повторять)
     --since ГГГГ-ММ-ДД   только уроки с этой даты
     --until ГГГГ-ММ-ДД   только уроки по эту дату включительно
     --lang ru|en         язык (по умолчанию — из LANG)
@@ -134,6 +138,8 @@ const ru: Messages = {
     'bad-lang': (value) => `--lang: ru или en, а не "${value}".`,
     'yes-and-dry-run': '--yes и --dry-run противоречат друг другу: выберите одно.',
     'report-unwritable': (path, why) => `Не удаётся записать отчёт в ${path}: ${why}`,
+    'unknown-lesson': (ids) => `Нет такого урока в песочнице (среди отобранных фильтрами): ${ids}`,
+    'bad-lesson-id': (value) => `--lesson и --exclude-lesson ждут id урока песочницы (целое число), а не "${value}".`,
     'bad-lock-timeout': (value) => `--lock-timeout: нужно число секунд больше 0, а не "${value}".`,
   },
   connect: {
@@ -279,6 +285,7 @@ const ru: Messages = {
       'ambiguous-student': 'ошибка: 2+ ученика',
       'ambiguous-match': 'ошибка: 2+ урока',
       'write-failed': 'ошибка записи',
+      excluded: 'пропуск: исключён вами',
     },
     minutes: (n) => `${n} мин`,
     details: {
@@ -314,6 +321,7 @@ const ru: Messages = {
       what: (created, updated, tasks) => `➕ создать уроков: ${n(created)} · 🔄 обновить: ${n(updated)} · скопировать заданий: ${n(tasks)}`,
       where: (db, host) => `в базу ${db} на ${host}`,
       untouched: (skipped, errors) => `⏭️ пропущенные (${n(skipped)}) и ❌ с ошибками (${n(errors)}) не меняются`,
+      leftOut: (count) => `исключены вами: ${n(count)}`,
       nothing: 'Записывать нечего: все уроки пропущены или с ошибками.',
       apply: 'Записать',
       saveAndQuit: 'Сохранить отчёт и выйти',

@@ -92,7 +92,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
     }
     session.schema.warnings.forEach((w) => out(warningLine(w, m)));
     out(m.reading);
-    plan = await session.plan(config.filters);
+    plan = await session.plan(config.filters, config.selection);
     out(m.found(plan.entries.length));
 
     let entries: PlanEntry[] = plan.entries;

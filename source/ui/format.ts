@@ -25,6 +25,7 @@ export function actionText(entry: PlanEntry, m: Messages): string {
     case 'up-to-date':
     case 'changed-since-preview':
     case 'write-failed':
+    case 'excluded':
       return a[reason];
     default:
       return unreachable(reason);

@@ -59,7 +59,7 @@ describe('the demo school, end to end', () => {
       '12:update:null',
     ]);
     expect(lessons.get(3)).toMatchObject({ prodLessonId: 502, tasksCopied: 2, tasksMissingInProd: [999] });
-    expect(run.report.summary).toEqual({ lessons: 12, created: 2, updated: 3, skipped: 5, errors: 2, tasksCopied: 10, tasksMissingInProd: 1 });
+    expect(run.report.summary).toEqual({ lessons: 12, created: 2, updated: 3, skipped: 5, errors: 2, tasksCopied: 10, tasksMissingInProd: 1, excluded: 0 });
     for (const mark of ['➕', '🔄', '✅', '⏭️', '❌', '⚠️']) expect(run.out).toContain(mark);
     expect(run.out).toContain('Dry run: nothing was written');
     expect(await school.pair.checksum('prod')).toBe(before);

@@ -230,6 +230,7 @@ describe('summary', () => {
       tasksCopied: 1,
       tasksMissingInProd: 1,
       changedSincePreview: 0,
+      excluded: 0,
     });
     expect(summarize(entries).tasksCopied).toBe(0);
   });

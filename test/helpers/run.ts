@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../source/config.js';
+import { EVERY_LESSON } from '../../source/engine/selection.js';
 import { runPlain } from '../../source/plain/run.js';
 import type { DbPair } from './databases.js';
 
@@ -33,6 +34,7 @@ export async function runSync(pair: DbPair, over: Partial<Config> = {}): Promise
     plain: true,
     demo: false,
     lockTimeout: 120,
+    selection: EVERY_LESSON,
     ...over,
   };
   const code = await runPlain(config, { out: (l) => out.push(l), err: (l) => err.push(l) });

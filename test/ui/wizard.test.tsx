@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../source/config.js';
+import { EVERY_LESSON } from '../../source/engine/selection.js';
 import type { InterruptSignal } from '../../source/errors.js';
 import { parseDbUrl } from '../../source/db-url.js';
 import { App } from '../../source/ui/App.js';
@@ -33,6 +34,7 @@ function start(over: Partial<Config> = {}) {
     plain: false,
     demo: false,
     lockTimeout: 120,
+    selection: EVERY_LESSON,
     ...over,
   };
   const exit: { code?: number; lines: string[] } = { lines: [] };

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Filters } from '../../config.js';
+import { EVERY_LESSON, type Selection } from '../../engine/selection.js';
 import type { PlanEntry } from '../../engine/types.js';
 import type { Plan, PlanStage, Session } from '../../session.js';
 import { addCounts, emptyCounts, type Counts } from '../plan-view.js';
@@ -21,7 +22,7 @@ export interface Planning {
 export const REDRAW_MS = 100;
 
 /** Plans with the session and exposes the lessons as they come, redrawing at a throttled pace. */
-export function usePlanning(session: Session | undefined, filters: Filters): Planning {
+export function usePlanning(session: Session | undefined, filters: Filters, selection: Selection = EVERY_LESSON): Planning {
   const entries = useRef<PlanEntry[]>([]);
   const counts = useRef<Counts>(emptyCounts());
   const [state, setState] = useState<Omit<Planning, 'entries'>>({
@@ -53,7 +54,7 @@ export function usePlanning(session: Session | undefined, filters: Filters): Pla
       }
     });
     session
-      .plan(filters)
+      .plan(filters, selection)
       .then(
         (plan) => {
           if (timer) clearTimeout(timer);

@@ -72,7 +72,10 @@ export function ConfirmStep({ summary, prod, onApply, onSaveAndQuit, onBack, onQ
         ) : (
           <Text color="yellow">{c.nothing}</Text>
         )}
-        <Text dimColor>{c.untouched(summary.skipped, summary.errors)}</Text>
+        <Text dimColor>
+          {c.untouched(summary.skipped - summary.excluded, summary.errors)}
+          {summary.excluded ? ` · ${c.leftOut(summary.excluded)}` : ''}
+        </Text>
         <Box marginTop={1} flexDirection="column">
           {typing ? (
             <>

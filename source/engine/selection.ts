@@ -1,0 +1,36 @@
+/**
+ * The operator's choice of lessons (SPEC §10): every create and update is selected unless
+ * left out; a lesson left out ends `skip` / `excluded` and is never written.
+ */
+import { TaskList } from './task-table.js';
+import type { PlanEntry } from './types.js';
+
+export interface Selection {
+  /** sandbox lesson ids to write; undefined = every create and update */
+  only: ReadonlySet<number> | undefined;
+  /** sandbox lesson ids never to write */
+  exclude: ReadonlySet<number>;
+}
+
+export const EVERY_LESSON: Selection = { only: undefined, exclude: new Set() };
+
+export const isChosen = (selection: Selection, lessonId: number) =>
+  !selection.exclude.has(lessonId) && (selection.only === undefined || selection.only.has(lessonId));
+
+/** The ids the selection names that the plan does not hold, in the order given. */
+export function unknownLessons(entries: readonly PlanEntry[], selection: Selection): number[] {
+  const named = [...(selection.only ?? []), ...selection.exclude];
+  if (!named.length) return [];
+  const known = new Set(entries.map((e) => e.sandboxLessonId));
+  return [...new Set(named)].filter((id) => !known.has(id));
+}
+
+/** The plan with the lessons left out marked `excluded`; the others are the same objects. */
+export function applySelection(entries: PlanEntry[], selection: Selection): PlanEntry[] {
+  if (selection.only === undefined && selection.exclude.size === 0) return entries;
+  return entries.map((entry) =>
+    (entry.action === 'create' || entry.action === 'update') && !isChosen(selection, entry.sandboxLessonId)
+      ? { ...entry, action: 'skip', reason: 'excluded', tasksToCopy: TaskList.none, tasksCopied: 0 }
+      : entry,
+  );
+}
