@@ -8,6 +8,7 @@ import { useEffect } from 'react';
 import type { Filters } from '../config.js';
 import type { Session } from '../session.js';
 import { FrameContext } from '../ui/components/Frame.js';
+import { useSelection } from '../ui/hooks/use-selection.js';
 import { usePlanning } from '../ui/hooks/use-planning.js';
 import { KeyRouter } from '../ui/hooks/use-keys.js';
 import { PlanStep } from '../ui/steps/PlanStep.js';
@@ -27,6 +28,7 @@ export async function timeWizardPlan(session: Session, filters: Filters): Promis
 
   function Harness() {
     const planning = usePlanning(session, filters);
+    const choice = useSelection();
     useEffect(() => {
       if (planning.stage === 'done' || planning.stage === 'failed') setImmediate(finish);
     }, [planning.stage]);
@@ -35,6 +37,7 @@ export async function timeWizardPlan(session: Session, filters: Filters): Promis
         <FrameContext.Provider value={{ targets: undefined, dryRun: true, columns: 80, rows: 24 }}>
           <PlanStep
             planning={planning}
+            choice={choice}
             dryRun
             defaultReportPath="report.json"
             onSaveReport={() => ''}

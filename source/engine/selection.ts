@@ -17,6 +17,8 @@ export const EVERY_LESSON: Selection = { only: undefined, exclude: new Set() };
 export const isChosen = (selection: Selection, lessonId: number) =>
   !selection.exclude.has(lessonId) && (selection.only === undefined || selection.only.has(lessonId));
 
+const excluded = (entry: PlanEntry): PlanEntry => ({ ...entry, action: 'skip', reason: 'excluded', tasksToCopy: TaskList.none, tasksCopied: 0 });
+
 /** The ids the selection names that the plan does not hold, in the order given. */
 export function unknownLessons(entries: readonly PlanEntry[], selection: Selection): number[] {
   const named = [...(selection.only ?? []), ...selection.exclude];
@@ -29,8 +31,14 @@ export function unknownLessons(entries: readonly PlanEntry[], selection: Selecti
 export function applySelection(entries: PlanEntry[], selection: Selection): PlanEntry[] {
   if (selection.only === undefined && selection.exclude.size === 0) return entries;
   return entries.map((entry) =>
-    (entry.action === 'create' || entry.action === 'update') && !isChosen(selection, entry.sandboxLessonId)
-      ? { ...entry, action: 'skip', reason: 'excluded', tasksToCopy: TaskList.none, tasksCopied: 0 }
-      : entry,
+    (entry.action === 'create' || entry.action === 'update') && !isChosen(selection, entry.sandboxLessonId) ? excluded(entry) : entry,
+  );
+}
+
+/** The plan with the positions marked in `leftOut` (one byte a lesson, 1 = left out) marked `excluded`. */
+export function leaveOutAt(entries: PlanEntry[], leftOut: Uint8Array): PlanEntry[] {
+  if (!leftOut.includes(1)) return entries;
+  return entries.map((entry, i) =>
+    leftOut[i] === 1 && (entry.action === 'create' || entry.action === 'update') ? excluded(entry) : entry,
   );
 }

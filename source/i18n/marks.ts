@@ -9,4 +9,7 @@ export const marks = {
   ok: '✅',
   pending: '·',
   hint: '💡',
+  /** a create or update that will be written, or that the operator left out */
+  chosen: '●',
+  leftOut: '○',
 } as const;

@@ -2,7 +2,7 @@
 import { useApp } from 'ink';
 import { KeyRouter, useKeys } from './hooks/use-keys.js';
 import { join } from 'node:path';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Config } from '../config.js';
 import type { ConnectOptions } from '../db/client.js';
 import { errorLines } from '../describe-error.js';
@@ -12,7 +12,9 @@ import type { PlanEntry, Summary } from '../engine/types.js';
 import { messages } from '../i18n/index.js';
 import { exitCodeFor, summaryLines } from '../describe-lesson.js';
 import { writeReport } from '../report.js';
-import type { Session, Targets } from '../session.js';
+import type { Plan, Session, Targets } from '../session.js';
+import { leaveOutAt } from '../engine/selection.js';
+import { useSelection } from './hooks/use-selection.js';
 import { MessagesContext } from './context.js';
 import { FrameContext } from './components/Frame.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
@@ -77,6 +79,14 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }
   const startedAt = useRef(new Date());
   const ended = useRef(false);
   const planning = usePlanning(planSession, config.filters, config.selection);
+  const choice = useSelection();
+  // the plan as the operator chose it: what confirm counts, apply writes and a report shows
+  const chosen = useMemo((): Plan | undefined => {
+    const plan = planning.plan;
+    if (!plan) return undefined;
+    const entries = leaveOutAt(plan.entries, choice.leftOut());
+    return entries === plan.entries ? plan : { ...plan, entries, summary: summarize(entries, true) };
+  }, [planning.plan, choice.count]);
   const [stopSignal, setStopSignal] = useState<InterruptSignal>();
   const stepRef = useRef(step);
   stepRef.current = step;
@@ -123,11 +133,11 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }
     }
   };
 
-  const savePlan = (path: string) => saveReport(path, planning.plan!.entries, planning.plan!.summary, true);
+  const savePlan = (path: string) => saveReport(path, chosen!.entries, chosen!.summary, true);
   const reportPath = config.reportPath ?? join(reportDir, defaultReportName(startedAt.current));
 
   const quitWithPlan = () => {
-    const plan = planning.plan!;
+    const plan = chosen!;
     const lines = summaryLines(plan.summary, m, true);
     if (config.reportPath) lines.push(savePlan(config.reportPath));
     void finish(config.dryRun ? exitCodeFor(plan.summary) : 130, config.dryRun ? lines : [m.quitUnwritten]);
@@ -148,7 +158,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }
     if (result.kind === 'aborted' && result.signal) {
       const error = new InterruptedError(true, result.signal);
       const lines = errorLines(error, m);
-      if (config.reportPath) lines.push(saveReport(config.reportPath, planning.plan!.entries, planning.plan!.summary, true, result.signal));
+      if (config.reportPath) lines.push(saveReport(config.reportPath, chosen!.entries, chosen!.summary, true, result.signal));
       void finish(error.exitCode, lines);
       return;
     }
@@ -219,6 +229,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }
       body = (
         <PlanStep
           planning={planning}
+          choice={choice}
           dryRun={config.dryRun}
           defaultReportPath={reportPath}
           onSaveReport={savePlan}
@@ -234,7 +245,8 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }
     case 'confirm':
       body = (
         <ConfirmStep
-          summary={planning.plan!.summary}
+          summary={chosen!.summary}
+          planned={planning.plan!.summary}
           prod={targets!.prod}
           onApply={() => setStep('apply')}
           onSaveAndQuit={() => void finish(130, [savePlan(reportPath), m.quitUnwritten])}
@@ -245,7 +257,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }
       break;
     case 'apply':
       body = (
-        <ApplyStep session={session.current!} plan={planning.plan!} lockTimeout={config.lockTimeout} stopSignal={stopSignal} onDone={applied} />
+        <ApplyStep session={session.current!} plan={chosen!} lockTimeout={config.lockTimeout} stopSignal={stopSignal} onDone={applied} />
       );
       break;
     case 'summary': {

@@ -5,7 +5,8 @@ import { FrameContext } from '../../source/ui/components/Frame.js';
 import { renderStats } from '../../source/ui/components/PlanList.js';
 import type { Planning } from '../../source/ui/hooks/use-planning.js';
 import { addCounts, emptyCounts } from '../../source/ui/plan-view.js';
-import { PlanStep } from '../../source/ui/steps/PlanStep.js';
+import { useSelection } from '../../source/ui/hooks/use-selection.js';
+import { PlanStep, type PlanStepProps } from '../../source/ui/steps/PlanStep.js';
 import { syntheticEntries } from '../helpers/entries.js';
 import { frameOf, keys, press, renderStep, settle, waitFor, waitForText } from '../helpers/ink.js';
 
@@ -25,6 +26,12 @@ function planningOf(count: number): Planning {
   };
 }
 
+/** The step with the operator's choice held above it, as the wizard holds it. */
+function Chooser({ planning, dryRun, handlers }: { planning: Planning; dryRun: boolean; handlers: Omit<PlanStepProps, 'planning' | 'choice' | 'dryRun' | 'defaultReportPath'> }) {
+  const choice = useSelection();
+  return <PlanStep planning={planning} choice={choice} dryRun={dryRun} defaultReportPath="plan.json" {...handlers} />;
+}
+
 let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());
 
@@ -33,7 +40,7 @@ async function mount(planning: Planning, dryRun = false) {
   const handlers = { onContinue: vi.fn(), onBack: vi.fn(), onQuit: vi.fn(), onSaveReport: vi.fn(() => 'saved!') };
   const app = renderStep(
     <FrameContext.Provider value={{ targets: undefined, dryRun, columns: 100, rows: ROWS }}>
-      <PlanStep planning={planning} dryRun={dryRun} defaultReportPath="plan.json" {...handlers} />
+      <Chooser planning={planning} dryRun={dryRun} handlers={handlers} />
     </FrameContext.Provider>,
   );
   unmount = app.unmount;
@@ -143,11 +150,36 @@ describe('the plan step', () => {
     const { app } = await mount(planning);
     const raw = /\u001b\]|\u0007|\u009b/; // OSC, BEL, one-byte CSI: never sent (Ink's own colours use ESC [)
     expect(frameOf(app)).not.toMatch(raw);
-    expect(frameOf(app)).toContain('Evil\\u001b]0;pwned\\u0007\\u009b2J (pid-0000)');
+    expect(frameOf(app)).toContain('Evil\\u001b]0;pwned\\u0007\\u009b2J');
     await press(app, keys.end);
     const details = await press(app, keys.enter, 'ids 5');
     expect(details).not.toMatch(raw);
     expect(details).not.toContain('\u001b[2J');
     expect(details).toContain('ids 5\\u001b[2J, 6');
+  });
+
+  it('Space leaves the lesson under the cursor out (and back in), a toggles what the filter shows, Space on a filled lesson changes nothing', async () => {
+    const { app } = await mount(planningOf(10)); // 2 creates, 2 updates among 10
+    let frame = frameOf(app);
+    expect(frame).toContain('to write: 4 of 4');
+    expect(frame).toMatch(/● ➕ [^\n]*Student 0 /);
+    frame = await press(app, ' ', 'to write: 3 of 4');
+    expect(frame).toMatch(/○ ➕ [^\n]*Student 0 /);
+    frame = await press(app, ' ', 'to write: 4 of 4');
+    expect(frame).toMatch(/● ➕ [^\n]*Student 0 /);
+
+    await press(app, keys.down, '2/10');
+    await press(app, keys.down, '3/10'); // lesson 3: filled in prod
+    frame = await press(app, ' ', 'nothing to write for this lesson');
+    expect(frame).toContain('to write: 4 of 4');
+
+    await press(app, 'f', 'filter: ➕ create');
+    frame = await press(app, 'a', 'to write: 2 of 4');
+    expect(frame).not.toContain('● ➕');
+    await press(app, keys.escape, 'filter: all');
+    frame = frameOf(app);
+    expect(frame).toMatch(/● 🔄 [^\n]*Student 1 /); // updates stay chosen
+    frame = await press(app, 'a', 'to write: 4 of 4'); // some were out: a takes every one back
+    expect(frame).not.toContain('○');
   });
 });

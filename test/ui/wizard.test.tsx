@@ -260,4 +260,30 @@ describe('the wizard', () => {
     });
     expect(await school.pair.checksum('prod')).toBe(before);
   });
+
+  it('leaves a lesson out with Space: confirm counts it, apply writes the others, the report says excluded', async () => {
+    const reportPath = join(mkdtempSync(join(tmpdir(), 'lsync-wizard-choice-')), 'report.json');
+    const { app, exit, exited } = start({ reportPath });
+    await toPlan(app);
+    let frame = await press(app, ' ', 'to write: 4 of 5'); // the first row: sandbox lesson 1, a create
+    expect(frame).toMatch(/○ ➕ 2025-01-15 14:00/);
+    await press(app, 'c', 'Confirm the write');
+    expect(frameOf(app)).toContain('➕ create 1 of 2 · 🔄 update 3 of 3');
+    expect(frameOf(app)).toContain('1 left out by you');
+    await settle();
+    await press(app, keys.enter, 'Type the prod database name');
+    await settle();
+    app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
+    frame = await press(app, keys.enter, '6/6 Summary');
+    expect(frame).toContain('Left out by you: 1');
+    await settle();
+    app.stdin.write('q');
+    await exited();
+    expect(exit.code).toBe(1);
+    const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+    expect(report.lessons.find((l: any) => l.sandboxLessonId === 1)).toMatchObject({ action: 'skip', reason: 'excluded' });
+    expect(report.summary).toMatchObject({ created: 1, updated: 2, excluded: 1 });
+    const [left] = await school.pair.query<{ n: number }>('prod', `SELECT count(*)::int AS n FROM "Lessons" WHERE lesson_date = '2025-01-15 14:00:00'`);
+    expect(left!.n).toBe(0);
+  });
 });

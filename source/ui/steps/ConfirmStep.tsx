@@ -12,7 +12,10 @@ import { LineInput } from '../components/LineInput.js';
 export type ConfirmChoice = 'apply' | 'save-and-quit' | 'back' | 'quit';
 
 export interface ConfirmStepProps {
+  /** the plan as the operator chose it */
   summary: Summary;
+  /** the plan before any lesson was left out: "create 7 of 9" (default: the same) */
+  planned?: Summary;
   prod: DbUrl;
   onApply: () => void;
   onSaveAndQuit: () => void;
@@ -21,7 +24,7 @@ export interface ConfirmStepProps {
 }
 
 /** Step 4: what will be written where; Apply needs the prod database name typed. */
-export function ConfirmStep({ summary, prod, onApply, onSaveAndQuit, onBack, onQuit }: ConfirmStepProps) {
+export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveAndQuit, onBack, onQuit }: ConfirmStepProps) {
   const m = useMessages();
   const c = m.ui.confirm;
   const [typing, setTyping] = useState(false);
@@ -64,7 +67,11 @@ export function ConfirmStep({ summary, prod, onApply, onSaveAndQuit, onBack, onQ
         <Text bold>{c.title}</Text>
         {writes ? (
           <>
-            <Text>{c.what(summary.created, summary.updated, summary.tasksCopied)}</Text>
+            <Text>
+              {summary.excluded
+                ? c.whatChosen(summary.created, planned.created, summary.updated, planned.updated, summary.tasksCopied)
+                : c.what(summary.created, summary.updated, summary.tasksCopied)}
+            </Text>
             <Text>
               {c.where(prod.database, `${prod.host}:${prod.port}`)}
             </Text>

@@ -11,6 +11,7 @@ import { HelpPanel } from '../components/HelpPanel.js';
 import { LineInput } from '../components/LineInput.js';
 import { PlanList } from '../components/PlanList.js';
 import type { Planning } from '../hooks/use-planning.js';
+import type { LessonChoice } from '../hooks/use-selection.js';
 import {
   clampCursor,
   FILTERS,
@@ -28,6 +29,8 @@ const STATUS_LINES = 2;
 
 export interface PlanStepProps {
   planning: Planning;
+  /** the operator's choice of lessons; it outlives the step (Back from confirm) */
+  choice: LessonChoice;
   dryRun: boolean;
   defaultReportPath: string;
   /** saves the report; returns the line to show */
@@ -40,7 +43,7 @@ export interface PlanStepProps {
 type Mode = 'list' | 'details' | 'help' | 'search' | 'save';
 
 /** Step 3: the plan, live while it is made, then a scrollable, filterable list. */
-export function PlanStep({ planning, dryRun, defaultReportPath, onSaveReport, onContinue, onBack, onQuit }: PlanStepProps) {
+export function PlanStep({ planning, choice, dryRun, defaultReportPath, onSaveReport, onContinue, onBack, onQuit }: PlanStepProps) {
   const m = useMessages();
   const { rows } = useFrame();
   const height = Math.max(3, rows - FRAME_LINES - STATUS_LINES);
@@ -90,7 +93,11 @@ export function PlanStep({ planning, dryRun, defaultReportPath, onSaveReport, on
     if (key.upArrow || input === 'k') move('up');
     else if (key.downArrow || input === 'j') move('down');
     else if (key.pageUp) move('page-up');
-    else if (key.pageDown || input === ' ') move('page-down');
+    else if (key.pageDown) move('page-down');
+    else if (input === ' ' && current) {
+      const position = indexes ? indexes[view.index]! : view.index;
+      setNotice(choice.toggle(planning.entries, position) ? undefined : m.ui.nothingToWrite);
+    } else if (input === 'a') choice.toggleAll(planning.entries, indexes);
     else if (key.home || input === 'g') move('home');
     else if (key.end || input === 'G') move('end');
     else if (key.return && current) setMode('details');
@@ -144,7 +151,18 @@ export function PlanStep({ planning, dryRun, defaultReportPath, onSaveReport, on
   } else if (mode === 'help') body = <HelpPanel height={height} />;
   else if (mode === 'details' && current) body = <DetailsPanel entry={current} height={height} />;
   else if (done && count === 0) body = <Text dimColor>{m.ui.nothingShown}</Text>;
-  else body = <PlanList entries={planning.entries} indexes={indexes} top={view.top} selected={done ? view.index : null} height={height} />;
+  else {
+    body = (
+      <PlanList
+        entries={planning.entries}
+        indexes={indexes}
+        top={view.top}
+        selected={done ? view.index : null}
+        height={height}
+        isChosen={done ? choice.isChosen : undefined}
+      />
+    );
+  }
 
   return (
     <Frame step={3} keys={planning.stage === 'failed' ? m.ui.keys.checksFailed : keys}>
@@ -166,6 +184,7 @@ export function PlanStep({ planning, dryRun, defaultReportPath, onSaveReport, on
         <Text color="red">
           {m.marks.error} {m.ui.count(c.error)}
         </Text>
+        {done ? ` · ${m.ui.toWrite(c.create + c.update - choice.count, c.create + c.update)}` : ''}
       </Text>
       <Text wrap="truncate" dimColor={mode !== 'search' && mode !== 'save'}>
         {mode === 'save' ? (
