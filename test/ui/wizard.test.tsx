@@ -286,4 +286,38 @@ describe('the wizard', () => {
     const [left] = await school.pair.query<{ n: number }>('prod', `SELECT count(*)::int AS n FROM "Lessons" WHERE lesson_date = '2025-01-15 14:00:00'`);
     expect(left!.n).toBe(0);
   });
+
+  it('reviews lesson by lesson: keeps two, leaves one out, ends early; prod gets exactly the kept ones', async () => {
+    const reportPath = join(mkdtempSync(join(tmpdir(), 'lsync-wizard-review-')), 'report.json');
+    const { app, exit, exited } = start({ reportPath });
+    await toPlan(app);
+    let frame = await press(app, 'r', 'Review 1 / 5 · ● will be written');
+    expect(frame).toContain('Sandbox lesson #1 '); // the create of 2025-01-15
+    frame = await press(app, 'y', 'Review 2 / 5');
+    expect(frame).toContain('Sandbox lesson #3 ');
+    frame = await press(app, 'n', 'Review 3 / 5');
+    frame = await press(app, 'b', 'Review 2 / 5 · ○ left out');
+    frame = await press(app, 'n', 'Review 3 / 5');
+    expect(frame).toContain('Sandbox lesson #8 ');
+    frame = await press(app, 'y', 'Review 4 / 5');
+    frame = await press(app, keys.escape); // the review ends; the rest stay as they are
+    expect(frame).not.toContain('Review');
+    expect(frame).toContain('to write: 4 of 5');
+    await press(app, 'c', 'Confirm the write');
+    expect(frameOf(app)).toContain('➕ create 2 of 2 · 🔄 update 2 of 3');
+    await settle();
+    await press(app, keys.enter, 'Type the prod database name');
+    await settle();
+    app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
+    await press(app, keys.enter, '6/6 Summary');
+    await settle();
+    app.stdin.write('q');
+    await exited();
+    expect(exit.code).toBe(1);
+    const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+    expect(report.lessons.find((l: any) => l.sandboxLessonId === 3)).toMatchObject({ action: 'skip', reason: 'excluded' });
+    expect(report.summary).toMatchObject({ created: 2, updated: 1, excluded: 1 });
+    const [untouched] = await school.pair.query<{ topic: string | null }>('prod', `SELECT topic FROM "Lessons" WHERE lesson_id = 502`);
+    expect(untouched!.topic).toBeNull();
+  });
 });

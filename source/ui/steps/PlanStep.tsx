@@ -11,7 +11,7 @@ import { HelpPanel } from '../components/HelpPanel.js';
 import { LineInput } from '../components/LineInput.js';
 import { PlanList } from '../components/PlanList.js';
 import type { Planning } from '../hooks/use-planning.js';
-import type { LessonChoice } from '../hooks/use-selection.js';
+import { writes, type LessonChoice } from '../hooks/use-selection.js';
 import {
   clampCursor,
   FILTERS,
@@ -40,7 +40,7 @@ export interface PlanStepProps {
   onQuit: () => void;
 }
 
-type Mode = 'list' | 'details' | 'help' | 'search' | 'save';
+type Mode = 'list' | 'details' | 'help' | 'search' | 'save' | 'review';
 
 /** Step 3: the plan, live while it is made, then a scrollable, filterable list. */
 export function PlanStep({ planning, choice, dryRun, defaultReportPath, onSaveReport, onContinue, onBack, onQuit }: PlanStepProps) {
@@ -54,6 +54,8 @@ export function PlanStep({ planning, choice, dryRun, defaultReportPath, onSaveRe
   const [cursor, setCursor] = useState<Cursor>({ index: 0, top: 0 });
   const [reportPath, setReportPath] = useState(defaultReportPath);
   const [notice, setNotice] = useState<string>();
+  /** the creates and updates under review (positions in planning.entries), and where the review is */
+  const [review, setReview] = useState<{ positions: number[]; at: number }>({ positions: [], at: 0 });
 
   const indexes = useMemo(
     () => visibleIndexes(planning.entries, filter, query),
@@ -69,8 +71,24 @@ export function PlanStep({ planning, choice, dryRun, defaultReportPath, onSaveRe
 
   const move = (how: Move) => setCursor((prev) => moveCursor(clampCursor(prev, count, height), how, count, height));
 
+  const reviewed = mode === 'review' ? planning.entries[review.positions[review.at]!] : undefined;
+  /** y or n: the lesson under review is kept or left out, and the review moves on (ends after the last) */
+  const decide = (keep: boolean) => {
+    const position = review.positions[review.at]!;
+    if (choice.isChosen(position) !== keep) choice.toggle(planning.entries, position);
+    if (review.at + 1 < review.positions.length) setReview({ ...review, at: review.at + 1 });
+    else setMode('list');
+  };
+
   useKeys((input, key) => {
     if (mode === 'help') return setMode('list');
+    if (mode === 'review') {
+      if (input === 'y') decide(true);
+      else if (input === 'n') decide(false);
+      else if (input === 'b') setReview({ ...review, at: Math.max(0, review.at - 1) });
+      else if (key.escape) setMode('list');
+      return;
+    }
     if (mode === 'save') {
       if (key.escape) setMode('list');
       return;
@@ -98,6 +116,14 @@ export function PlanStep({ planning, choice, dryRun, defaultReportPath, onSaveRe
       const position = indexes ? indexes[view.index]! : view.index;
       setNotice(choice.toggle(planning.entries, position) ? undefined : m.ui.nothingToWrite);
     } else if (input === 'a') choice.toggleAll(planning.entries, indexes);
+    else if (input === 'r') {
+      const positions: number[] = [];
+      for (const i of indexes ?? planning.entries.keys()) if (writes(planning.entries[i])) positions.push(i);
+      if (positions.length) {
+        setReview({ positions, at: 0 });
+        setMode('review');
+      } else setNotice(m.ui.reviewNothing);
+    }
     else if (key.home || input === 'g') move('home');
     else if (key.end || input === 'G') move('end');
     else if (key.return && current) setMode('details');
@@ -137,6 +163,7 @@ export function PlanStep({ planning, choice, dryRun, defaultReportPath, onSaveRe
     help: m.ui.keys.help,
     search: m.ui.keys.search,
     save: m.ui.keys.save,
+    review: m.ui.keys.review,
   }[mode];
 
   let body;
@@ -150,6 +177,14 @@ export function PlanStep({ planning, choice, dryRun, defaultReportPath, onSaveRe
     );
   } else if (mode === 'help') body = <HelpPanel height={height} />;
   else if (mode === 'details' && current) body = <DetailsPanel entry={current} height={height} />;
+  else if (mode === 'review' && reviewed) {
+    body = (
+      <Box flexDirection="column">
+        <Text bold>{m.ui.review(review.at + 1, review.positions.length, choice.isChosen(review.positions[review.at]!))}</Text>
+        <DetailsPanel entry={reviewed} height={height - 1} />
+      </Box>
+    );
+  }
   else if (done && count === 0) body = <Text dimColor>{m.ui.nothingShown}</Text>;
   else {
     body = (
