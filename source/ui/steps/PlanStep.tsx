@@ -219,7 +219,6 @@ export function PlanStep({ planning, choice, dryRun, defaultReportPath, onSaveRe
         <Text color="red">
           {m.marks.error} {m.ui.count(c.error)}
         </Text>
-        {done ? ` · ${m.ui.toWrite(c.create + c.update - choice.count, c.create + c.update)}` : ''}
       </Text>
       <Text wrap="truncate" dimColor={mode !== 'search' && mode !== 'save'}>
         {mode === 'save' ? (
@@ -242,6 +241,7 @@ export function PlanStep({ planning, choice, dryRun, defaultReportPath, onSaveRe
         ) : (
           <>
             {m.ui.filterLabel(m.ui.filterNames[filter]!)}
+            {done ? ` · ${m.ui.toWrite(c.create + c.update - choice.count, c.create + c.update)}` : ''}
             {query ? ` · ${m.ui.searchLabel(query)}` : ''}
             {indexes ? ` · ${m.ui.shown(count, planning.count)}` : ''}
             {done && count ? ` · ${m.ui.position(view.index + 1, count)}` : ''}
