@@ -10,7 +10,7 @@ import { connectDb, type ConnectOptions, type Db, type ServerInfo } from './db/c
 import { isConnectionFailure, lostConnection } from './db/errors.js';
 import { isSameDatabase } from './db/identity.js';
 import { checkSchema, introspect, type SchemaWarning, type SyncSchema } from './db/schema.js';
-import { readProd, readSandbox } from './db/read.js';
+import { readLessonValues, readProd, readSandbox, type LessonValues } from './db/read.js';
 import { applyPlan, type ApplyHooks } from './db/apply.js';
 import { DEFAULT_WATCHDOG, type LockWait } from './db/watchdog.js';
 import { createPlanner } from './engine/planner.js';
@@ -198,6 +198,11 @@ export class Session {
     const entries = await this.guard('prod', () => applyPlan(this.prodDb, this.sandboxDb, this.schema, plan.sandbox, plan.entries, watched));
     collectAfterPhase(); // what the batches left, before the summary is shown and the process idles
     return { entries, summary: summarize(entries) };
+  }
+
+  /** A lesson's rows on both sides, for its details: one query a side, read when asked. */
+  lessonValues(entry: PlanEntry): Promise<LessonValues> {
+    return this.guard('prod', () => readLessonValues(this.sandboxDb, this.prodDb, this.schema, entry.sandboxLessonId, entry.prodLessonId));
   }
 
   queryCounts(): Record<Side, number> {

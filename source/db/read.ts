@@ -257,3 +257,47 @@ export async function readCopyValues(
     tasks: await rowsAsJson(db, LT.sql, 'lesson_task_id', schema.taskCopy, taskIds),
   };
 }
+
+/** One lesson's row as its database's text (column → value), and its LessonTasks. */
+export interface LessonRow {
+  values: Record<string, string | null>;
+  /** [task_id, assignment_type] of its LessonTasks */
+  tasks: [string, string | null][];
+}
+
+/** What a lesson's details show: the rows of both sides, read when they are opened. */
+export interface LessonValues {
+  sandbox: LessonRow | undefined;
+  prod: LessonRow | undefined;
+  /** the lesson's task ids that prod "Tasks" holds */
+  tasksInProd: Set<string>;
+  /** the columns a create copies; prod's other columns get its defaults */
+  copied: string[];
+}
+
+const lessonRowSql = (L: string, LT: string, id: string) => `
+  (SELECT json_build_object(
+     'values', (SELECT json_object_agg(key, value) FROM json_each_text(row_to_json(l))),
+     'tasks', (SELECT coalesce(json_agg(json_build_array(lt.task_id::text, lt.assignment_type::text) ORDER BY lt.lesson_task_id), '[]')
+                 FROM ${LT} lt WHERE lt.lesson_id = l.lesson_id))
+     FROM ${L} l WHERE l.lesson_id = ${id})`;
+
+/** One query a side: the sandbox lesson with its tasks; prod's lesson (if any) with its tasks, and which task ids prod has. */
+export async function readLessonValues(sandboxDb: Db, prodDb: Db, schema: SyncSchema, sandboxLessonId: number, prodLessonId: number | null): Promise<LessonValues> {
+  const s = schema.sandbox;
+  const p = schema.prod;
+  const sandboxQuery = sandboxDb.query<{ row: LessonRow | null }>(`SELECT ${lessonRowSql(s.lessons.sql, s.lessonTasks.sql, '$1::int8')} AS row`, [sandboxLessonId]);
+  const sandboxRow = (await sandboxQuery).rows[0]?.row ?? undefined;
+  const taskIds = (sandboxRow?.tasks ?? []).map(([taskId]) => taskId);
+  const { rows } = await prodDb.query<{ row: LessonRow | null; existing: string[] }>(
+    `SELECT ${prodLessonId === null ? 'NULL::json' : lessonRowSql(p.lessons.sql, p.lessonTasks.sql, '$2::int8')} AS row,
+            (SELECT coalesce(json_agg(t.task_id::text), '[]') FROM ${p.tasks.sql} t WHERE t.task_id::text = ANY ($1::text[])) AS existing`,
+    prodLessonId === null ? [taskIds] : [taskIds, prodLessonId],
+  );
+  return {
+    sandbox: sandboxRow,
+    prod: rows[0]?.row ?? undefined,
+    tasksInProd: new Set(rows[0]?.existing ?? []),
+    copied: schema.lessonCopy.map((c) => c.name),
+  };
+}

@@ -229,6 +229,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }
       body = (
         <PlanStep
           planning={planning}
+          session={planSession}
           choice={choice}
           dryRun={config.dryRun}
           defaultReportPath={reportPath}

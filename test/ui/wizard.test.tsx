@@ -320,4 +320,18 @@ describe('the wizard', () => {
     const [untouched] = await school.pair.query<{ topic: string | null }>('prod', `SELECT topic FROM "Lessons" WHERE lesson_id = 502`);
     expect(untouched!.topic).toBeNull();
   });
+
+  it('shows the values of a lesson when its details open: prod now → sandbox, and where prod stands on each task', async () => {
+    const { app } = start({ dryRun: true });
+    await toPlan(app);
+    await press(app, keys.down, '2/12');
+    await press(app, keys.down, '3/12'); // sandbox lesson 3 → prod lesson 502, an update
+    const top = await press(app, keys.enter, 'topic: ∅ → Тригонометрия');
+    const scrolled = await press(app, keys.pageDown, '#999 homework · not in prod Tasks (skipped)'); // long details scroll
+    expect(top + scrolled).toContain('homework_status: not_assigned → assigned');
+    expect(scrolled).toContain('#6 classwork · already on the prod lesson');
+    let frame = scrolled;
+    frame = await press(app, keys.up, 'topic: Логарифмы (записано в проде) | Логарифмы'); // lesson 2: filled, kept
+    expect(frame).toContain('Prod | sandbox');
+  });
 });

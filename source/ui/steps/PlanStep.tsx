@@ -11,6 +11,8 @@ import { HelpPanel } from '../components/HelpPanel.js';
 import { LineInput } from '../components/LineInput.js';
 import { PlanList } from '../components/PlanList.js';
 import type { Planning } from '../hooks/use-planning.js';
+import { useLessonValues } from '../hooks/use-lesson-values.js';
+import type { Session } from '../../session.js';
 import { writes, type LessonChoice } from '../hooks/use-selection.js';
 import {
   clampCursor,
@@ -29,6 +31,8 @@ const STATUS_LINES = 2;
 
 export interface PlanStepProps {
   planning: Planning;
+  /** reads a lesson's values when its details open; without it the details show the plan only */
+  session?: Session;
   /** the operator's choice of lessons; it outlives the step (Back from confirm) */
   choice: LessonChoice;
   dryRun: boolean;
@@ -43,7 +47,7 @@ export interface PlanStepProps {
 type Mode = 'list' | 'details' | 'help' | 'search' | 'save' | 'review';
 
 /** Step 3: the plan, live while it is made, then a scrollable, filterable list. */
-export function PlanStep({ planning, choice, dryRun, defaultReportPath, onSaveReport, onContinue, onBack, onQuit }: PlanStepProps) {
+export function PlanStep({ planning, session, choice, dryRun, defaultReportPath, onSaveReport, onContinue, onBack, onQuit }: PlanStepProps) {
   const m = useMessages();
   const { rows } = useFrame();
   const height = Math.max(3, rows - FRAME_LINES - STATUS_LINES);
@@ -72,6 +76,11 @@ export function PlanStep({ planning, choice, dryRun, defaultReportPath, onSaveRe
   const move = (how: Move) => setCursor((prev) => moveCursor(clampCursor(prev, count, height), how, count, height));
 
   const reviewed = mode === 'review' ? planning.entries[review.positions[review.at]!] : undefined;
+  const inDetails = mode === 'details' ? current : reviewed;
+  const values = useLessonValues(session, inDetails);
+  const [scroll, setScroll] = useState(0);
+  useEffect(() => setScroll(0), [inDetails]);
+  const page = Math.max(1, height - 4);
   /** y or n: the lesson under review is kept or left out, and the review moves on (ends after the last) */
   const decide = (keep: boolean) => {
     const position = review.positions[review.at]!;
@@ -82,6 +91,10 @@ export function PlanStep({ planning, choice, dryRun, defaultReportPath, onSaveRe
 
   useKeys((input, key) => {
     if (mode === 'help') return setMode('list');
+    if ((mode === 'review' || mode === 'details') && (key.pageDown || key.pageUp)) {
+      setScroll((at) => Math.max(0, at + (key.pageDown ? page : -page)));
+      return;
+    }
     if (mode === 'review') {
       if (input === 'y') decide(true);
       else if (input === 'n') decide(false);
@@ -176,12 +189,12 @@ export function PlanStep({ planning, choice, dryRun, defaultReportPath, onSaveRe
       </Box>
     );
   } else if (mode === 'help') body = <HelpPanel height={height} />;
-  else if (mode === 'details' && current) body = <DetailsPanel entry={current} height={height} />;
+  else if (mode === 'details' && current) body = <DetailsPanel entry={current} height={height} values={values} scroll={scroll} />;
   else if (mode === 'review' && reviewed) {
     body = (
       <Box flexDirection="column">
         <Text bold>{m.ui.review(review.at + 1, review.positions.length, choice.isChosen(review.positions[review.at]!))}</Text>
-        <DetailsPanel entry={reviewed} height={height - 1} />
+        <DetailsPanel entry={reviewed} height={height - 1} values={values} scroll={scroll} />
       </Box>
     );
   }
