@@ -271,8 +271,10 @@ export interface LessonValues {
   prod: LessonRow | undefined;
   /** the lesson's task ids that prod "Tasks" holds */
   tasksInProd: Set<string>;
-  /** the columns a create copies; prod's other columns get its defaults */
+  /** the columns a create copies */
   copied: string[];
+  /** prod's other columns (but its keys): a create leaves them to prod's defaults */
+  defaulted: string[];
 }
 
 const lessonRowSql = (L: string, LT: string, id: string) => `
@@ -299,5 +301,6 @@ export async function readLessonValues(sandboxDb: Db, prodDb: Db, schema: SyncSc
     prod: rows[0]?.row ?? undefined,
     tasksInProd: new Set(rows[0]?.existing ?? []),
     copied: schema.lessonCopy.map((c) => c.name),
+    defaulted: [...p.lessons.columns.keys()].filter((c) => c !== 'lesson_id' && c !== 'student_id' && !schema.lessonCopy.some((k) => k.name === c)),
   };
 }

@@ -311,7 +311,8 @@ const en = {
     values: {
       loading: 'Reading the lesson from both databases...',
       updateTitle: 'Prod now → what the sandbox writes',
-      createTitle: 'Columns the create inserts (the rest get prod\'s defaults)',
+      createTitle: 'Columns the create inserts',
+      defaulted: (columns: string) => `left to prod's defaults: ${columns}`,
       compareTitle: 'Prod | sandbox (prod has content: kept)',
       tasksTitle: 'Sandbox tasks',
       onLesson: 'already on the prod lesson',

@@ -64,6 +64,7 @@ export function valueLines(entry: PlanEntry, values: LessonValues, m: Messages):
   } else if (entry.action === 'create') {
     lines.push(v.createTitle);
     for (const column of values.copied) lines.push(`  ${column} = ${shown(sandbox[column])}`);
+    if (values.defaulted.length) lines.push(`  ${v.defaulted(values.defaulted.map(printable).join(', '))}`);
   } else if (values.prod) {
     lines.push(v.compareTitle);
     for (const field of CONTENT_FIELDS) lines.push(`  ${field}: ${shown(prod[field])} | ${shown(sandbox[field])}`);

@@ -333,5 +333,9 @@ describe('the wizard', () => {
     let frame = scrolled;
     frame = await press(app, keys.up, 'topic: Логарифмы (записано в проде) | Логарифмы'); // lesson 2: filled, kept
     expect(frame).toContain('Prod | sandbox');
+    frame = await press(app, keys.up, 'Columns the create inserts'); // lesson 1: a create
+    expect(frame).toContain('Sandbox lesson #1');
+    expect(frame).toContain('lesson_date = 2025-01-15'); // its own values, never the lesson before's
+    expect(frame).not.toContain('Логарифмы');
   });
 });

@@ -5,23 +5,23 @@ import type { Session } from '../../session.js';
 
 export type LessonValuesState = { status: 'idle' | 'loading' } | { status: 'done'; values: LessonValues } | { status: 'failed'; error: unknown };
 
+type Loaded = { entry: PlanEntry; state: LessonValuesState };
+
 /** The rows of the lesson whose details are open, read then (one query a side), never held for every lesson. */
 export function useLessonValues(session: Session | undefined, entry: PlanEntry | undefined): LessonValuesState {
-  const [state, setState] = useState<LessonValuesState>({ status: 'idle' });
+  const [loaded, setLoaded] = useState<Loaded>();
   useEffect(() => {
-    if (!session || !entry) {
-      setState({ status: 'idle' });
-      return;
-    }
+    if (!session || !entry) return;
     let current = true;
-    setState({ status: 'loading' });
     session.lessonValues(entry).then(
-      (values) => current && setState({ status: 'done', values }),
-      (error: unknown) => current && setState({ status: 'failed', error }),
+      (values) => current && setLoaded({ entry, state: { status: 'done', values } }),
+      (error: unknown) => current && setLoaded({ entry, state: { status: 'failed', error } }),
     );
     return () => {
       current = false;
     };
   }, [session, entry]);
-  return state;
+  if (!session || !entry) return { status: 'idle' };
+  // another lesson's values never show under this one's header, not even for one frame
+  return loaded?.entry === entry ? loaded.state : { status: 'loading' };
 }
