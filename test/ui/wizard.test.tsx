@@ -75,6 +75,19 @@ async function toNamePrompt(app: ReturnType<typeof start>['app']) {
   await settle();
 }
 
+/** From the confirm step: Apply, the prod database's name, the summary (returned), then q. */
+async function applyAndQuit(app: ReturnType<typeof start>['app'], exited: () => Promise<void>): Promise<string> {
+  await settle();
+  await press(app, keys.enter, 'Type the prod database name');
+  await settle();
+  app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
+  const summary = await press(app, keys.enter, '6/6 Summary');
+  await settle();
+  app.stdin.write('q');
+  await exited();
+  return summary;
+}
+
 describe('the wizard', () => {
   it('walks from the URLs to the summary and writes what the plan showed', async () => {
     const { app, exit, exited } = start();
@@ -270,15 +283,8 @@ describe('the wizard', () => {
     await press(app, 'c', 'Confirm the write');
     expect(frameOf(app)).toContain('➕ create 1 of 2 · 🔄 update 3 of 3');
     expect(frameOf(app)).toContain('1 left out by you');
-    await settle();
-    await press(app, keys.enter, 'Type the prod database name');
-    await settle();
-    app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
-    frame = await press(app, keys.enter, '6/6 Summary');
+    frame = await applyAndQuit(app, exited);
     expect(frame).toContain('Left out by you: 1');
-    await settle();
-    app.stdin.write('q');
-    await exited();
     expect(exit.code).toBe(1);
     const report = JSON.parse(readFileSync(reportPath, 'utf8'));
     expect(report.lessons.find((l: any) => l.sandboxLessonId === 1)).toMatchObject({ action: 'skip', reason: 'excluded' });
@@ -305,14 +311,7 @@ describe('the wizard', () => {
     expect(frame).toContain('to write: 4 of 5');
     await press(app, 'c', 'Confirm the write');
     expect(frameOf(app)).toContain('➕ create 2 of 2 · 🔄 update 2 of 3');
-    await settle();
-    await press(app, keys.enter, 'Type the prod database name');
-    await settle();
-    app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
-    await press(app, keys.enter, '6/6 Summary');
-    await settle();
-    app.stdin.write('q');
-    await exited();
+    await applyAndQuit(app, exited);
     expect(exit.code).toBe(1);
     const report = JSON.parse(readFileSync(reportPath, 'utf8'));
     expect(report.lessons.find((l: any) => l.sandboxLessonId === 3)).toMatchObject({ action: 'skip', reason: 'excluded' });
