@@ -7,7 +7,7 @@ import { errorLines } from './describe-error.js';
 import { EXIT_BY_SIGNAL, InterruptedError, isAppError, UsageError, type InterruptSignal } from './errors.js';
 import { messages } from './i18n/index.js';
 import { runPlain } from './plain/run.js';
-import { checkReportPath } from './report.js';
+import { checkReportPath, REPORT_TO_STDOUT } from './report.js';
 
 /**
  * --help / -h and --version win over every other flag, known or not, before anything is
@@ -34,8 +34,19 @@ if (early !== undefined) {
   process.exit(0);
 }
 
+/** meow reads a lone `-` as no value: `--report -` (the report on stdout) is passed as `--report=-`. */
+function joinDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--report' && argv[i + 1] === '-') out.push(`--report=${argv[++i]}`);
+    else out.push(argv[i]!);
+  }
+  return out;
+}
+
 const cli = meow(messages(defaultLang(process.env)).help, {
   importMeta: import.meta,
+  argv: joinDashValues(process.argv.slice(2)),
   allowUnknownFlags: false,
   flags: {
     sandboxUrl: { type: 'string' },
@@ -50,6 +61,7 @@ const cli = meow(messages(defaultLang(process.env)).help, {
     plain: { type: 'boolean', default: false },
     demo: { type: 'boolean', default: false },
     lockTimeout: { type: 'string' },
+    exitCode: { type: 'boolean', default: false },
     lesson: { type: 'string', isMultiple: true },
     excludeLesson: { type: 'string', isMultiple: true },
   },
@@ -105,7 +117,7 @@ async function runPlainMode(config: Config): Promise<number> {
   return withDemo(config, (c) =>
     runPlain(
       c,
-      { out, err },
+      c.reportPath === REPORT_TO_STDOUT ? { out: err, err } : { out, err },
       {
         signal: controller.signal,
         signalName: () => stoppedBy,
@@ -119,8 +131,9 @@ async function main(): Promise<number> {
   let config: Config | undefined;
   try {
     config = resolveConfig(cli.flags, process.env, process.cwd());
-    if (config.reportPath) checkReportPath(config.reportPath);
-    const interactive = process.stdin.isTTY && process.stdout.isTTY && !config.plain && !config.yes;
+    if (config.reportPath && config.reportPath !== REPORT_TO_STDOUT) checkReportPath(config.reportPath);
+    // the report on stdout needs stdout to itself: the log goes to stderr, and no wizard draws there
+    const interactive = process.stdin.isTTY && process.stdout.isTTY && !config.plain && !config.yes && config.reportPath !== REPORT_TO_STDOUT;
     if (interactive) {
       // React's development build (the default) is slower, and on a large plan keeps
       // hundreds of MB of its bookkeeping (1,000,000 lessons: +350 MB); set before React loads.

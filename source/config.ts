@@ -26,6 +26,8 @@ export interface Config {
   lockTimeout: number;
   /** the lessons the operator chose (--lesson, --exclude-lesson) */
   selection: Selection;
+  /** --exit-code: a dry run exits 4 when it would write something */
+  exitCode: boolean;
 }
 
 export interface Flags {
@@ -43,6 +45,7 @@ export interface Flags {
   lockTimeout?: string;
   lesson?: string[];
   excludeLesson?: string[];
+  exitCode?: boolean;
 }
 
 export const DEFAULT_LOCK_TIMEOUT_S = 120;
@@ -89,6 +92,7 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv, cwd: string)
   const lang = flags.lang ?? defaultLang(env);
   if (lang !== 'ru' && lang !== 'en') throw new UsageError('bad-lang', { value: lang });
   if (flags.yes && flags.dryRun) throw new UsageError('yes-and-dry-run');
+  if (flags.exitCode && !flags.dryRun) throw new UsageError('exit-code-needs-dry-run');
   const since = checkDate(flags.since, '--since');
   const until = checkDate(flags.until, '--until');
   if (since && until && since > until) throw new UsageError('bad-range', { since, until });
@@ -105,5 +109,6 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv, cwd: string)
     demo: Boolean(flags.demo),
     lockTimeout: checkLockTimeout(flags.lockTimeout),
     selection: selectionOf(flags),
+    exitCode: Boolean(flags.exitCode),
   };
 }

@@ -48,6 +48,8 @@ export function describeError(error: unknown, m: Messages): ErrorText {
         return { message: m.usage['unknown-lesson'](str(p.ids)), details: [], hint: undefined };
       case 'bad-lesson-id':
         return { message: m.usage['bad-lesson-id'](str(p.value)), details: [], hint: undefined };
+      case 'exit-code-needs-dry-run':
+        return { message: m.usage['exit-code-needs-dry-run'], details: [], hint: undefined };
       default:
         return unreachable(error.code);
     }

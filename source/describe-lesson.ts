@@ -9,8 +9,10 @@ import type { SchemaWarning } from './db/schema.js';
 import { BugError, unreachable } from './errors.js';
 import { printable } from './text.js';
 
-export function exitCodeFor(summary: Summary): number {
-  return summary.errors > 0 ? 1 : 0;
+/** 1 when lessons are in error; with --dry-run --exit-code, 4 when the plan would write something. */
+export function exitCodeFor(summary: Summary, gate = false): number {
+  if (summary.errors > 0) return 1;
+  return gate && summary.created + summary.updated > 0 ? 4 : 0;
 }
 
 /** The lesson's student as a list shows it: name (platform_id), escaped. */

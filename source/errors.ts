@@ -18,7 +18,8 @@ export type UsageCode =
   | 'report-unwritable'
   | 'bad-lock-timeout'
   | 'unknown-lesson'
-  | 'bad-lesson-id';
+  | 'bad-lesson-id'
+  | 'exit-code-needs-dry-run';
 
 export type ConnectCode =
   | 'dns'

@@ -101,10 +101,17 @@ export function checkReportPath(path: string): void {
   }
 }
 
+/** `--report -`: the report goes to standard output. */
+export const REPORT_TO_STDOUT = '-';
+
 const FLUSH_BYTES = 1 << 20;
 
 /** Written to a temporary file and renamed: a reader never sees half a report, and no temporary file stays behind. */
 export function writeReport(path: string, input: ReportInput): void {
+  if (path === REPORT_TO_STDOUT) {
+    for (const chunk of reportChunks(input)) writeSync(1, chunk);
+    return;
+  }
   const target = resolve(path);
   const temporary = `${target}.${process.pid}.tmp`;
   try {

@@ -101,11 +101,14 @@ const en = {
     --plain              line-by-line output even on a terminal
     --demo               run on two embedded demo databases
     --lock-timeout SEC   give up waiting for a lock in prod after SEC seconds (default 120)
+    --exit-code          with --dry-run: exit 4 when something would be written, 0 when nothing
+                         (1 when lessons are in error); --report - writes the report to stdout
     --help, --version
 
   Exit codes
     0 done · 1 some lessons failed · 2 bad usage · 3 cannot connect, schema error, lock or
-    network timeout, prod refused the run · 130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP)
+    network timeout, prod refused the run · 4 (--dry-run --exit-code) something to write ·
+    130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP)
 
   Examples
     $ lesson-sync --demo
@@ -142,6 +145,7 @@ const en = {
     'report-unwritable': (path: string, why: string) => `Cannot write the report to ${path}: ${why}`,
     'unknown-lesson': (ids: string) => `No such sandbox lesson (among the lessons the filters keep): ${ids}`,
     'bad-lesson-id': (value: string) => `--lesson and --exclude-lesson want a sandbox lesson id (a whole number), not "${value}".`,
+    'exit-code-needs-dry-run': '--exit-code goes with --dry-run: it tells a script whether there is anything to write.',
     'bad-lock-timeout': (value: string) => `--lock-timeout wants a number of seconds greater than 0, not "${value}".`,
   },
   connect: {

@@ -5,7 +5,7 @@ import { InterruptedError, isAppError, ReportError, unreachable, type InterruptS
 import type { PlanEntry, Summary } from '../engine/types.js';
 import { messages, type Messages } from '../i18n/index.js';
 import { lockWaitLine } from '../lock-text.js';
-import { writeReport } from '../report.js';
+import { REPORT_TO_STDOUT, writeReport } from '../report.js';
 import { parseTargets, Session, type Plan, type SessionListener, type Targets } from '../session.js';
 import { printable, printableLines } from '../text.js';
 import { entryLines, exitCodeFor, lessonHeader, summaryLines, warningLine } from '../describe-lesson.js';
@@ -131,9 +131,9 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
         if (committed) throw new ReportError(committed, config.reportPath, error);
         throw error;
       }
-      out(m.reportSaved(config.reportPath));
+      if (config.reportPath !== REPORT_TO_STDOUT) out(m.reportSaved(config.reportPath));
     }
-    return exitCodeFor(summary);
+    return exitCodeFor(summary, config.dryRun && config.exitCode);
   } catch (error) {
     if (error instanceof InterruptedError && plan && config.reportPath) {
       try {

@@ -140,7 +140,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }
     const plan = chosen!;
     const lines = summaryLines(plan.summary, m, true);
     if (config.reportPath) lines.push(savePlan(config.reportPath));
-    void finish(config.dryRun ? exitCodeFor(plan.summary) : 130, config.dryRun ? lines : [m.quitUnwritten]);
+    void finish(config.dryRun ? exitCodeFor(plan.summary, config.exitCode) : 130, config.dryRun ? lines : [m.quitUnwritten]);
   };
 
   // A signal is not a key: nobody is there to answer a question. During apply it rolls

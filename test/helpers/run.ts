@@ -35,6 +35,7 @@ export async function runSync(pair: DbPair, over: Partial<Config> = {}): Promise
     demo: false,
     lockTimeout: 120,
     selection: EVERY_LESSON,
+    exitCode: false,
     ...over,
   };
   const code = await runPlain(config, { out: (l) => out.push(l), err: (l) => err.push(l) });

@@ -35,6 +35,7 @@ function start(over: Partial<Config> = {}) {
     demo: false,
     lockTimeout: 120,
     selection: EVERY_LESSON,
+    exitCode: false,
     ...over,
   };
   const exit: { code?: number; lines: string[] } = { lines: [] };
