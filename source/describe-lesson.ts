@@ -3,7 +3,7 @@
  * line, the summary block and the exit code. Text from the databases is escaped here
  * (SPEC §3), so neither view can send it raw.
  */
-import type { PlanEntry, Summary } from './engine/types.js';
+import { isWrite, type PlanEntry, type Summary } from './engine/types.js';
 import type { Messages } from './i18n/index.js';
 import type { SchemaWarning } from './db/schema.js';
 import { BugError, unreachable } from './errors.js';
@@ -41,7 +41,7 @@ export function entryLines(entry: PlanEntry, m: Messages, dry: boolean): string[
       lines.push(reasonLine(entry, m));
       break;
   }
-  if ((entry.action === 'create' || entry.action === 'update') && entry.tasksMissingInProd.length) {
+  if (isWrite(entry) && entry.tasksMissingInProd.length) {
     lines.push(m.taskMissing(entry.tasksMissingInProd.join(', ')));
   }
   for (const kept of entry.action === 'update' ? entry.keptProdValues : []) lines.push(m.keptValue(kept.field, printable(kept.value)));

@@ -10,7 +10,8 @@ const CONTROL_BUT_LAYOUT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-const escape = (char: string) => NAMED[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const unicodeEscape = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const escape = (char: string) => NAMED[char] ?? unicodeEscape(char);
 
 /** One line for a terminal: every control character escaped (`\u001b`, `\n`). */
 export function printable(text: string): string {
@@ -24,5 +25,5 @@ export function printableLines(text: string): string {
 
 /** JSON.stringify leaves DEL and the C1 controls raw: a report shown with `cat` must not act on them either. */
 export function escapeJsonControls(json: string): string {
-  return json.replace(/[\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json.replace(/[\u007f-\u009f]/g, unicodeEscape);
 }

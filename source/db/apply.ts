@@ -7,10 +7,10 @@
 import { DEFAULT_LOCK_TIMEOUT_S } from '../config.js';
 import { BugError, ConnectError, InterruptedError, isAppError, LockTimeoutError, type InterruptSignal } from '../errors.js';
 import { collectIfGrown } from '../memory.js';
-import type { PlanEntry, SandboxSnapshot } from '../engine/types.js';
+import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
 import { isConnectionFailure, isLockTimeout, isRowLevel, runFailure } from './errors.js';
-import { isWrite, recheck, RECHECK_SLICE } from './recheck.js';
+import { recheck, RECHECK_SLICE } from './recheck.js';
 import type { SyncSchema } from './schema.js';
 import { Watchdog, type LockWait, type WatchdogTiming } from './watchdog.js';
 import { Writer, type BatchLessons } from './write-batch.js';

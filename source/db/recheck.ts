@@ -5,12 +5,10 @@
 import { collectIfGrown } from '../memory.js';
 import { createPlanner } from '../engine/planner.js';
 import { TaskList } from '../engine/task-table.js';
-import type { PlanEntry, SandboxSnapshot } from '../engine/types.js';
+import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
 import { readProd } from './read.js';
 import type { SyncSchema } from './schema.js';
-
-export const isWrite = (entry: PlanEntry) => entry.action === 'create' || entry.action === 'update';
 
 /** A preview entry still stands when the fresh plan wants the same write on the same rows. */
 function stillStands(preview: PlanEntry, fresh: PlanEntry): boolean {

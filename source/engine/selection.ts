@@ -3,7 +3,7 @@
  * left out; a lesson left out ends `skip` / `excluded` and is never written.
  */
 import { TaskList } from './task-table.js';
-import type { PlanEntry } from './types.js';
+import { isWrite, type PlanEntry } from './types.js';
 
 export interface Selection {
   /** sandbox lesson ids to write; undefined = every create and update */
@@ -31,7 +31,7 @@ export function unknownLessons(entries: readonly PlanEntry[], selection: Selecti
 export function applySelection(entries: PlanEntry[], selection: Selection): PlanEntry[] {
   if (selection.only === undefined && selection.exclude.size === 0) return entries;
   return entries.map((entry) =>
-    (entry.action === 'create' || entry.action === 'update') && !isChosen(selection, entry.sandboxLessonId) ? excluded(entry) : entry,
+    isWrite(entry) && !isChosen(selection, entry.sandboxLessonId) ? excluded(entry) : entry,
   );
 }
 
@@ -39,6 +39,6 @@ export function applySelection(entries: PlanEntry[], selection: Selection): Plan
 export function leaveOutAt(entries: PlanEntry[], leftOut: Uint8Array): PlanEntry[] {
   if (!leftOut.includes(1)) return entries;
   return entries.map((entry, i) =>
-    leftOut[i] === 1 && (entry.action === 'create' || entry.action === 'update') ? excluded(entry) : entry,
+    leftOut[i] === 1 && isWrite(entry) ? excluded(entry) : entry,
   );
 }

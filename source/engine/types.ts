@@ -18,6 +18,9 @@ export type Reason =
   /** left out by the operator (--exclude-lesson, --lesson) */
   | 'excluded';
 
+/** A lesson the run writes: a create or an update (maybe none, if absent). */
+export const isWrite = (entry: { action: Action } | undefined): boolean => entry?.action === 'create' || entry?.action === 'update';
+
 export interface SandboxLesson {
   id: number;
   platformId: string | null;

@@ -53,10 +53,15 @@ describe.runIf(onServer)('faults on a real server', () => {
     return session;
   }
 
-  it('notices a prod that goes silent mid-statement (the watcher cannot reach it either): exit 3, nothing committed', async () => {
+  /** prod as it was, and a session planned through the proxy */
+  async function planThroughProxy() {
     const before = await school.pair.checksum('prod');
     const session = await openThroughProxy();
-    const plan = await session.plan({ students: [] });
+    return { before, session, plan: await session.plan({ students: [] }) };
+  }
+
+  it('notices a prod that goes silent mid-statement (the watcher cannot reach it either): exit 3, nothing committed', async () => {
+    const { before, session, plan } = await planThroughProxy();
     await withClient(school.pair.urls.prod, async (holder) => {
       await holdRow(holder);
       const waits: LockWait[] = [];
@@ -83,9 +88,7 @@ describe.runIf(onServer)('faults on a real server', () => {
   });
 
   it('notices a statement that never reached prod (the watcher gets through and sees the backend idle)', async () => {
-    const before = await school.pair.checksum('prod');
-    const session = await openThroughProxy();
-    const plan = await session.plan({ students: [] });
+    const { before, session, plan } = await planThroughProxy();
     proxy!.silenceOpen(); // apply's own connection is cut off; the watcher's new one passes
     const started = Date.now();
     const error = await session.apply(plan, { watchdogTiming: QUICK }).catch((e: unknown) => e);
@@ -96,9 +99,7 @@ describe.runIf(onServer)('faults on a real server', () => {
   });
 
   it('reports a reset connection as lost (exit 3), and prod keeps nothing of the apply', async () => {
-    const before = await school.pair.checksum('prod');
-    const session = await openThroughProxy();
-    const plan = await session.plan({ students: [] });
+    const { before, session, plan } = await planThroughProxy();
     await withClient(school.pair.urls.prod, async (holder) => {
       await holdRow(holder);
       const applying = session.apply(plan, { watchdogTiming: QUICK }).catch((e: unknown) => e);

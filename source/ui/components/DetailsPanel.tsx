@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import { Text } from './Text.js';
-import type { PlanEntry } from '../../engine/types.js';
+import { isWrite, type PlanEntry } from '../../engine/types.js';
 import { reasonLine } from '../../describe-lesson.js';
 import { describeError } from '../../describe-error.js';
 import type { LessonValuesState } from '../hooks/use-lesson-values.js';
@@ -38,7 +38,7 @@ export function DetailsPanel({
   const ids = [d.sandboxId(entry.sandboxLessonId), entry.prodLessonId !== null ? d.prodId(entry.prodLessonId) : null]
     .filter(Boolean)
     .join(' → ');
-  const writes = entry.action === 'create' || entry.action === 'update';
+  const writes = isWrite(entry);
   return (
     <Box flexDirection="column" height={height} overflow="hidden" borderStyle="round" paddingX={1}>
       {/* the whole content, scrolled by lines: nothing in it shrinks to fit the panel */}

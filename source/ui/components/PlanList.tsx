@@ -1,11 +1,10 @@
 import { Box } from 'ink';
 import { Text } from './Text.js';
 import { memo } from 'react';
-import type { PlanEntry } from '../../engine/types.js';
+import { isWrite, type PlanEntry } from '../../engine/types.js';
 import type { Messages } from '../../i18n/index.js';
 import { useMessages } from '../context.js';
 import { rowText } from '../format.js';
-import { writes } from '../hooks/use-selection.js';
 
 /** How many rows were drawn: lets tests see that a cursor move redraws two rows, not the list. */
 export const renderStats = { rows: 0 };
@@ -41,7 +40,7 @@ export function PlanList({ entries, indexes, top, selected, height, isChosen }: 
   for (let position = top; position < Math.min(count, top + height); position++) {
     const i = indexes ? indexes[position]! : position;
     const entry = entries[i]!;
-    const chosen = isChosen && writes(entry) ? isChosen(i) : undefined;
+    const chosen = isChosen && isWrite(entry) ? isChosen(i) : undefined;
     rows.push(<Row key={i} entry={entry} selected={position === selected} chosen={chosen} m={m} />);
   }
   return (

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { PlanEntry } from '../../engine/types.js';
+import { isWrite, type PlanEntry } from '../../engine/types.js';
 
 export interface LessonChoice {
   /** the entry at this position will be written when the plan is applied */
@@ -13,8 +13,6 @@ export interface LessonChoice {
   /** leaves out every create/update of these positions when all are chosen, else chooses them all */
   toggleAll: (entries: readonly PlanEntry[], indexes: readonly number[] | null) => void;
 }
-
-export const writes = (entry: PlanEntry | undefined) => entry?.action === 'create' || entry?.action === 'update';
 
 /** The operator's choice in the wizard: every create and update starts chosen (SPEC §10). */
 export function useSelection(): LessonChoice {
@@ -33,7 +31,7 @@ export function useSelection(): LessonChoice {
     leftOut: () => bits.current,
     count,
     toggle(entries, index) {
-      if (!writes(entries[index])) return false;
+      if (!isWrite(entries[index])) return false;
       const b = sized(entries.length);
       b[index] = b[index] === 1 ? 0 : 1;
       setCount((n) => n + (b[index] === 1 ? 1 : -1));
@@ -43,7 +41,7 @@ export function useSelection(): LessonChoice {
       const b = sized(entries.length);
       const positions: number[] = [];
       const each = indexes ?? entries.keys();
-      for (const i of each) if (writes(entries[i])) positions.push(i);
+      for (const i of each) if (isWrite(entries[i])) positions.push(i);
       const leaveOut = positions.every((i) => b[i] !== 1);
       let delta = 0;
       for (const i of positions) {

@@ -13,7 +13,8 @@ import { PlanList } from '../components/PlanList.js';
 import type { Planning } from '../hooks/use-planning.js';
 import { useLessonValues } from '../hooks/use-lesson-values.js';
 import type { Session } from '../../session.js';
-import { writes, type LessonChoice } from '../hooks/use-selection.js';
+import type { LessonChoice } from '../hooks/use-selection.js';
+import { isWrite } from '../../engine/types.js';
 import {
   clampCursor,
   FILTERS,
@@ -131,7 +132,7 @@ export function PlanStep({ planning, session, choice, dryRun, defaultReportPath,
     } else if (input === 'a') choice.toggleAll(planning.entries, indexes);
     else if (input === 'r') {
       const positions: number[] = [];
-      for (const i of indexes ?? planning.entries.keys()) if (writes(planning.entries[i])) positions.push(i);
+      for (const i of indexes ?? planning.entries.keys()) if (isWrite(planning.entries[i])) positions.push(i);
       if (positions.length) {
         setReview({ positions, at: 0 });
         setMode('review');
