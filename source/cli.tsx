@@ -8,6 +8,7 @@ import { EXIT_BY_SIGNAL, InterruptedError, isAppError, UsageError, type Interrup
 import { messages } from './i18n/index.js';
 import { runPlain } from './plain/run.js';
 import { checkReportPath, REPORT_TO_STDOUT } from './report.js';
+import { checkPlanPath } from './saved-plan.js';
 
 /**
  * --help / -h and --version win over every other flag, known or not, before anything is
@@ -64,6 +65,8 @@ const cli = meow(messages(defaultLang(process.env)).help, {
     exitCode: { type: 'boolean', default: false },
     lesson: { type: 'string', isMultiple: true },
     excludeLesson: { type: 'string', isMultiple: true },
+    savePlan: { type: 'string' },
+    applyPlan: { type: 'string' },
   },
 });
 
@@ -95,6 +98,7 @@ async function withDemo(config: Config, run: (config: Config) => Promise<number>
 async function runPlainMode(config: Config): Promise<number> {
   const m = messages(config.lang);
   if (!config.dryRun && !config.yes) throw new UsageError('plain-needs-yes');
+  if (config.savePlanPath && !config.dryRun) throw new UsageError('save-plan-needs-dry-run');
   const controller = new AbortController();
   let stage: 'before' | 'applying' | 'after' = 'before';
   let stoppedBy: InterruptSignal = 'SIGINT';
@@ -132,6 +136,7 @@ async function main(): Promise<number> {
   try {
     config = resolveConfig(cli.flags, process.env, process.cwd());
     if (config.reportPath && config.reportPath !== REPORT_TO_STDOUT) checkReportPath(config.reportPath);
+    if (config.savePlanPath) checkPlanPath(config.savePlanPath);
     // the report on stdout needs stdout to itself: the log goes to stderr, and no wizard draws there
     const interactive = process.stdin.isTTY && process.stdout.isTTY && !config.plain && !config.yes && config.reportPath !== REPORT_TO_STDOUT;
     if (interactive) {

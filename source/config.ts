@@ -28,6 +28,10 @@ export interface Config {
   selection: Selection;
   /** --exit-code: a dry run exits 4 when it would write something */
   exitCode: boolean;
+  /** --save-plan: where the reviewed plan goes (SPEC §11) */
+  savePlanPath: string | undefined;
+  /** --apply-plan: the saved plan to apply, instead of planning afresh */
+  applyPlanPath: string | undefined;
 }
 
 export interface Flags {
@@ -46,6 +50,8 @@ export interface Flags {
   lesson?: string[];
   excludeLesson?: string[];
   exitCode?: boolean;
+  savePlan?: string;
+  applyPlan?: string;
 }
 
 export const DEFAULT_LOCK_TIMEOUT_S = 120;
@@ -93,6 +99,19 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv, cwd: string)
   if (lang !== 'ru' && lang !== 'en') throw new UsageError('bad-lang', { value: lang });
   if (flags.yes && flags.dryRun) throw new UsageError('yes-and-dry-run');
   if (flags.exitCode && !flags.dryRun) throw new UsageError('exit-code-needs-dry-run');
+  if (flags.applyPlan) {
+    const clash = (
+      [
+        ['--save-plan', flags.savePlan],
+        ['--student', flags.student?.length],
+        ['--since', flags.since],
+        ['--until', flags.until],
+        ['--lesson', flags.lesson?.length],
+        ['--exclude-lesson', flags.excludeLesson?.length],
+      ] as const
+    ).find(([, given]) => given);
+    if (clash) throw new UsageError('apply-plan-with', { flag: clash[0] });
+  }
   const since = checkDate(flags.since, '--since');
   const until = checkDate(flags.until, '--until');
   if (since && until && since > until) throw new UsageError('bad-range', { since, until });
@@ -110,5 +129,7 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv, cwd: string)
     lockTimeout: checkLockTimeout(flags.lockTimeout),
     selection: selectionOf(flags),
     exitCode: Boolean(flags.exitCode),
+    savePlanPath: flags.savePlan || undefined,
+    applyPlanPath: flags.applyPlan || undefined,
   };
 }

@@ -50,6 +50,22 @@ export function describeError(error: unknown, m: Messages): ErrorText {
         return { message: m.usage['bad-lesson-id'](str(p.value)), details: [], hint: undefined };
       case 'exit-code-needs-dry-run':
         return { message: m.usage['exit-code-needs-dry-run'], details: [], hint: undefined };
+      case 'plan-unwritable':
+        return { message: m.usage['plan-unwritable'](str(p.path), str(p.why)), details: [], hint: undefined };
+      case 'save-plan-needs-dry-run':
+        return { message: m.usage['save-plan-needs-dry-run'], details: [], hint: undefined };
+      case 'apply-plan-with':
+        return { message: m.usage['apply-plan-with'](str(p.flag)), details: [], hint: undefined };
+      case 'bad-plan-file': {
+        const why = m.usage.planWhys[str(p.why)]?.(printable(str(p.detail))) ?? str(p.why);
+        return { message: m.usage['bad-plan-file'](printable(str(p.path)), why), details: [], hint: m.usage['bad-plan-file-hint'] };
+      }
+      case 'plan-other-databases':
+        return {
+          message: m.usage['plan-other-databases'](side, printable(str(p.planned)), printable(str(p.given))),
+          details: [],
+          hint: m.usage['plan-other-databases-hint'],
+        };
       default:
         return unreachable(error.code);
     }

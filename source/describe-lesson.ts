@@ -8,6 +8,7 @@ import type { Messages } from './i18n/index.js';
 import type { SchemaWarning } from './db/schema.js';
 import { BugError, unreachable } from './errors.js';
 import { printable } from './text.js';
+import type { SavedPlan } from './saved-plan.js';
 
 /** 1 when lessons are in error; with --dry-run --exit-code, 4 when the plan would write something. */
 export function exitCodeFor(summary: Summary, gate = false): number {
@@ -75,6 +76,8 @@ export function reasonLine(entry: PlanEntry, m: Messages): string {
       return r['write-failed'](message);
     case 'excluded':
       return r.excluded;
+    case 'not-in-plan':
+      return r['not-in-plan'];
     case null:
       throw new BugError(`lesson ${entry.sandboxLessonId} is ${entry.action} without a reason`);
     default:
@@ -93,6 +96,7 @@ export function summaryLines(summary: Summary, m: Messages, dry: boolean): strin
   ];
   if (summary.changedSincePreview) lines.push(m.changedCount(summary.changedSincePreview));
   if (summary.excluded) lines.push(m.excludedCount(summary.excluded));
+  if (summary.notInPlan) lines.push(m.notInPlanCount(summary.notInPlan));
   lines.push(m.rule);
   if (dry) lines.push(m.dryRunNote);
   return lines;
@@ -108,4 +112,12 @@ export function warningLine(warning: SchemaWarning, m: Messages): string {
     case 'prod-only':
       return w['prod-only'](printable(warning.table), printable(warning.columns.join(', ')));
   }
+}
+
+/** "📄 Plan FILE, saved …: 12 lessons, 5 to write": which reviewed plan this run follows. */
+export function planLoadedLine(saved: SavedPlan, m: Messages): string {
+  let writes = 0;
+  for (const lesson of saved.lessons.values()) if (lesson.selected) writes++;
+  const when = saved.header.createdAt.replace('T', ' ').slice(0, 19) + ' UTC';
+  return m.planLoaded(printable(saved.path), printable(when), saved.lessons.size, writes);
 }

@@ -19,7 +19,12 @@ export type UsageCode =
   | 'bad-lock-timeout'
   | 'unknown-lesson'
   | 'bad-lesson-id'
-  | 'exit-code-needs-dry-run';
+  | 'exit-code-needs-dry-run'
+  | 'plan-unwritable'
+  | 'save-plan-needs-dry-run'
+  | 'apply-plan-with'
+  | 'bad-plan-file'
+  | 'plan-other-databases';
 
 export type ConnectCode =
   | 'dns'

@@ -1,7 +1,6 @@
 /** The JSON report of SPEC §6. */
-import { accessSync, closeSync, constants, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { UsageError } from './errors.js';
+import { writeSync } from 'node:fs';
+import { checkWritablePath, writeAtomically } from './files.js';
 import { escapeJsonControls } from './text.js';
 import type { PlanEntry, Summary } from './engine/types.js';
 
@@ -77,34 +76,11 @@ export function* reportChunks(input: ReportInput): Generator<string> {
   yield '  ]\n}\n';
 }
 
-/**
- * Tries the path before anything is read: a directory, a missing folder or a place this
- * user cannot write would otherwise be found out only after the apply committed.
- */
-export function checkReportPath(path: string): void {
-  const target = resolve(path);
-  const fail = (why: string) => new UsageError('report-unwritable', { path, why });
-  if (existsSync(target) && statSync(target).isDirectory()) throw fail('EISDIR');
-  const probe = `${target}.${process.pid}.probe`;
-  try {
-    closeSync(openSync(probe, 'wx'));
-  } catch (error) {
-    throw fail((error as NodeJS.ErrnoException).code ?? 'not writable');
-  }
-  rmSync(probe, { force: true });
-  if (existsSync(target)) {
-    try {
-      accessSync(target, constants.W_OK);
-    } catch (error) {
-      throw fail((error as NodeJS.ErrnoException).code ?? 'not writable');
-    }
-  }
-}
+/** Tries the report's path before any database is touched. */
+export const checkReportPath = (path: string) => checkWritablePath(path, 'report-unwritable');
 
 /** `--report -`: the report goes to standard output. */
 export const REPORT_TO_STDOUT = '-';
-
-const FLUSH_BYTES = 1 << 20;
 
 /** Written to a temporary file and renamed: a reader never sees half a report, and no temporary file stays behind. */
 export function writeReport(path: string, input: ReportInput): void {
@@ -112,26 +88,5 @@ export function writeReport(path: string, input: ReportInput): void {
     for (const chunk of reportChunks(input)) writeSync(1, chunk);
     return;
   }
-  const target = resolve(path);
-  const temporary = `${target}.${process.pid}.tmp`;
-  try {
-    const fd = openSync(temporary, 'w');
-    try {
-      let pending = '';
-      for (const chunk of reportChunks(input)) {
-        pending += chunk;
-        if (pending.length >= FLUSH_BYTES) {
-          writeSync(fd, pending);
-          pending = '';
-        }
-      }
-      writeSync(fd, pending);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, target);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeAtomically(path, reportChunks(input));
 }

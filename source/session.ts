@@ -16,6 +16,9 @@ import { DEFAULT_WATCHDOG, type LockWait } from './db/watchdog.js';
 import { createPlanner } from './engine/planner.js';
 import { applySelection, EVERY_LESSON, unknownLessons, type Selection } from './engine/selection.js';
 import { summarize } from './engine/summary.js';
+import { followPlan, goneSincePlan, rowsToFingerprint, type ReviewedPlan } from './engine/follow-plan.js';
+import { readFingerprints } from './db/fingerprint.js';
+import { filtersOf, PLAN_FORMAT, PLAN_VERSION, writePlanFile, type DatabaseIdentity, type SavedPlan } from './saved-plan.js';
 import { collectAfterPhase, collectIfGrown } from './memory.js';
 import type { PlanEntry, SandboxSnapshot, Summary } from './engine/types.js';
 
@@ -32,6 +35,10 @@ export interface Plan {
   sandbox: SandboxSnapshot;
   entries: PlanEntry[];
   summary: Summary;
+  /** the filters it was made with (a saved plan keeps them) */
+  filters: Filters;
+  /** made from a saved plan: prod lesson id → the fingerprint of the rows each update rests on */
+  expectedProd?: ReadonlyMap<number, string>;
 }
 
 export type PlanStage = 'reading-sandbox' | 'reading-prod' | 'planning';
@@ -150,31 +157,131 @@ export class Session {
    * not hold is a usage error (exit 2), found before anything could be written.
    */
   async plan(filters: Filters, selection: Selection = EVERY_LESSON): Promise<Plan> {
+    await this.openSnapshot();
+    const sandbox = await this.guard('sandbox', () => readSandbox(this.sandboxDb, this.schema, filters));
+    const entries = await this.planAgainstProd(sandbox, (slice) => applySelection(slice, selection));
+    const unknown = unknownLessons(entries, selection);
+    if (unknown.length) throw new UsageError('unknown-lesson', { ids: unknown.join(', ') });
+    // the prod snapshot and the planner's maps, garbage now, while the operator reads the plan
+    collectAfterPhase();
+    return { sandbox, entries, summary: summarize(entries, true), filters };
+  }
+
+  /** A saved plan is applied only to the databases it was made on (exit 2 before any lesson is read). */
+  checkPlanDatabases(saved: SavedPlan): void {
+    const identity = this.identity();
+    for (const side of ['sandbox', 'prod'] as const) {
+      const planned = saved.header[side];
+      const given = identity[side];
+      if (planned.systemIdentifier !== given.systemIdentifier || planned.database !== given.database) {
+        const name = (d: DatabaseIdentity) => `"${d.database}" (${d.url}, system ${d.systemIdentifier})`;
+        throw new UsageError('plan-other-databases', { side, planned: name(planned), given: name(given) });
+      }
+    }
+  }
+
+  /**
+   * Plans again with a saved plan's filters and holds today's plan to it (SPEC §11): other
+   * databases than the plan's are refused before any lesson is read; the fingerprints of
+   * the rows its selected lessons rest on are read once a side, in the snapshot planned from.
+   */
+  async planFromSaved(saved: SavedPlan): Promise<Plan> {
+    this.checkPlanDatabases(saved);
+    await this.openSnapshot();
+    const ids = rowsToFingerprint(saved.lessons);
+    const now = {
+      sandbox: await this.guard('sandbox', () => readFingerprints(this.sandboxDb, this.schema.sandbox, ids.sandbox)),
+      prod: await this.guard('prod', () => readFingerprints(this.prodDb, this.schema.prod, ids.prod)),
+    };
+    const reviewed: ReviewedPlan = { lessons: saved.lessons, now };
+    const filters = filtersOf(saved.header);
+    const sandbox = await this.guard('sandbox', () => readSandbox(this.sandboxDb, this.schema, filters));
+    const seen = new Set<number>();
+    const entries = await this.planAgainstProd(sandbox, (slice) =>
+      slice.map((entry) => {
+        seen.add(entry.sandboxLessonId);
+        return followPlan(entry, reviewed);
+      }),
+    );
+    const gone = goneSincePlan(reviewed, seen);
+    if (gone.length) {
+      entries.push(...gone);
+      this.emit({ type: 'planned', entries: gone });
+    }
+    const expectedProd = new Map<number, string>();
+    for (const lesson of saved.lessons.values()) {
+      if (lesson.selected && lesson.prodLessonId !== null && lesson.prodFingerprint) expectedProd.set(lesson.prodLessonId, lesson.prodFingerprint);
+    }
+    collectAfterPhase();
+    return { sandbox, entries, summary: summarize(entries, true), filters, expectedProd };
+  }
+
+  /** Which databases this session reached: what a saved plan or an undo file names. */
+  identity(): Record<Side, DatabaseIdentity> {
+    const of = (side: Side): DatabaseIdentity => ({
+      systemIdentifier: this.servers[side].systemIdentifier,
+      database: this.servers[side].database,
+      url: this.targets[side].masked,
+    });
+    return { sandbox: of('sandbox'), prod: of('prod') };
+  }
+
+  /**
+   * Writes the plan as SPEC §11 says, with the fingerprints of every lesson's rows: one
+   * query a side, the sandbox's in the snapshot the plan was made from.
+   */
+  async savePlan(path: string, plan: Plan): Promise<void> {
+    const sandboxIds = plan.entries.map((e) => e.sandboxLessonId);
+    const prodIds = plan.entries.flatMap((e) => (e.prodLessonId === null ? [] : [e.prodLessonId]));
+    const fingerprints = {
+      sandbox: await this.guard('sandbox', () => readFingerprints(this.sandboxDb, this.schema.sandbox, sandboxIds)),
+      prod: await this.guard('prod', () => readFingerprints(this.prodDb, this.schema.prod, prodIds)),
+    };
+    const { summary, filters } = plan;
+    writePlanFile(
+      path,
+      {
+        format: PLAN_FORMAT,
+        version: PLAN_VERSION,
+        createdAt: new Date().toISOString(),
+        ...this.identity(),
+        filters: { students: filters.students, since: filters.since ?? null, until: filters.until ?? null },
+        summary: {
+          lessons: summary.lessons,
+          created: summary.created,
+          updated: summary.updated,
+          skipped: summary.skipped,
+          errors: summary.errors,
+          tasksCopied: summary.tasksCopied,
+          excluded: summary.excluded,
+        },
+      },
+      plan.entries,
+      fingerprints,
+    );
+  }
+
+  /**
+   * One snapshot of the sandbox from the plan to the end of apply: what apply copies is
+   * what the operator previewed, even if someone writes to the sandbox meanwhile.
+   */
+  private async openSnapshot(): Promise<void> {
     this.emit({ type: 'stage', stage: 'reading-sandbox' });
-    // One snapshot of the sandbox from the plan to the end of apply: what apply copies is
-    // what the operator previewed, even if someone writes to the sandbox meanwhile.
     await this.guard('sandbox', async () => {
       if (this.sandboxSnapshot) await this.sandboxDb.query('COMMIT');
       await this.sandboxDb.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       this.sandboxSnapshot = true;
     });
-    const sandbox = await this.guard('sandbox', () => readSandbox(this.sandboxDb, this.schema, filters));
-    const entries = await this.planAgainstProd(sandbox, selection);
-    const unknown = unknownLessons(entries, selection);
-    if (unknown.length) throw new UsageError('unknown-lesson', { ids: unknown.join(', ') });
-    // the prod snapshot and the planner's maps, garbage now, while the operator reads the plan
-    collectAfterPhase();
-    return { sandbox, entries, summary: summarize(entries, true) };
   }
 
-  private async planAgainstProd(sandbox: SandboxSnapshot, selection: Selection): Promise<PlanEntry[]> {
+  private async planAgainstProd(sandbox: SandboxSnapshot, shape: (slice: PlanEntry[]) => PlanEntry[]): Promise<PlanEntry[]> {
     this.emit({ type: 'stage', stage: 'reading-prod', lessons: sandbox.lessons.length });
     const prod = await this.guard('prod', () => readProd(this.prodDb, this.schema, sandbox));
     this.emit({ type: 'stage', stage: 'planning', lessons: sandbox.lessons.length });
     const planner = createPlanner(sandbox, prod);
     const entries: PlanEntry[] = [];
     for (let start = 0; start < planner.total; start += PLAN_SLICE) {
-      const slice = applySelection(planner.plan(start, start + PLAN_SLICE), selection);
+      const slice = shape(planner.plan(start, start + PLAN_SLICE));
       entries.push(...slice);
       collectIfGrown();
       if (this.listeners.size) {
@@ -190,6 +297,7 @@ export class Session {
   async apply(plan: Plan, options: ApplyOptions = {}): Promise<{ entries: PlanEntry[]; summary: Summary }> {
     const watched: ApplyHooks = {
       ...options,
+      expectedProd: plan.expectedProd,
       openWatcher: () => connectDb(this.targets.prod, 'prod', { timeoutMs: DEFAULT_WATCHDOG.answerWithinMs }),
       onLockWait: (wait) => this.emit({ type: 'lock-wait', wait }),
       onProgress: (done, total, latest) => this.emit({ type: 'written', done, total, latest }),

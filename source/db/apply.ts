@@ -10,7 +10,7 @@ import { collectIfGrown } from '../memory.js';
 import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
 import { isConnectionFailure, isLockTimeout, isRowLevel, runFailure } from './errors.js';
-import { recheck, RECHECK_SLICE } from './recheck.js';
+import { recheck, recheckFingerprints, RECHECK_SLICE } from './recheck.js';
 import type { SyncSchema } from './schema.js';
 import { Watchdog, type LockWait, type WatchdogTiming } from './watchdog.js';
 import { Writer, type BatchLessons } from './write-batch.js';
@@ -42,6 +42,8 @@ export interface ApplyHooks {
   chunkSize?: number;
   /** lessons the re-check reads from prod at a time (default RECHECK_SLICE) */
   recheckSize?: number;
+  /** a saved plan's: prod lesson id → the fingerprint its update rests on (re-checked under the lock) */
+  expectedProd?: ReadonlyMap<number, string>;
 }
 
 /** Thrown inside the fast pass when prod rejects a row: the pass is redone carefully. */
@@ -74,7 +76,8 @@ async function attempt(
     await db.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK_SQL})`);
   }
 
-  const outcomes = await recheck(db, schema, sandbox, preview, hooks.recheckSize ?? RECHECK_SLICE);
+  let outcomes = await recheck(db, schema, sandbox, preview, hooks.recheckSize ?? RECHECK_SLICE);
+  if (hooks.expectedProd) outcomes = await recheckFingerprints(db, schema, outcomes, hooks.expectedProd);
   const work = outcomes.map((entry, i) => ({ entry, i })).filter(({ entry }) => isWrite(entry));
   hooks.onProgress?.(0, work.length, undefined);
   const batches: PlanEntry[][] = [];

@@ -20,6 +20,8 @@ export interface ServerInfo {
   version: string;
   database: string;
   user: string;
+  /** pg_control_system(): the cluster's identity, which a saved plan or an undo file names */
+  systemIdentifier: string;
   rttMs: number;
 }
 
@@ -119,7 +121,8 @@ export class Db {
     const setup = this.side === 'sandbox' ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ' : '';
     const started = performance.now();
     const results = await this.script(
-      `${setup}SELECT current_setting('server_version') AS version, current_database() AS database, current_user AS "user"`,
+      `${setup}SELECT current_setting('server_version') AS version, current_database() AS database, current_user AS "user",
+              (SELECT system_identifier::text FROM pg_control_system()) AS "systemIdentifier"`,
     );
     const rttMs = performance.now() - started;
     this.server = { ...(results[results.length - 1]!.rows[0] as Omit<ServerInfo, 'rttMs'>), rttMs };

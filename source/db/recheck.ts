@@ -4,9 +4,10 @@
  */
 import { collectIfGrown } from '../memory.js';
 import { createPlanner } from '../engine/planner.js';
-import { TaskList } from '../engine/task-table.js';
+import { notWritten } from '../engine/selection.js';
 import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
+import { readFingerprints } from './fingerprint.js';
 import { readProd } from './read.js';
 import type { SyncSchema } from './schema.js';
 
@@ -33,9 +34,19 @@ function sameWrite(preview: PlanEntry, fresh: PlanEntry): boolean {
   );
 }
 
-export function changed(preview: PlanEntry): PlanEntry {
-  return { ...preview, action: 'skip', reason: 'changed-since-preview', tasksCopied: 0, tasksToCopy: TaskList.none };
+/**
+ * A saved plan's updates (SPEC §11) go in only while the prod rows they rest on are as the
+ * plan found them: one query, inside the transaction, for their fingerprints.
+ */
+export async function recheckFingerprints(db: Db, schema: SyncSchema, outcomes: PlanEntry[], expected: ReadonlyMap<number, string>): Promise<PlanEntry[]> {
+  const ids = outcomes.flatMap((e) => (e.action === 'update' && e.prodLessonId !== null ? [e.prodLessonId] : []));
+  const now = await readFingerprints(db, schema.prod, ids);
+  return outcomes.map((entry) =>
+    entry.action === 'update' && now.get(entry.prodLessonId!) !== expected.get(entry.prodLessonId!) ? changed(entry) : entry,
+  );
 }
+
+export const changed = (preview: PlanEntry): PlanEntry => notWritten(preview, 'changed-since-preview');
 
 /**
  * Plans again, inside the transaction and under the lock, the lessons the preview writes:

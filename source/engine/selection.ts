@@ -17,7 +17,13 @@ export const EVERY_LESSON: Selection = { only: undefined, exclude: new Set() };
 export const isChosen = (selection: Selection, lessonId: number) =>
   !selection.exclude.has(lessonId) && (selection.only === undefined || selection.only.has(lessonId));
 
-const excluded = (entry: PlanEntry): PlanEntry => ({ ...entry, action: 'skip', reason: 'excluded', tasksToCopy: TaskList.none, tasksCopied: 0 });
+/** A lesson that is not to be written, for `reason`; a left-out write remembers what it was. */
+export function notWritten(entry: PlanEntry, reason: 'excluded' | 'changed-since-preview' | 'not-in-plan'): PlanEntry {
+  const leftOut = reason === 'excluded' && isWrite(entry) ? (entry.action as 'create' | 'update') : undefined;
+  return { ...entry, action: 'skip', reason, tasksToCopy: TaskList.none, tasksCopied: 0, ...(leftOut ? { leftOut } : {}) };
+}
+
+const excluded = (entry: PlanEntry) => notWritten(entry, 'excluded');
 
 /** The ids the selection names that the plan does not hold, in the order given. */
 export function unknownLessons(entries: readonly PlanEntry[], selection: Selection): number[] {

@@ -13,6 +13,7 @@ export function summarize(entries: readonly PlanEntry[], planned = false): Summa
     tasksMissingInProd: 0,
     changedSincePreview: 0,
     excluded: 0,
+    notInPlan: 0,
   };
   for (const entry of entries) {
     const action = entry.action;
@@ -35,6 +36,7 @@ export function summarize(entries: readonly PlanEntry[], planned = false): Summa
     }
     if (entry.reason === 'changed-since-preview') summary.changedSincePreview++;
     if (entry.reason === 'excluded') summary.excluded++;
+    if (entry.reason === 'not-in-plan') summary.notInPlan++;
   }
   return summary;
 }

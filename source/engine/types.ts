@@ -16,7 +16,9 @@ export type Reason =
   | 'changed-since-preview'
   | 'write-failed'
   /** left out by the operator (--exclude-lesson, --lesson) */
-  | 'excluded';
+  | 'excluded'
+  /** new in the sandbox since the saved plan (--apply-plan): not written */
+  | 'not-in-plan';
 
 /** A lesson the run writes: a create or an update (maybe none, if absent). */
 export const isWrite = (entry: { action: Action } | undefined): boolean => entry?.action === 'create' || entry?.action === 'update';
@@ -100,6 +102,8 @@ export interface PlanEntry {
   tasksCopied: number;
   /** the database's words for an error, or the ids behind an ambiguity */
   message: string | null;
+  /** a lesson the operator left out: what it would have been */
+  leftOut?: 'create' | 'update';
 }
 
 export interface Summary {
@@ -113,4 +117,6 @@ export interface Summary {
   changedSincePreview: number;
   /** lessons the operator left out */
   excluded: number;
+  /** lessons new in the sandbox since the saved plan (--apply-plan) */
+  notInPlan: number;
 }

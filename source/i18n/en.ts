@@ -46,12 +46,13 @@ const en = {
     'up-to-date': '  ⏭️ Nothing to copy: the sandbox lesson has no content and no new tasks',
     'duplicate-in-sandbox': (first: string) =>
       `  ⏭️ ⚠️ Duplicate of sandbox lesson #${first} (same student, date and duration), skipping`,
-    'changed-since-preview': '  ⏭️ Changed in prod since the preview, left as it is',
+    'changed-since-preview': '  ⏭️ Changed since the preview (in the sandbox or prod), left as it is',
     'ambiguous-student': (pid: string, ids: string) =>
       `  ❌ Several prod students have platform_id ${pid} (ids ${ids}): make it unique, then re-run`,
     'ambiguous-match': (ids: string) => `  ❌ Several prod lessons match (ids ${ids}): left untouched`,
     'write-failed': (message: string) => `  ❌ Write failed, lesson left out: ${message}`,
     excluded: '  ⏭️ Left out by you, skipping',
+    'not-in-plan': '  ⏭️ New in the sandbox since the plan, not written',
   },
   taskMissing: (ids: string) => `  ⚠️ Tasks not found in prod, skipped: ${ids}`,
   keptValue: (field: string, value: string) => `  ⚠️ Prod keeps its ${field}: ${value}`,
@@ -66,6 +67,10 @@ const en = {
   ],
   changedCount: (n: number) => `  ⏭️  Changed since the preview: ${n}`,
   excludedCount: (n: number) => `  ⏭️  Left out by you: ${n}`,
+  notInPlanCount: (n: number) => `  ⏭️  ${n} new in the sandbox since the plan: not written`,
+  planSaved: (path: string) => `📄 Plan saved to ${path} (apply exactly it with --apply-plan ${path})`,
+  planLoaded: (path: string, createdAt: string, count: number, writes: number) =>
+    `📄 Plan ${path}, saved ${createdAt}: ${n(count)} ${lessons(count)}, ${n(writes)} to write`,
   dryRunNote: '🔍 Dry run: nothing was written to prod.',
   reportSaved: (path: string) => `🧾 Report saved to ${path}`,
   schemaWarnings: {
@@ -147,6 +152,22 @@ const en = {
     'bad-lesson-id': (value: string) => `--lesson and --exclude-lesson want a sandbox lesson id (a whole number), not "${value}".`,
     'exit-code-needs-dry-run': '--exit-code goes with --dry-run: it tells a script whether there is anything to write.',
     'bad-lock-timeout': (value: string) => `--lock-timeout wants a number of seconds greater than 0, not "${value}".`,
+    'plan-unwritable': (path: string, why: string) => `Cannot write the plan to ${path}: ${why}`,
+    'save-plan-needs-dry-run': '--save-plan goes with --dry-run: a plan is saved to be reviewed and applied later.',
+    'apply-plan-with': (flag: string) => `--apply-plan and ${flag} do not go together: the plan carries its own filters and choice of lessons.`,
+    'bad-plan-file': (path: string, why: string) => `${path} is not a plan lesson-sync can apply: ${why}.`,
+    planWhys: {
+      unreadable: (detail: string) => `it cannot be read (${detail})`,
+      'not-a-plan': () => 'it is not a lesson-sync plan file',
+      version: (detail: string) => `it is a plan of another version (${detail}); this lesson-sync reads version 1`,
+      truncated: () => 'it ends early (cut off while being copied or written?)',
+      tampered: () => 'its contents do not match its checksum: it was edited after it was saved',
+      invalid: (detail: string) => `line ${detail} is not what the plan format says`,
+    } as Record<string, (detail: string) => string>,
+    'bad-plan-file-hint': 'Save the plan again with --dry-run --save-plan FILE, review it, and apply that file.',
+    'plan-other-databases': (side: string, planned: string, given: string) =>
+      `The plan was made on another ${side} database: the plan names ${planned}, this URL reaches ${given}.`,
+    'plan-other-databases-hint': 'Nothing was read. Give the URLs of the databases the plan was made on, or make a new plan.',
   },
   connect: {
     dns: (side: string, target: string) => `Cannot resolve the ${side} host: ${target}`,
@@ -297,6 +318,7 @@ const en = {
       'ambiguous-match': 'error: 2+ prod lessons',
       'write-failed': 'error: write failed',
       excluded: 'skip: left out by you',
+      'not-in-plan': 'skip: not in the plan',
     },
     minutes: (n: number) => `${n} min`,
     details: {
@@ -372,7 +394,7 @@ const en = {
     },
     summary: {
       title: 'Summary',
-      changed: 'Changed in prod since the preview (left as they are):',
+      changed: 'Changed since the preview (left as they are):',
       errorsTitle: 'Errors:',
       more: (n: number) => `… and ${n} more`,
       exitCode: (code: number) => `Exit code ${code}.`,

@@ -8,7 +8,8 @@ import { lockWaitLine } from '../lock-text.js';
 import { REPORT_TO_STDOUT, writeReport } from '../report.js';
 import { parseTargets, Session, type Plan, type SessionListener, type Targets } from '../session.js';
 import { printable, printableLines } from '../text.js';
-import { entryLines, exitCodeFor, lessonHeader, summaryLines, warningLine } from '../describe-lesson.js';
+import { entryLines, exitCodeFor, lessonHeader, planLoadedLine, summaryLines, warningLine } from '../describe-lesson.js';
+import { readPlanFile } from '../saved-plan.js';
 
 export interface PlainIo {
   out: (line: string) => void;
@@ -81,6 +82,8 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
   };
   try {
     resolved = targets ?? parseTargets(config.sandboxUrl, config.prodUrl);
+    // a plan file that is not whole and unedited is refused before any database is touched
+    const saved = config.applyPlanPath ? await readPlanFile(config.applyPlanPath) : undefined;
     out(m.banner);
     out(m.rule);
     out(m.connecting);
@@ -91,9 +94,17 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
       out(m.connected(m.sides[side], resolved[side].masked, printable(version), rttMs) + suffix);
     }
     session.schema.warnings.forEach((w) => out(warningLine(w, m)));
+    if (saved) {
+      session.checkPlanDatabases(saved);
+      out(planLoadedLine(saved, m));
+    }
     out(m.reading);
-    plan = await session.plan(config.filters, config.selection);
+    plan = saved ? await session.planFromSaved(saved) : await session.plan(config.filters, config.selection);
     out(m.found(plan.entries.length));
+    if (config.savePlanPath) {
+      await session.savePlan(config.savePlanPath, plan);
+      out(m.planSaved(config.savePlanPath));
+    }
 
     let entries: PlanEntry[] = plan.entries;
     let summary = plan.summary;

@@ -28,6 +28,7 @@ export function actionText(entry: PlanEntry, m: Messages): string {
     case 'changed-since-preview':
     case 'write-failed':
     case 'excluded':
+    case 'not-in-plan':
       return a[reason];
     default:
       return unreachable(reason);

@@ -231,6 +231,7 @@ describe('summary', () => {
       tasksMissingInProd: 1,
       changedSincePreview: 0,
       excluded: 0,
+      notInPlan: 0,
     });
     expect(summarize(entries).tasksCopied).toBe(0);
   });

@@ -18,17 +18,14 @@ export function tempPath(name: string): string {
   return join(mkdtempSync(join(tmpdir(), 'lsync-test-')), name);
 }
 
-/** The engine in-process, as the CLI's plain mode runs it, with a report. */
-export async function runSync(pair: DbPair, over: Partial<Config> = {}): Promise<RunResult> {
-  const reportPath = tempPath('report.json');
-  const out: string[] = [];
-  const err: string[] = [];
-  const config: Config = {
+/** A config as the CLI resolves it, on the pair's databases. */
+export function testConfig(pair: DbPair, over: Partial<Config> = {}): Config {
+  return {
     sandboxUrl: pair.urls.sandbox,
     prodUrl: pair.urls.prod,
     dryRun: false,
     yes: true,
-    reportPath,
+    reportPath: undefined,
     filters: { students: [] },
     lang: 'en',
     plain: true,
@@ -36,8 +33,18 @@ export async function runSync(pair: DbPair, over: Partial<Config> = {}): Promise
     lockTimeout: 120,
     selection: EVERY_LESSON,
     exitCode: false,
+    savePlanPath: undefined,
+    applyPlanPath: undefined,
     ...over,
   };
+}
+
+/** The engine in-process, as the CLI's plain mode runs it, with a report. */
+export async function runSync(pair: DbPair, over: Partial<Config> = {}): Promise<RunResult> {
+  const reportPath = tempPath('report.json');
+  const out: string[] = [];
+  const err: string[] = [];
+  const config = testConfig(pair, { reportPath, ...over });
   const code = await runPlain(config, { out: (l) => out.push(l), err: (l) => err.push(l) });
   let report: any = null;
   try {

@@ -21,7 +21,7 @@ function planningOf(count: number): Planning {
     count,
     total: count,
     counts: addCounts(emptyCounts(), entries),
-    plan: { sandbox: { lessons: [], tasks: TaskTable.from([]) }, entries, summary },
+    plan: { sandbox: { lessons: [], tasks: TaskTable.from([]) }, entries, summary, filters: { students: [] } },
     error: undefined,
   };
 }

@@ -130,7 +130,7 @@ describe('the summary step', () => {
         '  ⏭️  Changed since the preview: 1',
         '============================================================',
         '',
-        'Changed in prod since the preview (left as they are):',
+        'Changed since the preview (left as they are):',
         '  2025-01-02 10:00 Student 1 (pid-0001): skip: changed meanwhile',
         '',
         'Errors:',

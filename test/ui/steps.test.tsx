@@ -68,7 +68,7 @@ describe('the URL step', () => {
   });
 });
 
-const summary: Summary = { lessons: 10, created: 2, updated: 3, skipped: 4, errors: 1, tasksCopied: 7, tasksMissingInProd: 1, changedSincePreview: 0, excluded: 0 };
+const summary: Summary = { lessons: 10, created: 2, updated: 3, skipped: 4, errors: 1, tasksCopied: 7, tasksMissingInProd: 1, changedSincePreview: 0, excluded: 0, notInPlan: 0 };
 
 function mountConfirm(over: Partial<Summary> = {}) {
   const handlers = { onApply: vi.fn(), onSaveAndQuit: vi.fn(), onBack: vi.fn(), onQuit: vi.fn() };

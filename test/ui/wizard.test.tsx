@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../source/config.js';
-import { EVERY_LESSON } from '../../source/engine/selection.js';
+import { testConfig } from '../helpers/run.js';
 import type { InterruptSignal } from '../../source/errors.js';
 import { parseDbUrl } from '../../source/db-url.js';
 import { App } from '../../source/ui/App.js';
@@ -23,21 +23,7 @@ const mounted: { unmount(): void }[] = [];
 afterEach(() => mounted.splice(0).forEach((app) => app.unmount()));
 
 function start(over: Partial<Config> = {}) {
-  const config: Config = {
-    sandboxUrl: school.pair.urls.sandbox,
-    prodUrl: school.pair.urls.prod,
-    dryRun: false,
-    yes: false,
-    reportPath: undefined,
-    filters: { students: [] },
-    lang: 'en',
-    plain: false,
-    demo: false,
-    lockTimeout: 120,
-    selection: EVERY_LESSON,
-    exitCode: false,
-    ...over,
-  };
+  const config = testConfig(school.pair, { yes: false, ...over });
   const exit: { code?: number; lines: string[] } = { lines: [] };
   let sendSignal: ((signal: InterruptSignal) => void) | undefined;
   const app = render(
