@@ -1,7 +1,7 @@
 /** SPEC §11: a plan saved by one person is what another applies, or nothing is. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { demoSchoolPerTest, withClient } from './helpers/databases.js';
+import { demoSchoolPerTest } from './helpers/databases.js';
 import { runCli, runSync, tempPath } from './helpers/run.js';
 import { closedPort } from './helpers/silent-server.js';
 import { parseTargets, Session } from '../source/session.js';

@@ -41,6 +41,8 @@ export async function timeWizardPlan(session: Session, filters: Filters): Promis
             dryRun
             defaultReportPath="report.json"
             onSaveReport={() => ''}
+            defaultPlanPath="plan.json"
+            onSavePlan={async () => ''}
             onContinue={() => {}}
             onBack={() => {}}
             onQuit={() => {}}

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Config } from '../config.js';
 import type { ConnectOptions } from '../db/client.js';
-import { errorLines } from '../describe-error.js';
+import { describeError, errorLines } from '../describe-error.js';
+import type { SavedPlan } from '../saved-plan.js';
 import { EXIT_BY_SIGNAL, isAppError, InterruptedError, type InterruptSignal, type Side } from '../errors.js';
 import { summarize } from '../engine/summary.js';
 import type { PlanEntry, Summary } from '../engine/types.js';
 import { messages } from '../i18n/index.js';
-import { exitCodeFor, summaryLines } from '../describe-lesson.js';
+import { exitCodeFor, planLoadedLine, summaryLines } from '../describe-lesson.js';
 import { writeReport } from '../report.js';
 import type { Plan, Session, Targets } from '../session.js';
 import { leaveOutAt } from '../engine/selection.js';
@@ -38,6 +39,8 @@ export interface AppProps {
   onExit: (code: number, lines: string[]) => void;
   /** subscribes to the process's signals (SIGTERM, SIGHUP, SIGINT); returns the unsubscribe */
   onSignal?: (handler: (signal: InterruptSignal) => void) => () => void;
+  /** --apply-plan: the wizard opens on this saved plan, held to what it decided */
+  savedPlan?: SavedPlan;
 }
 
 interface Finished {
@@ -52,9 +55,14 @@ function shortTarget(url: Targets['prod']): string {
   return `${url.user}@${url.host}:${url.port}/${url.database}`;
 }
 
+const stampOf = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+
 export function defaultReportName(date: Date): string {
-  const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `lesson-sync-report-${stamp}.json`;
+  return `lesson-sync-report-${stampOf(date)}.json`;
+}
+
+export function defaultPlanName(date: Date): string {
+  return `lesson-sync-plan-${stampOf(date)}.json`;
 }
 
 export function App(props: AppProps) {
@@ -65,7 +73,7 @@ export function App(props: AppProps) {
   );
 }
 
-function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }: AppProps) {
+function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, savedPlan }: AppProps) {
   const m = messages(config.lang);
   const { exit } = useApp();
   const size = useTerminalSize();
@@ -78,7 +86,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }
   const session = useRef<Session | undefined>(undefined);
   const startedAt = useRef(new Date());
   const ended = useRef(false);
-  const planning = usePlanning(planSession, config.filters, config.selection);
+  const planning = usePlanning(planSession, config.filters, config.selection, savedPlan);
   const choice = useSelection();
   // the plan as the operator chose it: what confirm counts, apply writes and a report shows
   const chosen = useMemo((): Plan | undefined => {
@@ -133,14 +141,32 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }
     }
   };
 
-  const savePlan = (path: string) => saveReport(path, chosen!.entries, chosen!.summary, true);
+  const savePlanReport = (path: string) => saveReport(path, chosen!.entries, chosen!.summary, true);
   const reportPath = config.reportPath ?? join(reportDir, defaultReportName(startedAt.current));
+  const planPath = config.savePlanPath ?? join(reportDir, defaultPlanName(startedAt.current));
 
-  const quitWithPlan = () => {
-    const plan = chosen!;
+  /** The plan file of SPEC §11, as the operator chose it; resolves to the line to show. */
+  const savePlanFile = async (path: string): Promise<string> => {
+    try {
+      await session.current!.savePlan(path, chosen!);
+      return m.planSaved(path);
+    } catch (error) {
+      return m.errorPrefix + describeError(error, m).message;
+    }
+  };
+
+  const quitWithPlan = async () => {
+    const plan = chosen;
+    if (!plan) {
+      // planning failed: its error is what the operator needs to read
+      const error = planning.error;
+      return finish(isAppError(error) ? error.exitCode : 1, errorLines(error, m));
+    }
+    if (!config.dryRun) return finish(130, [m.quitUnwritten]);
     const lines = summaryLines(plan.summary, m, true);
-    if (config.reportPath) lines.push(savePlan(config.reportPath));
-    void finish(config.dryRun ? exitCodeFor(plan.summary, config.exitCode) : 130, config.dryRun ? lines : [m.quitUnwritten]);
+    if (config.reportPath) lines.push(savePlanReport(config.reportPath));
+    if (config.savePlanPath) lines.push(await savePlanFile(config.savePlanPath));
+    return finish(exitCodeFor(plan.summary, config.exitCode), lines);
   };
 
   // A signal is not a key: nobody is there to answer a question. During apply it rolls
@@ -233,13 +259,16 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }
           choice={choice}
           dryRun={config.dryRun}
           defaultReportPath={reportPath}
-          onSaveReport={savePlan}
+          onSaveReport={savePlanReport}
+          defaultPlanPath={planPath}
+          onSavePlan={savePlanFile}
+          initialNotice={savedPlan ? planLoadedLine(savedPlan, m) : undefined}
           onContinue={() => setStep('confirm')}
           onBack={() => {
             void closeSession();
             setStep('urls');
           }}
-          onQuit={quitWithPlan}
+          onQuit={() => void quitWithPlan()}
         />
       );
       break;
@@ -250,7 +279,11 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal }
           planned={planning.plan!.summary}
           prod={targets!.prod}
           onApply={() => setStep('apply')}
-          onSaveAndQuit={() => void finish(130, [savePlan(reportPath), m.quitUnwritten])}
+          onSaveAndQuit={() => void finish(130, [savePlanReport(reportPath), m.quitUnwritten])}
+          onSavePlanAndQuit={async () => {
+            const line = await savePlanFile(planPath);
+            void finish(130, [line, m.quitUnwritten]);
+          }}
           onBack={() => setStep('plan')}
           onQuit={() => void finish(130, [m.quitUnwritten])}
         />

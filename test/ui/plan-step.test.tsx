@@ -27,9 +27,9 @@ function planningOf(count: number): Planning {
 }
 
 /** The step with the operator's choice held above it, as the wizard holds it. */
-function Chooser({ planning, dryRun, handlers }: { planning: Planning; dryRun: boolean; handlers: Omit<PlanStepProps, 'planning' | 'choice' | 'dryRun' | 'defaultReportPath'> }) {
+function Chooser({ planning, dryRun, handlers }: { planning: Planning; dryRun: boolean; handlers: Omit<PlanStepProps, 'planning' | 'choice' | 'dryRun' | 'defaultReportPath' | 'defaultPlanPath'> }) {
   const choice = useSelection();
-  return <PlanStep planning={planning} choice={choice} dryRun={dryRun} defaultReportPath="plan.json" {...handlers} />;
+  return <PlanStep planning={planning} choice={choice} dryRun={dryRun} defaultReportPath="report.json" defaultPlanPath="plan.json" {...handlers} />;
 }
 
 let unmount: (() => void) | undefined;
@@ -37,7 +37,7 @@ afterEach(() => unmount?.());
 
 /** Renders the step (unmounted after the test) and lets Ink subscribe to stdin. */
 async function mount(planning: Planning, dryRun = false) {
-  const handlers = { onContinue: vi.fn(), onBack: vi.fn(), onQuit: vi.fn(), onSaveReport: vi.fn(() => 'saved!') };
+  const handlers = { onContinue: vi.fn(), onBack: vi.fn(), onQuit: vi.fn(), onSaveReport: vi.fn(() => 'saved!'), onSavePlan: vi.fn(async (path: string) => `plan saved to ${path}`) };
   const app = renderStep(
     <FrameContext.Provider value={{ targets: undefined, dryRun, columns: 100, rows: ROWS }}>
       <Chooser planning={planning} dryRun={dryRun} handlers={handlers} />
@@ -128,7 +128,10 @@ describe('the plan step', () => {
     dry.app.stdin.write('c');
     await press(dry.app, 's', 'Save the JSON report to:');
     await press(dry.app, keys.enter, 'saved!');
-    expect(dry.onSaveReport).toHaveBeenCalledWith('plan.json');
+    expect(dry.onSaveReport).toHaveBeenCalledWith('report.json');
+    await press(dry.app, 'p', 'Save the plan to: plan.json');
+    await press(dry.app, keys.enter, 'plan saved to plan.json');
+    expect(dry.onSavePlan).toHaveBeenCalledWith('plan.json');
     expect(dry.onContinue).not.toHaveBeenCalled();
   });
 

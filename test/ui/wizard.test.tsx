@@ -6,6 +6,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../source/config.js';
 import { testConfig } from '../helpers/run.js';
+import { readPlanFile, type SavedPlan } from '../../source/saved-plan.js';
 import type { InterruptSignal } from '../../source/errors.js';
 import { parseDbUrl } from '../../source/db-url.js';
 import { App } from '../../source/ui/App.js';
@@ -22,13 +23,14 @@ const reportDir = mkdtempSync(join(tmpdir(), 'lsync-wizard-'));
 const mounted: { unmount(): void }[] = [];
 afterEach(() => mounted.splice(0).forEach((app) => app.unmount()));
 
-function start(over: Partial<Config> = {}) {
+function start(over: Partial<Config> = {}, savedPlan?: SavedPlan) {
   const config = testConfig(school.pair, { yes: false, ...over });
   const exit: { code?: number; lines: string[] } = { lines: [] };
   let sendSignal: ((signal: InterruptSignal) => void) | undefined;
   const app = render(
     <App
       config={config}
+      savedPlan={savedPlan}
       reportDir={reportDir}
       onExit={(code, lines) => {
         exit.code = code;
@@ -76,6 +78,83 @@ async function applyAndQuit(app: ReturnType<typeof start>['app'], exited: () => 
 }
 
 describe('the wizard', () => {
+  it('saves the plan from the confirm step, and on quitting a dry run given --save-plan', async () => {
+    const first = start({ savePlanPath: join(reportDir, 'from-confirm.json') });
+    await toPlan(first.app);
+    await press(first.app, 'c', 'Save the plan for later (--apply-plan) and quit');
+    await settle();
+    await press(first.app, keys.down, '❯ Save report and quit');
+    await press(first.app, keys.down, '❯ Save the plan for later');
+    first.app.stdin.write(keys.enter);
+    await first.exited();
+    expect(first.exit.code).toBe(130);
+    expect(first.exit.lines.join('\n')).toContain(`📄 Plan saved to ${join(reportDir, 'from-confirm.json')}`);
+    expect((await readPlanFile(join(reportDir, 'from-confirm.json'))).lessons.size).toBe(12);
+    first.app.unmount();
+
+    const dry = start({ dryRun: true, savePlanPath: join(reportDir, 'on-quit.json') });
+    await toPlan(dry.app);
+    dry.app.stdin.write('q');
+    await dry.exited();
+    expect(dry.exit.lines.join('\n')).toContain('📄 Plan saved to');
+    const saved = await readPlanFile(join(reportDir, 'on-quit.json'));
+    expect([...saved.lessons.values()].filter((l) => l.selected).map((l) => l.sandboxLessonId)).toEqual([1, 3, 8, 11, 12]);
+  });
+
+  it('shows a plan made on other databases as the error it is, and q ends with exit 2', async () => {
+    const planPath = join(reportDir, 'swapped-plan.json');
+    const review = start({ dryRun: true, savePlanPath: planPath });
+    await toPlan(review.app);
+    review.app.stdin.write('q');
+    await review.exited();
+    review.app.unmount();
+    const { app, exit, exited } = start({ sandboxUrl: school.pair.urls.prod, prodUrl: school.pair.urls.sandbox }, await readPlanFile(planPath));
+    await settle();
+    await press(app, keys.enter, 'Enter continue to the plan');
+    const frame = await press(app, keys.enter, 'The plan was made on another sandbox database');
+    expect(frame).toContain('Esc edit URLs · q quit');
+    await settle();
+    app.stdin.write('q');
+    await exited();
+    expect(exit.code).toBe(2);
+    expect(exit.lines.join('\n')).toContain('The plan was made on another sandbox database');
+  });
+
+  it('saves the plan of a dry run (p), and another wizard opens on it and applies exactly it', async () => {
+    const planPath = join(reportDir, 'reviewed-plan.json');
+    const review = start({ dryRun: true });
+    await toPlan(review.app);
+    review.app.stdin.write('p');
+    await waitForText(review.app, 'Save the plan to:');
+    review.app.stdin.write('\u0015'); // Ctrl+U clears the default path
+    await waitFor(() => !frameOf(review.app).includes('lesson-sync-plan-'), 'the default path cleared');
+    review.app.stdin.write(planPath);
+    await press(review.app, keys.enter, '📄 Plan saved to');
+    review.app.stdin.write('q');
+    await review.exited();
+    review.app.unmount();
+
+    // meanwhile a teacher fills prod lesson 506 (sandbox lesson 11's) and a sandbox lesson is added
+    await school.pair.query('prod', `UPDATE "Lessons" SET topic = 'by a teacher' WHERE lesson_id = 506`);
+    await school.pair.query('sandbox', `INSERT INTO "Lessons" (lesson_id, student_id, lesson_type, lesson_date, duration, status, topic) VALUES (50, 1, 'regular', '2025-02-01 10:00', 60, 'completed', 'Not reviewed')`);
+
+    const { app, exit, exited } = start({}, await readPlanFile(planPath));
+    await settle();
+    await press(app, keys.enter, 'Enter continue to the plan');
+    let frame = await press(app, keys.enter, '13 lessons planned');
+    expect(frame).toContain(`📄 Plan ${planPath}, saved`);
+    expect(frame).toContain('skip: not in the plan');
+    expect(frame).toContain('skip: changed meanwhile');
+    await settle();
+    await press(app, 'c', 'Confirm the write');
+    frame = await applyAndQuit(app, exited);
+    expect(frame).toContain('Changed since the preview: 1');
+    expect(frame).toContain('1 new in the sandbox since the plan: not written');
+    expect(exit.code).toBe(1); // lesson 12 fails prod's CHECK, as in every apply of the school
+    const prod = await school.pair.query('prod', `SELECT lesson_id, topic FROM "Lessons" WHERE student_id = 11 ORDER BY lesson_date`);
+    expect(prod.map((r) => r.topic)).toEqual(['by a teacher', null, 'Тригонометрия', 'Квадратные уравнения']);
+  });
+
   it('walks from the URLs to the summary and writes what the plan showed', async () => {
     const { app, exit, exited } = start();
     await settle();

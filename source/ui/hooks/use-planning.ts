@@ -3,6 +3,7 @@ import type { Filters } from '../../config.js';
 import { EVERY_LESSON, type Selection } from '../../engine/selection.js';
 import type { PlanEntry } from '../../engine/types.js';
 import type { Plan, PlanStage, Session } from '../../session.js';
+import type { SavedPlan } from '../../saved-plan.js';
 import { addCounts, emptyCounts, type Counts } from '../plan-view.js';
 
 export interface Planning {
@@ -21,8 +22,11 @@ export interface Planning {
 /** Redraws at most this often while lessons stream in. */
 export const REDRAW_MS = 100;
 
-/** Plans with the session and exposes the lessons as they come, redrawing at a throttled pace. */
-export function usePlanning(session: Session | undefined, filters: Filters, selection: Selection = EVERY_LESSON): Planning {
+/**
+ * Plans with the session (from a saved plan, when given) and exposes the lessons as they
+ * come, redrawing at a throttled pace.
+ */
+export function usePlanning(session: Session | undefined, filters: Filters, selection: Selection = EVERY_LESSON, saved?: SavedPlan): Planning {
   const entries = useRef<PlanEntry[]>([]);
   const counts = useRef<Counts>(emptyCounts());
   const [state, setState] = useState<Omit<Planning, 'entries'>>({
@@ -53,8 +57,7 @@ export function usePlanning(session: Session | undefined, filters: Filters, sele
         timer ??= setTimeout(flush, REDRAW_MS);
       }
     });
-    session
-      .plan(filters, selection)
+    (saved ? session.planFromSaved(saved) : session.plan(filters, selection))
       .then(
         (plan) => {
           if (timer) clearTimeout(timer);

@@ -9,7 +9,7 @@ import { useMessages } from '../context.js';
 import { Frame } from '../components/Frame.js';
 import { LineInput } from '../components/LineInput.js';
 
-export type ConfirmChoice = 'apply' | 'save-and-quit' | 'back' | 'quit';
+export type ConfirmChoice = 'apply' | 'save-and-quit' | 'save-plan-and-quit' | 'back' | 'quit';
 
 export interface ConfirmStepProps {
   /** the plan as the operator chose it */
@@ -19,12 +19,14 @@ export interface ConfirmStepProps {
   prod: DbUrl;
   onApply: () => void;
   onSaveAndQuit: () => void;
+  /** saves the plan file (SPEC §11), then quits; the choice is offered when given */
+  onSavePlanAndQuit?: () => Promise<void>;
   onBack: () => void;
   onQuit: () => void;
 }
 
 /** Step 4: what will be written where; Apply needs the prod database name typed. */
-export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveAndQuit, onBack, onQuit }: ConfirmStepProps) {
+export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveAndQuit, onSavePlanAndQuit, onBack, onQuit }: ConfirmStepProps) {
   const m = useMessages();
   const c = m.ui.confirm;
   const [typing, setTyping] = useState(false);
@@ -34,6 +36,7 @@ export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveA
   const items: { label: string; value: ConfirmChoice }[] = [
     ...(writes ? [{ label: c.apply, value: 'apply' as const }] : []),
     { label: c.saveAndQuit, value: 'save-and-quit' },
+    ...(onSavePlanAndQuit ? [{ label: c.savePlanAndQuit, value: 'save-plan-and-quit' as const }] : []),
     { label: c.back, value: 'back' },
     { label: c.quit, value: 'quit' },
   ];
@@ -50,6 +53,10 @@ export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveA
     setNotice(undefined);
     if (value === 'apply') setTyping(true);
     else if (value === 'save-and-quit') onSaveAndQuit();
+    else if (value === 'save-plan-and-quit') {
+      setNotice(m.ui.savePlan.saving);
+      void onSavePlanAndQuit?.();
+    }
     else if (value === 'back') onBack();
     else onQuit();
   };
@@ -96,7 +103,7 @@ export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveA
             <SelectInput items={items} onSelect={select} itemComponent={SelectItem} indicatorComponent={SelectIndicator} />
           )}
         </Box>
-        {notice ? <Text color="red">{notice}</Text> : null}
+        {notice ? <Text color={notice === c.mismatch ? 'red' : undefined}>{notice}</Text> : null}
       </Box>
     </Frame>
   );

@@ -40,15 +40,21 @@ export interface PlanStepProps {
   defaultReportPath: string;
   /** saves the report; returns the line to show */
   onSaveReport: (path: string) => string;
+  defaultPlanPath: string;
+  /** saves the plan file (SPEC §11); resolves to the line to show */
+  onSavePlan: (path: string) => Promise<string>;
+  /** shown under the counters until another notice replaces it (the saved plan this one follows) */
+  initialNotice?: string;
   onContinue: () => void;
   onBack: () => void;
   onQuit: () => void;
 }
 
-type Mode = 'list' | 'details' | 'help' | 'search' | 'save' | 'review';
+type Mode = 'list' | 'details' | 'help' | 'search' | 'save' | 'save-plan' | 'review';
 
 /** Step 3: the plan, live while it is made, then a scrollable, filterable list. */
-export function PlanStep({ planning, session, choice, dryRun, defaultReportPath, onSaveReport, onContinue, onBack, onQuit }: PlanStepProps) {
+export function PlanStep(props: PlanStepProps) {
+  const { planning, session, choice, dryRun, defaultReportPath, onSaveReport, defaultPlanPath, onSavePlan, onContinue, onBack, onQuit } = props;
   const m = useMessages();
   const { rows } = useFrame();
   const height = Math.max(3, rows - FRAME_LINES - STATUS_LINES);
@@ -58,7 +64,8 @@ export function PlanStep({ planning, session, choice, dryRun, defaultReportPath,
   const [query, setQuery] = useState('');
   const [cursor, setCursor] = useState<Cursor>({ index: 0, top: 0 });
   const [reportPath, setReportPath] = useState(defaultReportPath);
-  const [notice, setNotice] = useState<string>();
+  const [planPath, setPlanPath] = useState(defaultPlanPath);
+  const [notice, setNotice] = useState<string | undefined>(props.initialNotice);
   /** the creates and updates under review (positions in planning.entries), and where the review is */
   const [review, setReview] = useState<{ positions: number[]; at: number }>({ positions: [], at: 0 });
 
@@ -103,8 +110,13 @@ export function PlanStep({ planning, session, choice, dryRun, defaultReportPath,
       else if (key.escape) setMode('list');
       return;
     }
-    if (mode === 'save') {
+    if (mode === 'save' || mode === 'save-plan') {
       if (key.escape) setMode('list');
+      return;
+    }
+    if (planning.stage === 'failed') {
+      if (input === 'q') onQuit();
+      else if (key.escape) onBack();
       return;
     }
     if (mode === 'search') {
@@ -150,9 +162,9 @@ export function PlanStep({ planning, session, choice, dryRun, defaultReportPath,
     } else if (input === '/') {
       setMode('search');
       setCursor({ index: 0, top: 0 });
-    } else if (input === 's') {
+    } else if (input === 's' || input === 'p') {
       setNotice(undefined);
-      setMode('save');
+      setMode(input === 's' ? 'save' : 'save-plan');
     } else if (input === 'c' && !dryRun) onContinue();
     else if (input === 'q') onQuit();
     else if (key.escape) {
@@ -177,6 +189,7 @@ export function PlanStep({ planning, session, choice, dryRun, defaultReportPath,
     help: m.ui.keys.help,
     search: m.ui.keys.search,
     save: m.ui.keys.save,
+    'save-plan': m.ui.keys.save,
     review: m.ui.keys.review,
   }[mode];
 
@@ -214,7 +227,7 @@ export function PlanStep({ planning, session, choice, dryRun, defaultReportPath,
   }
 
   return (
-    <Frame step={3} keys={planning.stage === 'failed' ? m.ui.keys.checksFailed : keys}>
+    <Frame step={3} keys={planning.stage === 'failed' ? m.ui.keys.planFailed : keys}>
       <Text wrap="truncate">
         {done || planning.stage === 'failed' ? null : (
           <Text color="cyan">
@@ -234,8 +247,22 @@ export function PlanStep({ planning, session, choice, dryRun, defaultReportPath,
           {m.marks.error} {m.ui.count(c.error)}
         </Text>
       </Text>
-      <Text wrap="truncate" dimColor={mode !== 'search' && mode !== 'save'}>
-        {mode === 'save' ? (
+      <Text wrap="truncate" dimColor={mode !== 'search' && mode !== 'save' && mode !== 'save-plan'}>
+        {mode === 'save-plan' ? (
+          <>
+            {m.ui.savePlan.prompt}{' '}
+            <LineInput
+              value={planPath}
+              onChange={setPlanPath}
+              focused
+              onSubmit={(path) => {
+                setNotice(m.ui.savePlan.saving);
+                setMode('list');
+                void onSavePlan(path).then(setNotice);
+              }}
+            />
+          </>
+        ) : mode === 'save' ? (
           <>
             {m.ui.save.prompt}{' '}
             <LineInput
