@@ -3,9 +3,13 @@
  *
  * Generates a sandbox/prod pair (on the server at BENCH_DATABASE_URL, else on two
  * embedded PGlite servers), then times what the CLI does: plan (dry-run), the wizard's
- * plan step, apply; against the seed's per-row method on a sample and against COPY.
+ * plan step, save the plan and plan from it, apply it; against the seed's per-row method
+ * on a sample and against COPY.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -13,6 +17,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startEmbeddedServer, type EmbeddedServer } from '../demo/pglite-server.js';
 import { parseTargets, Session } from '../session.js';
+import { readPlanFile } from '../saved-plan.js';
 import { prodSql, sandboxSql } from './generate.js';
 import { startLatencyProxy, viaProxy, type LatencyProxy } from './latency-proxy.js';
 import { runNaive } from './naive.js';
@@ -228,7 +233,23 @@ async function main() {
         result.naiveExtrapolatedSeconds = extrapolated;
       }
 
-      log('applying...');
+      // SPEC §11: the plan saved, read back and followed; apply then writes that plan
+      log('saving the plan, and planning again from it...');
+      const planFile = join(mkdtempSync(join(tmpdir(), 'lsync-bench-')), 'plan.json');
+      const countNow = () => session.queryCounts().sandbox + session.queryCounts().prod;
+      let queriesBefore = countNow();
+      const saving = await measured(() => session.savePlan(planFile, plan));
+      phases.push({ phase: 'save plan', seconds: saving.seconds, queries: countNow() - queriesBefore, peakRssMb: saving.peakRssMb, note: `${fmt(statSync(planFile).size / 2 ** 20, 1)} MB file` });
+      queriesBefore = countNow();
+      const following = await measured(async () => session.planFromSaved(await readPlanFile(planFile)));
+      phases.push({ phase: 'plan from the saved plan', seconds: following.seconds, queries: countNow() - queriesBefore, peakRssMb: following.peakRssMb });
+      if (following.value.summary.created !== plan.summary.created || following.value.summary.updated !== plan.summary.updated) {
+        throw new Error('the saved plan does not plan what it saved');
+      }
+      plan = following.value;
+      rmSync(dirname(planFile), { recursive: true, force: true });
+
+      log('applying the saved plan...');
       const applyBefore = session.queryCounts().prod;
       const applied = await measured(() => session.apply(plan));
       const outcome = applied.value.summary;
