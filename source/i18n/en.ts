@@ -108,6 +108,8 @@ const en = {
     --lock-timeout SEC   give up waiting for a lock in prod after SEC seconds (default 120)
     --exit-code          with --dry-run: exit 4 when something would be written, 0 when nothing
                          (1 when lessons are in error); --report - writes the report to stdout
+    --save-plan FILE     save the plan, to apply exactly it later (plain mode: with --dry-run)
+    --apply-plan FILE    apply a saved plan: its selected lessons, only while they are unchanged
     --help, --version
 
   Exit codes
@@ -117,7 +119,8 @@ const en = {
 
   Examples
     $ lesson-sync --demo
-    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run --report plan.json
+    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run --save-plan plan.json
+    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --apply-plan plan.json --yes
     $ lesson-sync --plain --yes --student student_123 --since 2025-01-01
 `,
   errorPrefix: '❌ ',

@@ -105,6 +105,8 @@ const ru: Messages = {
     --lock-timeout СЕК   сколько секунд ждать блокировку в проде (по умолчанию 120)
     --exit-code          с --dry-run: код 4, если есть что записать, 0 — если нечего
                          (1 — если есть ошибки); --report - пишет отчёт в stdout
+    --save-plan ФАЙЛ     сохранить план, чтобы позже применить именно его (в plain — с --dry-run)
+    --apply-plan ФАЙЛ    применить сохранённый план: только выбранные уроки и только неизменённые
     --help, --version
 
   Коды выхода
@@ -114,7 +116,8 @@ const ru: Messages = {
 
   Примеры
     $ lesson-sync --demo
-    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run --report plan.json
+    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run --save-plan plan.json
+    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --apply-plan plan.json --yes
     $ lesson-sync --plain --yes --student student_123 --since 2025-01-01
 `,
   errorPrefix: '❌ ',
