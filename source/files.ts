@@ -47,12 +47,17 @@ export function writeChunks(fd: number, chunks: Iterable<string>): void {
  * temporary file stays behind. `durable`: on disk (file and directory synced) when it returns.
  */
 export function writeAtomically(path: string, chunks: Iterable<string>, durable = false): void {
+  writeAtomicallyWith(path, (fd) => writeChunks(fd, chunks), durable);
+}
+
+/** The same, for a writer that takes the open file. */
+export function writeAtomicallyWith(path: string, write: (fd: number) => void, durable = false): void {
   const target = resolve(path);
   const temporary = `${target}.${process.pid}.tmp`;
   try {
     const fd = openSync(temporary, 'w');
     try {
-      writeChunks(fd, chunks);
+      write(fd);
       if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -65,8 +70,8 @@ export function writeAtomically(path: string, chunks: Iterable<string>, durable 
   }
 }
 
-/** A rename is durable once its directory is synced. */
-function syncDirectory(dir: string): void {
+/** A rename or a new file is durable once its directory is synced. */
+export function syncDirectory(dir: string): void {
   const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);

@@ -4,15 +4,12 @@
  * are written and read in pieces, never one string), ending with the lesson count and a
  * SHA-256 of every line before it: a truncated or edited file is refused, not half-used.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Filters } from './config.js';
 import { UsageError } from './errors.js';
-import { writeAtomically, checkWritablePath } from './files.js';
+import { checkWritablePath, writeAtomicallyWith } from './files.js';
+import { FramedFileError, FramedWriter, readFramedFile } from './framed-file.js';
 import type { ReviewedLesson } from './engine/follow-plan.js';
 import { isWrite, type Action, type PlanEntry, type Reason, type Summary } from './engine/types.js';
-import { escapeJsonControls } from './text.js';
 
 export const PLAN_FORMAT = 'lesson-sync-plan';
 export const PLAN_VERSION = 1;
@@ -91,38 +88,20 @@ export function savedLesson(entry: PlanEntry, fingerprints: Fingerprints): Saved
   };
 }
 
-const LESSONS_OPEN = '  "lessons": [';
-const LESSONS_CLOSE = '  ],';
-
-/** The file's lines, each with its newline; the last two are the count and the checksum. */
-export function* planFileChunks(header: PlanHeader, entries: readonly PlanEntry[], fingerprints: Fingerprints): Generator<string> {
-  const hash = createHash('sha256');
-  const emit = (line: string) => {
-    hash.update(line);
-    return line;
-  };
-  const head = JSON.stringify(header, null, 2);
-  yield emit(`${escapeJsonControls(head.slice(0, head.lastIndexOf('\n}')))},\n${LESSONS_OPEN}\n`);
-  let i = 0;
-  for (const entry of entries) {
-    yield emit(`    ${escapeJsonControls(JSON.stringify(savedLesson(entry, fingerprints)))}${++i < entries.length ? ',' : ''}\n`);
-  }
-  yield emit(`${LESSONS_CLOSE}\n  "lessonCount": ${entries.length},\n`);
-  yield `  "sha256": "${hash.digest('hex')}"\n}\n`;
-}
-
-/** A plan file that could not be written is the operator's to fix (a full disk, a folder gone): exit 2, nothing written to prod. */
+/** Writes the plan file: a temporary file renamed, so a reader never sees half a plan. */
 export function writePlanFile(path: string, header: PlanHeader, entries: readonly PlanEntry[], fingerprints: Fingerprints): void {
   try {
-    writeAtomically(path, planFileChunks(header, entries, fingerprints));
+    writeAtomicallyWith(path, (fd) => {
+      const file = new FramedWriter(fd);
+      file.head(header);
+      for (const entry of entries) file.item(savedLesson(entry, fingerprints));
+      file.end();
+    });
   } catch (error) {
+    // the operator's to fix (a full disk, a folder gone): exit 2, nothing written to prod
     throw new UsageError('plan-unwritable', { path, why: (error as NodeJS.ErrnoException).code ?? String(error) });
   }
 }
-
-type Why = 'unreadable' | 'not-a-plan' | 'version' | 'truncated' | 'tampered' | 'invalid';
-
-const badFile = (path: string, why: Why, detail = '') => new UsageError('bad-plan-file', { path, why, detail });
 
 const ACTIONS: readonly string[] = ['create', 'update', 'skip', 'error'];
 const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -144,7 +123,7 @@ function validLesson(value: unknown): value is SavedLesson {
   );
 }
 
-function validIdentity(value: unknown): value is DatabaseIdentity {
+export function validIdentity(value: unknown): value is DatabaseIdentity {
   const d = value as DatabaseIdentity;
   return typeof d === 'object' && d !== null && isText(d.systemIdentifier) && isText(d.database) && isText(d.url);
 }
@@ -164,88 +143,23 @@ function validHeader(value: unknown): value is PlanHeader {
  * but a whole, unedited plan of this version is a usage error (exit 2) that says why.
  */
 export async function readPlanFile(path: string): Promise<SavedPlan> {
-  const hash = createHash('sha256');
-  const head: string[] = [];
   const lessons: SavedPlan['lessons'] = new Map();
-  let part: 'head' | 'lessons' | 'count' | 'sha' | 'end' | 'done' = 'head';
-  let count = -1;
-  let sha = '';
-  let lineNo = 0;
-  /** a line that is not the format's: the file was edited, or, when it is the last one, cut off */
-  let badLine = 0;
-  const bad = () => {
-    badLine = lineNo;
-  };
-  const input = createReadStream(path, { encoding: 'utf8' });
   try {
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-      if (badLine) throw badFile(path, 'invalid', String(badLine));
-      lineNo++;
-      if (part !== 'sha' && part !== 'end' && part !== 'done') hash.update(line + '\n');
-      switch (part) {
-        case 'head':
-          if (line === LESSONS_OPEN) part = 'lessons';
-          else head.push(line);
-          if (lineNo === 2 && line !== `  "format": "${PLAN_FORMAT}",`) throw badFile(path, 'not-a-plan');
-          break;
-        case 'lessons': {
-          if (line === LESSONS_CLOSE) {
-            part = 'count';
-            break;
-          }
-          let lesson: unknown;
-          try {
-            lesson = JSON.parse(line.replace(/,$/, ''));
-          } catch {
-            bad();
-            break;
-          }
-          if (validLesson(lesson)) lessons.set(lesson.sandboxLessonId, reviewedLesson(lesson));
-          else bad();
-          break;
-        }
-        case 'count': {
-          const match = /^ {2}"lessonCount": (\d+),$/.exec(line);
-          if (match) count = Number(match[1]);
-          else bad();
-          part = 'sha';
-          break;
-        }
-        case 'sha': {
-          const match = /^ {2}"sha256": "([0-9a-f]{64})"$/.exec(line);
-          if (match) sha = match[1]!;
-          else bad();
-          part = 'end';
-          break;
-        }
-        case 'end':
-          if (line !== '}') bad();
-          part = 'done';
-          break;
-        case 'done':
-          if (line.trim() !== '') bad();
-      }
-    }
+    const { header } = await readFramedFile(path, {
+      format: PLAN_FORMAT,
+      version: PLAN_VERSION,
+      item: (value) => {
+        if (!validLesson(value)) return false;
+        lessons.set(value.sandboxLessonId, reviewedLesson(value));
+        return true;
+      },
+    });
+    if (!validHeader(header)) throw new FramedFileError('invalid', '1');
+    return { path, header, lessons };
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw badFile(path, 'unreadable', (error as NodeJS.ErrnoException).code ?? String(error));
-  } finally {
-    input.destroy();
+    if (!(error instanceof FramedFileError)) throw error;
+    throw new UsageError('bad-plan-file', { path, why: error.why, detail: error.detail });
   }
-  if (lineNo === 0 || (part === 'head' && !head[1]?.includes(PLAN_FORMAT))) throw badFile(path, 'not-a-plan');
-  if (part !== 'done') throw badFile(path, 'truncated');
-  if (badLine) throw badFile(path, 'invalid', String(badLine));
-  if (hash.digest('hex') !== sha || count !== lessons.size) throw badFile(path, 'tampered');
-  let header: unknown;
-  try {
-    header = JSON.parse(`${head.join('\n')}\n  "lessons": []\n}`);
-  } catch {
-    throw badFile(path, 'invalid', '1');
-  }
-  const version = (header as { version?: unknown }).version;
-  if (version !== PLAN_VERSION) throw badFile(path, 'version', String(version));
-  if (!validHeader(header)) throw badFile(path, 'invalid', '1');
-  return { path, header, lessons };
 }
 
 /** What applying needs of a saved lesson; its lists are for the people who read the file. */

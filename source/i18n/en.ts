@@ -161,7 +161,7 @@ const en = {
     'bad-plan-file': (path: string, why: string) => `${path} is not a plan lesson-sync can apply: ${why}.`,
     planWhys: {
       unreadable: (detail: string) => `it cannot be read (${detail})`,
-      'not-a-plan': () => 'it is not a lesson-sync plan file',
+      'not-this-format': () => 'it is not a lesson-sync plan file',
       version: (detail: string) => `it is a plan of another version (${detail}); this lesson-sync reads version 1`,
       truncated: () => 'it ends early (cut off while being copied or written?)',
       tampered: () => 'its contents do not match its checksum: it was edited after it was saved',

@@ -158,7 +158,7 @@ const ru: Messages = {
     'bad-plan-file': (path, why) => `${path} — не план, который lesson-sync может применить: ${why}.`,
     planWhys: {
       unreadable: (detail) => `его не прочитать (${detail})`,
-      'not-a-plan': () => 'это не файл плана lesson-sync',
+      'not-this-format': () => 'это не файл плана lesson-sync',
       version: (detail) => `это план другой версии (${detail}); эта версия lesson-sync читает версию 1`,
       truncated: () => 'он обрывается раньше конца (обрезан при копировании или записи?)',
       tampered: () => 'содержимое не совпадает с контрольной суммой: файл изменили после сохранения',
