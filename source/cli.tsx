@@ -9,6 +9,7 @@ import { messages } from './i18n/index.js';
 import { runPlain } from './plain/run.js';
 import { checkReportPath, REPORT_TO_STDOUT } from './report.js';
 import { checkPlanPath } from './saved-plan.js';
+import { checkUndoPath } from './undo-file.js';
 
 /**
  * --help / -h and --version win over every other flag, known or not, before anything is
@@ -67,6 +68,7 @@ const cli = meow(messages(defaultLang(process.env)).help, {
     excludeLesson: { type: 'string', isMultiple: true },
     savePlan: { type: 'string' },
     applyPlan: { type: 'string' },
+    undoFile: { type: 'string' },
   },
 });
 
@@ -137,6 +139,7 @@ async function main(): Promise<number> {
     config = resolveConfig(cli.flags, process.env, process.cwd());
     if (config.reportPath && config.reportPath !== REPORT_TO_STDOUT) checkReportPath(config.reportPath);
     if (config.savePlanPath) checkPlanPath(config.savePlanPath);
+    if (config.undoPath) checkUndoPath(config.undoPath);
     // the report on stdout needs stdout to itself: the log goes to stderr, and no wizard draws there
     const interactive = process.stdin.isTTY && process.stdout.isTTY && !config.plain && !config.yes && config.reportPath !== REPORT_TO_STDOUT;
     if (interactive) {

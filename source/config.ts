@@ -32,6 +32,8 @@ export interface Config {
   savePlanPath: string | undefined;
   /** --apply-plan: the saved plan to apply, instead of planning afresh */
   applyPlanPath: string | undefined;
+  /** --undo-file: where the apply's undo file goes (default: a dated name in the working directory) */
+  undoPath: string | undefined;
 }
 
 export interface Flags {
@@ -52,6 +54,7 @@ export interface Flags {
   exitCode?: boolean;
   savePlan?: string;
   applyPlan?: string;
+  undoFile?: string;
 }
 
 export const DEFAULT_LOCK_TIMEOUT_S = 120;
@@ -131,5 +134,6 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv, cwd: string)
     exitCode: Boolean(flags.exitCode),
     savePlanPath: flags.savePlan || undefined,
     applyPlanPath: flags.applyPlan || undefined,
+    undoPath: flags.undoFile || undefined,
   };
 }

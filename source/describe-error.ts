@@ -56,10 +56,32 @@ export function describeError(error: unknown, m: Messages): ErrorText {
         return { message: m.usage['save-plan-needs-dry-run'], details: [], hint: undefined };
       case 'apply-plan-with':
         return { message: m.usage['apply-plan-with'](str(p.flag)), details: [], hint: undefined };
-      case 'bad-plan-file': {
-        const why = m.usage.planWhys[str(p.why)]?.(printable(str(p.detail))) ?? str(p.why);
-        return { message: m.usage['bad-plan-file'](printable(str(p.path)), why), details: [], hint: m.usage['bad-plan-file-hint'] };
+      case 'bad-plan-file':
+      case 'bad-undo-file': {
+        const kind = error.code === 'bad-plan-file' ? 'plan' : 'undo';
+        const detail = str(p.why) === 'not-this-format' ? kind : printable(str(p.detail));
+        const why = m.usage.fileWhys[str(p.why)]?.(detail) ?? str(p.why);
+        const path = printable(str(p.path));
+        return kind === 'plan'
+          ? { message: m.usage['bad-plan-file'](path, why), details: [], hint: m.usage['bad-plan-file-hint'] }
+          : { message: m.usage['bad-undo-file'](path, why), details: [], hint: undefined };
       }
+      case 'undo-file-exists':
+        return { message: m.usage['undo-file-exists'](printable(str(p.path))), details: [], hint: m.usage['undo-file-exists-hint'] };
+      case 'undo-unwritable':
+        return { message: m.usage['undo-unwritable'](printable(str(p.path)), str(p.why)), details: [], hint: undefined };
+      case 'undo-other-database':
+        return { message: m.usage['undo-other-database'](printable(str(p.planned)), printable(str(p.given))), details: [], hint: m.usage['undo-other-database-hint'] };
+      case 'undo-cut-committed':
+        return { message: m.usage['undo-cut-committed'](printable(str(p.path))), details: [], hint: m.usage['undo-outcome-unknown-hint'] };
+      case 'undo-outcome-unknown':
+        return { message: m.usage['undo-outcome-unknown'](printable(str(p.path))), details: [], hint: m.usage['undo-outcome-unknown-hint'] };
+      case 'unknown-command':
+        return { message: m.usage['unknown-command'](printable(str(p.word))), details: [], hint: undefined };
+      case 'undo-needs-file':
+        return { message: m.usage['undo-needs-file'], details: [], hint: undefined };
+      case 'undo-flag':
+        return { message: m.usage['undo-flag'](str(p.flag)), details: [], hint: undefined };
       case 'plan-other-databases':
         return {
           message: m.usage['plan-other-databases'](side, printable(str(p.planned)), printable(str(p.given))),

@@ -24,7 +24,16 @@ export type UsageCode =
   | 'save-plan-needs-dry-run'
   | 'apply-plan-with'
   | 'bad-plan-file'
-  | 'plan-other-databases';
+  | 'plan-other-databases'
+  | 'undo-file-exists'
+  | 'undo-unwritable'
+  | 'bad-undo-file'
+  | 'undo-other-database'
+  | 'undo-cut-committed'
+  | 'undo-outcome-unknown'
+  | 'unknown-command'
+  | 'undo-needs-file'
+  | 'undo-flag';
 
 export type ConnectCode =
   | 'dns'

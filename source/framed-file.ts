@@ -101,8 +101,18 @@ export class FramedFileError extends Error {
   constructor(
     readonly why: FramedProblem,
     readonly detail = '',
+    /** a file cut short after its header: the header, for what it can still tell */
+    readonly header?: Record<string, unknown>,
   ) {
     super(why);
+  }
+}
+
+function parseHeader(head: readonly string[]): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(`${head.join('\n')}\n  "lessons": []\n}`) as Record<string, unknown>;
+  } catch {
+    return undefined;
   }
 }
 
@@ -191,17 +201,17 @@ export async function readFramedFile(path: string, spec: FramedSpec): Promise<Fr
     input.destroy();
   }
   if (lineNo < 2) throw new FramedFileError('not-this-format');
-  if (part !== 'done') throw new FramedFileError('truncated');
+  if (part !== 'done') throw new FramedFileError('truncated', '', part === 'head' ? undefined : parseHeader(head));
   if (badLine) throw new FramedFileError('invalid', String(badLine));
   if (hash.digest('hex') !== sha || count !== items) throw new FramedFileError('tampered');
-  let header: Record<string, unknown>;
+  const header = parseHeader(head);
   let trailer: Record<string, unknown>;
   try {
-    header = JSON.parse(`${head.join('\n')}\n  "lessons": []\n}`) as Record<string, unknown>;
     trailer = JSON.parse(`{${tail.join('\n')}}`) as Record<string, unknown>;
   } catch {
-    throw new FramedFileError('invalid', '1');
+    throw new FramedFileError('invalid', String(lineNo - 1));
   }
+  if (!header) throw new FramedFileError('invalid', '1');
   if (header.version !== spec.version) throw new FramedFileError('version', String(header.version));
   return { header, count, trailer };
 }

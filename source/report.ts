@@ -16,6 +16,8 @@ export interface ReportInput {
   planned: boolean;
   /** the apply was stopped by this signal and rolled back: the lessons are the plan */
   interrupted?: string;
+  /** the undo file the apply left (SPEC §12) */
+  undoFile?: string;
 }
 
 function header(input: ReportInput) {
@@ -28,6 +30,7 @@ function header(input: ReportInput) {
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
     ...(input.interrupted ? { interrupted: input.interrupted, committed: false } : {}),
+    ...(input.undoFile ? { undoFile: input.undoFile } : {}),
     summary: {
       lessons: summary.lessons,
       created: summary.created,

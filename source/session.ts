@@ -20,6 +20,8 @@ import { followPlan, goneSincePlan, rowsToFingerprint, type ReviewedPlan } from 
 import { readFingerprints } from './db/fingerprint.js';
 import { filtersOf, PLAN_FORMAT, PLAN_VERSION, writePlanFile, type DatabaseIdentity, type SavedPlan } from './saved-plan.js';
 import { collectAfterPhase, collectIfGrown } from './memory.js';
+import { UNDO_FORMAT, UNDO_VERSION, UndoFileWriter } from './undo-file.js';
+import { restoredColumns } from './db/undo-capture.js';
 import type { PlanEntry, SandboxSnapshot, Summary } from './engine/types.js';
 
 export type CheckId = 'sandbox' | 'prod' | 'same-database' | 'schema';
@@ -63,7 +65,17 @@ export type SessionListener = (event: SessionEvent) => void;
 export type ApplyOptions = Pick<
   ApplyHooks,
   'signal' | 'signalName' | 'lockTimeoutSeconds' | 'watchdogTiming' | 'chunkSize' | 'recheckSize'
->;
+> & {
+  /** the undo file to write (SPEC §12); none without it */
+  undoPath?: string;
+};
+
+export interface ApplyOutcome {
+  entries: PlanEntry[];
+  summary: Summary;
+  /** the undo file, when the apply wrote something and was asked to keep one */
+  undoPath: string | undefined;
+}
 
 const PLAN_SLICE = 5000;
 
@@ -294,9 +306,21 @@ export class Session {
   }
 
   /** Writes the confirmed plan in one prod transaction; returns every lesson's outcome. */
-  async apply(plan: Plan, options: ApplyOptions = {}): Promise<{ entries: PlanEntry[]; summary: Summary }> {
+  async apply(plan: Plan, options: ApplyOptions = {}): Promise<ApplyOutcome> {
+    const { undoPath, ...hooks } = options;
+    const undo = undoPath
+      ? new UndoFileWriter(undoPath, {
+          format: UNDO_FORMAT,
+          version: UNDO_VERSION,
+          createdAt: new Date().toISOString(),
+          prod: this.identity().prod,
+          sandbox: this.identity().sandbox,
+          columns: restoredColumns(this.schema),
+        })
+      : undefined;
     const watched: ApplyHooks = {
-      ...options,
+      ...hooks,
+      undo,
       expectedProd: plan.expectedProd,
       openWatcher: () => connectDb(this.targets.prod, 'prod', { timeoutMs: DEFAULT_WATCHDOG.answerWithinMs }),
       onLockWait: (wait) => this.emit({ type: 'lock-wait', wait }),
@@ -305,7 +329,7 @@ export class Session {
     };
     const entries = await this.guard('prod', () => applyPlan(this.prodDb, this.sandboxDb, this.schema, plan.sandbox, plan.entries, watched));
     collectAfterPhase(); // what the batches left, before the summary is shown and the process idles
-    return { entries, summary: summarize(entries) };
+    return { entries, summary: summarize(entries), undoPath: undo?.kept ? undoPath : undefined };
   }
 
   /** A lesson's rows on both sides, for its details: one query a side, read when asked. */

@@ -11,6 +11,7 @@ import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.j
 import type { Db } from './client.js';
 import { isConnectionFailure, isLockTimeout, isRowLevel, runFailure } from './errors.js';
 import { recheck, recheckFingerprints, RECHECK_SLICE } from './recheck.js';
+import { captureAfter, captureBefore, type UndoLesson } from './undo-capture.js';
 import type { SyncSchema } from './schema.js';
 import { Watchdog, type LockWait, type WatchdogTiming } from './watchdog.js';
 import { Writer, type BatchLessons } from './write-batch.js';
@@ -44,6 +45,18 @@ export interface ApplyHooks {
   recheckSize?: number;
   /** a saved plan's: prod lesson id → the fingerprint its update rests on (re-checked under the lock) */
   expectedProd?: ReadonlyMap<number, string>;
+  /** where what the apply writes is recorded for its undo (SPEC §12) */
+  undo?: UndoSink;
+}
+
+/** The undo file, as the apply sees it: begun per transaction, filled per batch, whole before COMMIT. */
+export interface UndoSink {
+  begin(transaction: string): void;
+  add(lessons: readonly UndoLesson[]): void;
+  /** on disk before COMMIT; throws when it cannot be, and the apply rolls back */
+  seal(): void;
+  markCommitted(): void;
+  discard(): void;
 }
 
 /** Thrown inside the fast pass when prod rejects a row: the pass is redone carefully. */
@@ -69,9 +82,11 @@ async function attempt(
   const lockTimeout = hooks.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_S;
   const results = await db.script(
     `BEGIN; SET LOCAL lock_timeout = '${lockTimeout}s'; SET LOCAL idle_in_transaction_session_timeout = '${IDLE_IN_TRANSACTION_LIMIT}';
-     SELECT pg_try_advisory_xact_lock(${RUN_LOCK_SQL}) AS locked`,
+     SELECT pg_try_advisory_xact_lock(${RUN_LOCK_SQL}) AS locked, txid_current()::text AS xid`,
   );
-  if (!(results[results.length - 1]!.rows[0] as { locked: boolean }).locked) {
+  const started = results[results.length - 1]!.rows[0] as { locked: boolean; xid: string };
+  hooks.undo?.begin(started.xid);
+  if (!started.locked) {
     hooks.onLockWait?.({ target: { kind: 'run' }, holders: [], waitedMs: 0 });
     await db.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK_SQL})`);
   }
@@ -95,6 +110,7 @@ async function attempt(
     const values = await next!;
     next = b + 1 < batches.length ? writer.copyValues(batches[b + 1]!) : undefined;
     next?.catch(() => {}); // awaited on the next turn; an early failure must not go unhandled
+    const before = hooks.undo ? await captureBefore(db, schema, batch) : undefined;
     let written: PlanEntry[];
     if (careful) {
       written = await writer.writeCareful(batch, values, lessons, hooks.onError);
@@ -105,6 +121,7 @@ async function attempt(
         throw isRowLevel(error) ? new Rejected() : error;
       }
     }
+    if (hooks.undo) hooks.undo.add(await captureAfter(db, schema, written, before!));
     written.forEach((outcome, j) => {
       outcomes[work[done + j]!.i] = outcome;
     });
@@ -151,12 +168,20 @@ export async function applyPlan(
     }
     signal?.removeEventListener('abort', abort);
     if (signal?.aborted) throw interrupted(true);
+    hooks.undo?.seal();
     committing = true;
     await db.query('COMMIT');
+    try {
+      hooks.undo?.markCommitted();
+    } catch {
+      // committed all the same: undo asks the server about the file's transaction
+    }
     return outcomes;
   } catch (error) {
     signal?.removeEventListener('abort', abort);
     await db.query('ROLLBACK').catch(() => {});
+    // rolled back: nothing to undo (a COMMIT whose answer was lost leaves the file to the server's word)
+    if (!committing) hooks.undo?.discard();
     if (signal?.aborted) throw interrupted(true);
     throw whyApplyFailed(error, db, watchdog, committing, hooks.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_S);
   } finally {

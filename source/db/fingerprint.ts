@@ -1,35 +1,65 @@
 /**
- * Fingerprints of lessons (SPEC §11): an md5 of the lesson's whole row and of its
+ * Fingerprints of lessons (SPEC §11, §12): an md5 of the lesson's whole row and of its
  * LessonTasks rows, in lesson_task_id order, as the database renders them. Any change to
  * the lesson or its tasks (a column, a task added or removed) changes it. Computed in SQL
  * for all the lessons asked at once: one query whatever their number.
  */
 import type { Db } from './client.js';
 import type { Table } from './schema.js';
-import { jsonTable } from './sql.js';
+import { jsonTable, quoteIdent } from './sql.js';
 
 export interface LessonTables {
   lessons: Table;
   lessonTasks: Table;
 }
 
-/** lesson id → fingerprint, for those of `ids` that exist. */
-export async function readFingerprints(db: Db, tables: LessonTables, ids: readonly number[]): Promise<Map<number, string>> {
-  const fingerprints = new Map<number, string>();
-  if (!ids.length) return fingerprints;
+/** A lesson as it stands: its fingerprint, the columns asked for (as text), its LessonTasks' ids. */
+export interface LessonState {
+  fingerprint: string;
+  values: Record<string, string | null>;
+  taskIds: number[];
+}
+
+/**
+ * lesson id → its state, for those of `ids` that exist. `columns`: the lesson columns to
+ * return as text; `lock`: FOR UPDATE of the lesson rows (inside a write transaction).
+ */
+export async function readLessonStates(
+  db: Db,
+  tables: LessonTables,
+  ids: readonly number[],
+  columns: readonly string[] = [],
+  lock = false,
+): Promise<Map<number, LessonState>> {
+  const states = new Map<number, LessonState>();
+  if (!ids.length) return states;
   const params: unknown[] = [];
   const keys = jsonTable(params, [{ name: 'id', type: 'int8', values: ids }]);
+  const values = columns.length ? `json_build_array(${columns.map((c) => `l.${quoteIdent(c)}::text`).join(', ')})::text` : `'[]'`;
   await db.stream(
     `WITH k AS MATERIALIZED ${keys}
-     SELECT l.lesson_id::int8::text, md5(row_to_json(l)::text || coalesce(t.rows, ''))
+     SELECT l.lesson_id::int8::text, md5(row_to_json(l)::text || coalesce(t.rows, '')), ${values}, coalesce(t.ids, '[]')
        FROM ${tables.lessons.sql} l JOIN k ON l.lesson_id = k.id
-       LEFT JOIN (SELECT lt.lesson_id, string_agg(row_to_json(lt)::text, '|' ORDER BY lt.lesson_task_id) AS rows
+       LEFT JOIN (SELECT lt.lesson_id, string_agg(row_to_json(lt)::text, '|' ORDER BY lt.lesson_task_id) AS rows,
+                         json_agg(lt.lesson_task_id ORDER BY lt.lesson_task_id)::text AS ids
                     FROM ${tables.lessonTasks.sql} lt JOIN k ON lt.lesson_id = k.id
-                   GROUP BY lt.lesson_id) t ON t.lesson_id = l.lesson_id`,
+                   GROUP BY lt.lesson_id) t ON t.lesson_id = l.lesson_id
+     ${lock ? 'FOR UPDATE OF l' : ''}`,
     params,
     (row) => {
-      fingerprints.set(Number(row[0]), row[1] as string);
+      const texts = JSON.parse(row[2] as string) as (string | null)[];
+      states.set(Number(row[0]), {
+        fingerprint: row[1] as string,
+        values: Object.fromEntries(columns.map((c, i) => [c, texts[i] ?? null])),
+        taskIds: JSON.parse(row[3] as string) as number[],
+      });
     },
   );
-  return fingerprints;
+  return states;
+}
+
+/** lesson id → fingerprint, for those of `ids` that exist. */
+export async function readFingerprints(db: Db, tables: LessonTables, ids: readonly number[]): Promise<Map<number, string>> {
+  const states = await readLessonStates(db, tables, ids);
+  return new Map([...states].map(([id, state]) => [id, state.fingerprint]));
 }

@@ -68,6 +68,7 @@ const en = {
   changedCount: (n: number) => `  ⏭️  Changed since the preview: ${n}`,
   excludedCount: (n: number) => `  ⏭️  Left out by you: ${n}`,
   notInPlanCount: (n: number) => `  ⏭️  ${n} new in the sandbox since the plan: not written`,
+  undoSaved: (path: string) => `↩️ Undo file: ${path} (lesson-sync undo ${path} takes this sync back)`,
   planSaved: (path: string) => `📄 Plan saved to ${path} (apply exactly it with --apply-plan ${path})`,
   planLoaded: (path: string, createdAt: string, count: number, writes: number) =>
     `📄 Plan ${path}, saved ${createdAt}: ${n(count)} ${lessons(count)}, ${n(writes)} to write`,
@@ -159,9 +160,9 @@ const en = {
     'save-plan-needs-dry-run': '--save-plan goes with --dry-run: a plan is saved to be reviewed and applied later.',
     'apply-plan-with': (flag: string) => `--apply-plan and ${flag} do not go together: the plan carries its own filters and choice of lessons.`,
     'bad-plan-file': (path: string, why: string) => `${path} is not a plan lesson-sync can apply: ${why}.`,
-    planWhys: {
+    fileWhys: {
       unreadable: (detail: string) => `it cannot be read (${detail})`,
-      'not-this-format': () => 'it is not a lesson-sync plan file',
+      'not-this-format': (kind: string) => `it is not a lesson-sync ${kind} file`,
       version: (detail: string) => `it is a plan of another version (${detail}); this lesson-sync reads version 1`,
       truncated: () => 'it ends early (cut off while being copied or written?)',
       tampered: () => 'its contents do not match its checksum: it was edited after it was saved',
@@ -171,6 +172,21 @@ const en = {
     'plan-other-databases': (side: string, planned: string, given: string) =>
       `The plan was made on another ${side} database: the plan names ${planned}, this URL reaches ${given}.`,
     'plan-other-databases-hint': 'Nothing was read. Give the URLs of the databases the plan was made on, or make a new plan.',
+    'undo-file-exists': (path: string) => `${path} already exists: an undo file is never written over (it may be the only way back from an earlier sync).`,
+    'undo-file-exists-hint': 'Choose another --undo-file, or move that file away.',
+    'undo-unwritable': (path: string, why: string) => `Cannot write the undo file ${path}: ${why}. Nothing was written to prod.`,
+    'bad-undo-file': (path: string, why: string) => `${path} is not an undo file lesson-sync can use: ${why}.`,
+    'undo-other-database': (planned: string, given: string) =>
+      `The undo file is of another prod database: it names ${planned}, this URL reaches ${given}.`,
+    'undo-other-database-hint': 'Nothing was read or written. Give the URL of the prod database the sync wrote to.',
+    'undo-cut-committed': (path: string) =>
+      `${path} ends early, yet the server says its sync committed: it cannot say what to undo.`,
+    'undo-outcome-unknown': (path: string) =>
+      `${path} was not marked committed, and the server no longer knows whether its transaction committed.`,
+    'undo-outcome-unknown-hint': 'Nothing was written. Compare prod with the file by hand before undoing anything.',
+    'unknown-command': (word: string) => `Unknown command "${word}": lesson-sync takes flags, or "undo FILE".`,
+    'undo-needs-file': 'lesson-sync undo needs the undo file: lesson-sync undo FILE.',
+    'undo-flag': (flag: string) => `${flag} does not go with undo: it takes the prod URL, --dry-run or --yes, --report, --plain, --lang, --lock-timeout.`,
   },
   connect: {
     dns: (side: string, target: string) => `Cannot resolve the ${side} host: ${target}`,

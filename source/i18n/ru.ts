@@ -66,6 +66,7 @@ const ru: Messages = {
   changedCount: (n) => `  ⏭️  Изменились после предпросмотра: ${n}`,
   excludedCount: (n) => `  ⏭️  Исключены вами: ${n}`,
   notInPlanCount: (n) => `  ⏭️  Новых в песочнице после сохранения плана (не записаны): ${n}`,
+  undoSaved: (path) => `↩️ Файл отмены: ${path} (lesson-sync undo ${path} отменит эту синхронизацию)`,
   planSaved: (path) => `📄 План сохранён в ${path} (применить именно его: --apply-plan ${path})`,
   planLoaded: (path, createdAt, count, writes) => `📄 План ${path} от ${createdAt}: ${n(count)} ${lessons(count)}, к записи ${n(writes)}`,
   dryRunNote: '🔍 Режим проверки: в прод ничего не записано.',
@@ -156,9 +157,9 @@ const ru: Messages = {
     'save-plan-needs-dry-run': '--save-plan идёт вместе с --dry-run: план сохраняют, чтобы проверить и применить позже.',
     'apply-plan-with': (flag) => `--apply-plan и ${flag} вместе не работают: в плане уже есть свои фильтры и выбор уроков.`,
     'bad-plan-file': (path, why) => `${path} — не план, который lesson-sync может применить: ${why}.`,
-    planWhys: {
+    fileWhys: {
       unreadable: (detail) => `его не прочитать (${detail})`,
-      'not-this-format': () => 'это не файл плана lesson-sync',
+      'not-this-format': (kind) => (kind === 'plan' ? 'это не файл плана lesson-sync' : 'это не файл отмены lesson-sync'),
       version: (detail) => `это план другой версии (${detail}); эта версия lesson-sync читает версию 1`,
       truncated: () => 'он обрывается раньше конца (обрезан при копировании или записи?)',
       tampered: () => 'содержимое не совпадает с контрольной суммой: файл изменили после сохранения',
@@ -168,6 +169,18 @@ const ru: Messages = {
     'plan-other-databases': (side, planned, given) =>
       `План составлен для другой базы (${side}): в плане ${planned}, а этот URL ведёт в ${given}.`,
     'plan-other-databases-hint': 'Ничего не прочитано. Укажите URL тех баз, для которых составлен план, или составьте новый план.',
+    'undo-file-exists': (path) => `${path} уже существует: файл отмены никогда не перезаписывается (он может быть единственным путём назад после прошлой синхронизации).`,
+    'undo-file-exists-hint': 'Укажите другой --undo-file или уберите тот файл.',
+    'undo-unwritable': (path, why) => `Не удаётся записать файл отмены ${path}: ${why}. В прод ничего не записано.`,
+    'bad-undo-file': (path, why) => `${path} — не файл отмены, который lesson-sync может использовать: ${why}.`,
+    'undo-other-database': (planned, given) => `Файл отмены относится к другой базе прода: в нём ${planned}, а этот URL ведёт в ${given}.`,
+    'undo-other-database-hint': 'Ничего не прочитано и не записано. Укажите URL той базы прода, в которую писала синхронизация.',
+    'undo-cut-committed': (path) => `${path} обрывается раньше конца, но сервер говорит, что синхронизация зафиксирована: по нему нельзя понять, что отменять.`,
+    'undo-outcome-unknown': (path) => `${path} не отмечен как зафиксированный, а сервер уже не помнит, зафиксирована ли его транзакция.`,
+    'undo-outcome-unknown-hint': 'Ничего не записано. Сверьте прод с файлом вручную, прежде чем что-то отменять.',
+    'unknown-command': (word) => `Неизвестная команда «${word}»: lesson-sync принимает флаги или «undo ФАЙЛ».`,
+    'undo-needs-file': 'lesson-sync undo нужен файл отмены: lesson-sync undo ФАЙЛ.',
+    'undo-flag': (flag) => `${flag} не используется с undo: он принимает URL прода, --dry-run или --yes, --report, --plain, --lang, --lock-timeout.`,
   },
   connect: {
     dns: (side, target) => `Не удаётся найти хост (${side}): ${target}`,

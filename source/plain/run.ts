@@ -10,6 +10,7 @@ import { parseTargets, Session, type Plan, type SessionListener, type Targets } 
 import { printable, printableLines } from '../text.js';
 import { entryLines, exitCodeFor, lessonHeader, planLoadedLine, summaryLines, warningLine } from '../describe-lesson.js';
 import { readPlanFile } from '../saved-plan.js';
+import { defaultUndoName } from '../undo-file.js';
 
 export interface PlainIo {
   out: (line: string) => void;
@@ -67,6 +68,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
   let resolved: Targets | undefined;
   let plan: Plan | undefined;
   let committed: Summary | undefined;
+  let undoPath: string | undefined;
   const report = (summary: Summary, entries: readonly PlanEntry[], planned: boolean, interrupted?: InterruptSignal) => {
     writeReport(config.reportPath!, {
       mode: config.dryRun ? 'dry-run' : 'apply',
@@ -78,6 +80,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
       entries,
       planned,
       interrupted,
+      undoFile: undoPath,
     });
   };
   try {
@@ -117,10 +120,12 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
           signal: control.signal,
           signalName: control.signalName,
           lockTimeoutSeconds: config.lockTimeout,
+          undoPath: config.undoPath ?? defaultUndoName(session.servers.prod.database, startedAt),
         });
         entries = outcome.entries;
         summary = outcome.summary;
         committed = summary;
+        undoPath = outcome.undoPath;
       } finally {
         control.onApplying?.(false);
       }
@@ -134,6 +139,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
     }
     out('');
     summaryLines(summary, m, config.dryRun).forEach(out);
+    if (undoPath) out(m.undoSaved(undoPath));
     if (config.reportPath) {
       try {
         report(summary, entries, config.dryRun);

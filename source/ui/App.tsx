@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { ConnectOptions } from '../db/client.js';
 import { describeError, errorLines } from '../describe-error.js';
 import type { SavedPlan } from '../saved-plan.js';
+import { defaultUndoName } from '../undo-file.js';
 import { EXIT_BY_SIGNAL, isAppError, InterruptedError, type InterruptSignal, type Side } from '../errors.js';
 import { summarize } from '../engine/summary.js';
 import type { PlanEntry, Summary } from '../engine/types.js';
@@ -45,6 +46,9 @@ export interface AppProps {
 
 interface Finished {
   entries: PlanEntry[];
+  /** the apply's undo file, and its line for the summary */
+  undoPath?: string;
+  undoLine?: string;
   summary: Summary | undefined;
   problem: string[] | undefined;
   code: number;
@@ -122,7 +126,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
     exit();
   };
 
-  const saveReport = (path: string, entries: readonly PlanEntry[], summary: Summary, planned: boolean, interrupted?: InterruptSignal): string => {
+  const saveReport = (path: string, entries: readonly PlanEntry[], summary: Summary, planned: boolean, interrupted?: InterruptSignal, undoFile?: string): string => {
     try {
       writeReport(path, {
         mode: config.dryRun ? 'dry-run' : 'apply',
@@ -134,6 +138,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
         entries,
         planned,
         interrupted,
+        undoFile,
       });
       return m.ui.save.saved(path);
     } catch (error) {
@@ -191,8 +196,9 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
     if (result.kind === 'done') {
       const summary = summarize(result.entries);
       const code = exitCodeFor(summary);
-      if (config.reportPath) setReportLine(saveReport(config.reportPath, result.entries, summary, false));
-      setFinished({ entries: result.entries, summary, problem: undefined, code });
+      if (config.reportPath) setReportLine(saveReport(config.reportPath, result.entries, summary, false, undefined, result.undoPath));
+      const undoLine = result.undoPath ? m.undoSaved(result.undoPath) : undefined;
+      setFinished({ entries: result.entries, summary, problem: undefined, code, undoPath: result.undoPath, undoLine });
     } else if (result.kind === 'aborted') {
       const error = new InterruptedError(true);
       setFinished({ entries: [], summary: undefined, problem: errorLines(error, m), code: error.exitCode });
@@ -291,7 +297,14 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
       break;
     case 'apply':
       body = (
-        <ApplyStep session={session.current!} plan={chosen!} lockTimeout={config.lockTimeout} stopSignal={stopSignal} onDone={applied} />
+        <ApplyStep
+          session={session.current!}
+          plan={chosen!}
+          lockTimeout={config.lockTimeout}
+          undoPath={config.undoPath ?? join(reportDir, defaultUndoName(targets!.prod.database, new Date()))}
+          stopSignal={stopSignal}
+          onDone={applied}
+        />
       );
       break;
     case 'summary': {
@@ -302,15 +315,16 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
           entries={done.entries}
           problem={done.problem}
           reportLine={reportLine}
+          undoLine={done.undoLine}
           exitCode={done.code}
           onSave={
             done.summary && !reportLine
-              ? () => setReportLine(saveReport(reportPath, done.entries, done.summary!, false))
+              ? () => setReportLine(saveReport(reportPath, done.entries, done.summary!, false, undefined, done.undoPath))
               : undefined
           }
           onExit={() => {
             const lines = done.summary ? summaryLines(done.summary, m, false) : done.problem!;
-            void finish(done.code, reportLine ? [...lines, reportLine] : lines);
+            void finish(done.code, [...lines, ...(done.undoLine ? [done.undoLine] : []), ...(reportLine ? [reportLine] : [])]);
           }}
         />
       );

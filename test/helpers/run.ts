@@ -35,6 +35,7 @@ export function testConfig(pair: DbPair, over: Partial<Config> = {}): Config {
     exitCode: false,
     savePlanPath: undefined,
     applyPlanPath: undefined,
+    undoPath: tempPath('undo.json'),
     ...over,
   };
 }

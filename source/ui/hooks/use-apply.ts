@@ -5,7 +5,7 @@ import type { InterruptSignal } from '../../errors.js';
 import type { Plan, Session } from '../../session.js';
 
 export type ApplyResult =
-  | { kind: 'done'; entries: PlanEntry[] }
+  | { kind: 'done'; entries: PlanEntry[]; undoPath: string | undefined }
   /** `signal`: stopped by a signal rather than the operator's Ctrl+C and y */
   | { kind: 'aborted'; signal: InterruptSignal | undefined }
   | { kind: 'failed'; error: unknown };
@@ -25,7 +25,7 @@ export interface Applying {
 }
 
 /** Runs the one apply transaction once, and follows it through the session's events. */
-export function useApply(session: Session, plan: Plan, lockTimeout: number, onDone: (result: ApplyResult) => void): Applying {
+export function useApply(session: Session, plan: Plan, options: { lockTimeout: number; undoPath?: string }, onDone: (result: ApplyResult) => void): Applying {
   const controller = useRef(new AbortController());
   const stoppedBy = useRef<InterruptSignal | undefined>(undefined);
   const [progress, setProgress] = useState({ done: 0, total: plan.summary.created + plan.summary.updated });
@@ -45,9 +45,9 @@ export function useApply(session: Session, plan: Plan, lockTimeout: number, onDo
     });
     const { signal } = controller.current;
     session
-      .apply(plan, { signal, signalName: () => stoppedBy.current ?? 'SIGINT', lockTimeoutSeconds: lockTimeout })
+      .apply(plan, { signal, signalName: () => stoppedBy.current ?? 'SIGINT', lockTimeoutSeconds: options.lockTimeout, undoPath: options.undoPath })
       .then(
-        (outcome) => onDone({ kind: 'done', entries: outcome.entries }),
+        (outcome) => onDone({ kind: 'done', entries: outcome.entries, undoPath: outcome.undoPath }),
         (error: unknown) => onDone(signal.aborted ? { kind: 'aborted', signal: stoppedBy.current } : { kind: 'failed', error }),
       )
       .finally(unsubscribe);

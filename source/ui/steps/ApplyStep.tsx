@@ -15,6 +15,8 @@ export interface ApplyStepProps {
   session: Session;
   plan: Plan;
   lockTimeout: number;
+  /** where the undo file goes (SPEC §12) */
+  undoPath?: string;
   /** a signal (SIGTERM, SIGHUP) stops the apply at once, without asking */
   stopSignal: InterruptSignal | undefined;
   onDone: (result: ApplyResult) => void;
@@ -31,12 +33,12 @@ function Bar({ done, total, width }: { done: number; total: number; width: numbe
 }
 
 /** Step 5: the one transaction, with progress; Ctrl+C asks, then rolls back. */
-export function ApplyStep({ session, plan, lockTimeout, stopSignal, onDone }: ApplyStepProps) {
+export function ApplyStep({ session, plan, lockTimeout, undoPath, stopSignal, onDone }: ApplyStepProps) {
   const m = useMessages();
   const a = m.ui.apply;
   const { columns } = useFrame();
   const started = useRef(performance.now());
-  const applying = useApply(session, plan, lockTimeout, onDone);
+  const applying = useApply(session, plan, { lockTimeout, undoPath }, onDone);
   const { lockWait, aborting } = applying;
   const progress = { done: applying.done, total: applying.total };
   const [asking, setAsking] = useState(false);

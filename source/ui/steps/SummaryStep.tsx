@@ -14,6 +14,8 @@ export interface SummaryStepProps {
   /** set when nothing was committed */
   problem: string[] | undefined;
   reportLine: string | undefined;
+  /** where the undo file of this apply went */
+  undoLine?: string;
   exitCode: number;
   /** saves the outcome as a JSON report, when there is one */
   onSave: (() => void) | undefined;
@@ -39,7 +41,7 @@ function Listing({ title, entries, color }: { title: string; entries: PlanEntry[
 }
 
 /** Step 6: the seed's summary block, what changed meanwhile, what failed, the exit code. */
-export function SummaryStep({ summary, entries, problem, reportLine, exitCode, onSave, onExit }: SummaryStepProps) {
+export function SummaryStep({ summary, entries, problem, reportLine, undoLine, exitCode, onSave, onExit }: SummaryStepProps) {
   const m = useMessages();
   useKeys((input, key) => {
     if (key.return || input === 'q' || key.escape) onExit();
@@ -63,6 +65,7 @@ export function SummaryStep({ summary, entries, problem, reportLine, exitCode, o
             <Listing title={m.ui.summary.errorsTitle} entries={entries.filter((e) => e.action === 'error')} color="red" />
           </>
         ) : null}
+        {undoLine ? <Text>{undoLine}</Text> : null}
         {reportLine ? <Text>{reportLine}</Text> : null}
         <Text dimColor>{m.ui.summary.exitCode(exitCode)}</Text>
       </Box>
