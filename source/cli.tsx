@@ -6,7 +6,8 @@ import { resolveConfig, defaultLang, type Config } from './config.js';
 import { errorLines } from './describe-error.js';
 import { EXIT_BY_SIGNAL, InterruptedError, isAppError, UsageError, type InterruptSignal } from './errors.js';
 import { messages } from './i18n/index.js';
-import { runPlain } from './plain/run.js';
+import { runPlain, type PlainIo, type RunControl } from './plain/run.js';
+import { runUndoPlain } from './plain/undo.js';
 import { checkReportPath, REPORT_TO_STDOUT } from './report.js';
 import { checkPlanPath } from './saved-plan.js';
 import { checkUndoPath } from './undo-file.js';
@@ -97,7 +98,9 @@ async function withDemo(config: Config, run: (config: Config) => Promise<number>
  * (and the run ends with its report and message); before it nothing was written, so the
  * process just leaves; after the commit the run finishes what it was doing.
  */
-async function runPlainMode(config: Config): Promise<number> {
+type PlainRunner = (config: Config, io: PlainIo, control: RunControl) => Promise<number>;
+
+async function runPlainMode(config: Config, runner: PlainRunner): Promise<number> {
   const m = messages(config.lang);
   if (!config.dryRun && !config.yes) throw new UsageError('plain-needs-yes');
   if (config.savePlanPath && !config.dryRun) throw new UsageError('save-plan-needs-dry-run');
@@ -121,27 +124,48 @@ async function runPlainMode(config: Config): Promise<number> {
     interrupt('SIGPIPE');
   });
   return withDemo(config, (c) =>
-    runPlain(
-      c,
-      c.reportPath === REPORT_TO_STDOUT ? { out: err, err } : { out, err },
-      {
-        signal: controller.signal,
-        signalName: () => stoppedBy,
-        onApplying: (applying) => (stage = applying ? 'applying' : 'after'),
-      },
-    ),
+    runner(c, c.reportPath === REPORT_TO_STDOUT ? { out: err, err } : { out, err }, {
+      signal: controller.signal,
+      signalName: () => stoppedBy,
+      onApplying: (applying) => (stage = applying ? 'applying' : 'after'),
+    }),
   );
+}
+
+/** The flags a sync takes that an undo does not: it names its own lessons and database. */
+const SYNC_ONLY_FLAGS = ['student', 'since', 'until', 'lesson', 'excludeLesson', 'savePlan', 'applyPlan', 'undoFile', 'exitCode', 'demo'] as const;
+
+/** `lesson-sync undo FILE`: undefined when the command line is a sync. */
+function undoCommand(): string | undefined {
+  const [command, file, ...rest] = cli.input;
+  if (command === undefined) return undefined;
+  if (command !== 'undo') throw new UsageError('unknown-command', { word: command });
+  if (!file) throw new UsageError('undo-needs-file');
+  if (rest.length) throw new UsageError('unknown-command', { word: rest[0]! });
+  const flags = cli.flags as Record<string, unknown>;
+  const clash = SYNC_ONLY_FLAGS.find((name) => (Array.isArray(flags[name]) ? (flags[name] as unknown[]).length > 0 : Boolean(flags[name])));
+  if (clash) throw new UsageError('undo-flag', { flag: `--${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` });
+  return file;
 }
 
 async function main(): Promise<number> {
   let config: Config | undefined;
   try {
+    const undoFile = undoCommand();
     config = resolveConfig(cli.flags, process.env, process.cwd());
     if (config.reportPath && config.reportPath !== REPORT_TO_STDOUT) checkReportPath(config.reportPath);
     if (config.savePlanPath) checkPlanPath(config.savePlanPath);
     if (config.undoPath) checkUndoPath(config.undoPath);
     // the report on stdout needs stdout to itself: the log goes to stderr, and no wizard draws there
     const interactive = process.stdin.isTTY && process.stdout.isTTY && !config.plain && !config.yes && config.reportPath !== REPORT_TO_STDOUT;
+    if (undoFile !== undefined) {
+      if (interactive) {
+        process.env.NODE_ENV ??= 'production';
+        const { runUndoWizard } = await import('./ui/undo/run-undo-wizard.js');
+        return await runUndoWizard(config, undoFile);
+      }
+      return await runPlainMode(config, (c, io, control) => runUndoPlain(c, undoFile, io, control));
+    }
     if (interactive) {
       // React's development build (the default) is slower, and on a large plan keeps
       // hundreds of MB of its bookkeeping (1,000,000 lessons: +350 MB); set before React loads.
@@ -149,7 +173,7 @@ async function main(): Promise<number> {
       const { runWizard } = await import('./ui/run-wizard.js');
       return await withDemo(config, runWizard);
     }
-    return await runPlainMode(config);
+    return await runPlainMode(config, runPlain);
   } catch (error) {
     errorLines(error, messages(config?.lang ?? defaultLang(process.env))).forEach(err);
     return isAppError(error) ? error.exitCode : 1;

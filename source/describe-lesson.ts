@@ -17,11 +17,11 @@ export function exitCodeFor(summary: Summary, gate = false): number {
 }
 
 /** The lesson's student as a list shows it: name (platform_id), escaped. */
-export function studentText(entry: PlanEntry, m: Messages): { name: string; platformId: string } {
+export function studentText(entry: Pick<PlanEntry, 'studentName' | 'platformId'>, m: Messages): { name: string; platformId: string } {
   return { name: entry.studentName === null ? m.noName : printable(entry.studentName), platformId: entry.platformId ? printable(entry.platformId) : m.noId };
 }
 
-export function lessonHeader(entry: PlanEntry, m: Messages): string {
+export function lessonHeader(entry: Pick<PlanEntry, 'studentName' | 'platformId' | 'lessonDate'>, m: Messages): string {
   const { name, platformId } = studentText(entry, m);
   return m.lessonHeader(entry.lessonDate, name, platformId);
 }

@@ -65,16 +65,21 @@ function lesson(e: PlanEntry, planned: boolean) {
  * The report as text, piece by piece: the header indented, then one lesson a line (a
  * million lessons stay greppable, and are never one string in memory).
  */
-export function* reportChunks(input: ReportInput): Generator<string> {
-  const head = escapeJsonControls(JSON.stringify({ ...header(input), lessons: [] }, null, 2));
-  if (!input.entries.length) {
-    yield head + '\n';
+export function reportChunks(input: ReportInput): Generator<string> {
+  return lessonLinesJson(header(input), input.entries, (entry) => lesson(entry, input.planned));
+}
+
+/** A JSON object, indented, whose "lessons" list holds one lesson a line, as text piece by piece. */
+export function* lessonLinesJson<T>(head: object, items: readonly T[], line: (item: T) => unknown): Generator<string> {
+  const text = escapeJsonControls(JSON.stringify({ ...head, lessons: [] }, null, 2));
+  if (!items.length) {
+    yield text + '\n';
     return;
   }
-  yield head.slice(0, head.lastIndexOf('[]')) + '[\n';
+  yield text.slice(0, text.lastIndexOf('[]')) + '[\n';
   let i = 0;
-  for (const entry of input.entries) {
-    yield `    ${escapeJsonControls(JSON.stringify(lesson(entry, input.planned)))}${++i < input.entries.length ? ',' : ''}\n`;
+  for (const item of items) {
+    yield `    ${escapeJsonControls(JSON.stringify(line(item)))}${++i < items.length ? ',' : ''}\n`;
   }
   yield '  ]\n}\n';
 }

@@ -59,6 +59,24 @@ export interface UndoSink {
   discard(): void;
 }
 
+/**
+ * BEGIN, bounded (lock_timeout, idle limit), under the run lock that serializes every
+ * lesson-sync run and undo on prod: one round trip when nobody holds it. Returns the
+ * transaction's id, by which the server can later tell whether it committed.
+ */
+export async function beginRun(db: Db, lockTimeoutSeconds: number, onLockWait?: (wait: LockWait) => void): Promise<string> {
+  const results = await db.script(
+    `BEGIN; SET LOCAL lock_timeout = '${lockTimeoutSeconds}s'; SET LOCAL idle_in_transaction_session_timeout = '${IDLE_IN_TRANSACTION_LIMIT}';
+     SELECT pg_try_advisory_xact_lock(${RUN_LOCK_SQL}) AS locked, txid_current()::text AS xid`,
+  );
+  const started = results[results.length - 1]!.rows[0] as { locked: boolean; xid: string };
+  if (!started.locked) {
+    onLockWait?.({ target: { kind: 'run' }, holders: [], waitedMs: 0 });
+    await db.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK_SQL})`);
+  }
+  return started.xid;
+}
+
 /** Thrown inside the fast pass when prod rejects a row: the pass is redone carefully. */
 class Rejected extends Error {}
 
@@ -79,17 +97,8 @@ async function attempt(
   const early = guess.length ? writer.copyValues(guess) : undefined;
   early?.catch(() => {}); // awaited below, or dropped when the batch changed
 
-  const lockTimeout = hooks.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_S;
-  const results = await db.script(
-    `BEGIN; SET LOCAL lock_timeout = '${lockTimeout}s'; SET LOCAL idle_in_transaction_session_timeout = '${IDLE_IN_TRANSACTION_LIMIT}';
-     SELECT pg_try_advisory_xact_lock(${RUN_LOCK_SQL}) AS locked, txid_current()::text AS xid`,
-  );
-  const started = results[results.length - 1]!.rows[0] as { locked: boolean; xid: string };
-  hooks.undo?.begin(started.xid);
-  if (!started.locked) {
-    hooks.onLockWait?.({ target: { kind: 'run' }, holders: [], waitedMs: 0 });
-    await db.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK_SQL})`);
-  }
+  const xid = await beginRun(db, hooks.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_S, hooks.onLockWait);
+  hooks.undo?.begin(xid);
 
   let outcomes = await recheck(db, schema, sandbox, preview, hooks.recheckSize ?? RECHECK_SLICE);
   if (hooks.expectedProd) outcomes = await recheckFingerprints(db, schema, outcomes, hooks.expectedProd);

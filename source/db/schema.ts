@@ -222,3 +222,24 @@ export function checkSchema(sandbox: DbTables, prod: DbTables): SyncSchema {
     warnings,
   };
 }
+
+/**
+ * What an undo needs of prod: "Lessons" with the columns the sync wrote, and "LessonTasks".
+ * Problems are named as a sync's are (SchemaError, exit 3).
+ */
+export function checkUndoSchema(prod: DbTables, restored: readonly string[]): { lessons: Table; lessonTasks: Table } {
+  const problems: SchemaProblem[] = [];
+  for (const role of ['lessons', 'lessonTasks'] as const) {
+    const table = prod[role];
+    if (!table) {
+      problems.push({ side: 'prod', kind: 'missing-table', table: TABLE_NAMES[role][0] });
+      continue;
+    }
+    const needed = role === 'lessons' ? ['lesson_id', ...restored] : ['lesson_task_id', 'lesson_id'];
+    for (const column of needed) {
+      if (!table.columns.has(column)) problems.push({ side: 'prod', kind: 'missing-column', table: table.name, column });
+    }
+  }
+  if (problems.length) throw new SchemaError(problems);
+  return { lessons: prod.lessons!, lessonTasks: prod.lessonTasks! };
+}

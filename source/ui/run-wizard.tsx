@@ -1,4 +1,5 @@
-import { render } from 'ink';
+import { render, type Instance } from 'ink';
+import type { InterruptSignal } from '../errors.js';
 import type { Config } from '../config.js';
 import { readPlanFile } from '../saved-plan.js';
 import { App } from './App.js';
@@ -6,30 +7,26 @@ import { App } from './App.js';
 const ENTER_ALT_SCREEN = '\u001B[?1049h\u001B[H';
 const LEAVE_ALT_SCREEN = '\u001B[?1049l';
 
-/** Runs the wizard full-screen; afterwards leaves its last lines on the terminal. Returns the exit code. */
-export async function runWizard(config: Config): Promise<number> {
-  // a plan file that is not whole and unedited is refused before the screen is taken
-  const savedPlan = config.applyPlanPath ? await readPlanFile(config.applyPlanPath) : undefined;
+type ExitHandler = (code: number, lines: string[]) => void;
+type SignalSubscriber = (handler: (signal: InterruptSignal) => void) => () => void;
+
+/** Runs a wizard full-screen; afterwards leaves its last lines on the terminal. Returns the exit code. */
+export async function runFullScreen(mount: (onExit: ExitHandler, onSignal: SignalSubscriber) => Instance): Promise<number> {
   let code = 130;
   let lines: string[] = [];
   process.stdout.write(ENTER_ALT_SCREEN);
   try {
-    const app = render(
-      <App
-        config={config}
-        savedPlan={savedPlan}
-        onExit={(exitCode, exitLines) => {
-          code = exitCode;
-          lines = exitLines;
-        }}
-        onSignal={(handler) => {
-          const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
-          const listeners = signals.map((signal) => [signal, () => handler(signal)] as const);
-          for (const [signal, listener] of listeners) process.on(signal, listener);
-          return () => listeners.forEach(([signal, listener]) => process.off(signal, listener));
-        }}
-      />,
-      { exitOnCtrlC: false, patchConsole: true },
+    const app = mount(
+      (exitCode, exitLines) => {
+        code = exitCode;
+        lines = exitLines;
+      },
+      (handler) => {
+        const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+        const listeners = signals.map((signal) => [signal, () => handler(signal)] as const);
+        for (const [signal, listener] of listeners) process.on(signal, listener);
+        return () => listeners.forEach(([signal, listener]) => process.off(signal, listener));
+      },
     );
     await app.waitUntilExit();
   } finally {
@@ -37,4 +34,13 @@ export async function runWizard(config: Config): Promise<number> {
   }
   for (const line of lines) process.stdout.write(line + '\n');
   return code;
+}
+
+/** The sync wizard. */
+export async function runWizard(config: Config): Promise<number> {
+  // a plan file that is not whole and unedited is refused before the screen is taken
+  const savedPlan = config.applyPlanPath ? await readPlanFile(config.applyPlanPath) : undefined;
+  return runFullScreen((onExit, onSignal) =>
+    render(<App config={config} savedPlan={savedPlan} onExit={onExit} onSignal={onSignal} />, { exitOnCtrlC: false, patchConsole: true }),
+  );
 }

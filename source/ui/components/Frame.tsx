@@ -18,22 +18,22 @@ export const useFrame = () => useContext(FrameContext);
 export const FRAME_LINES = 3;
 
 /** Header (step, both masked targets), the step's body, footer (the keys that work now). */
-export function Frame({ step, keys, children }: { step: number; keys: string; children: ReactNode }) {
+export function Frame({ step, keys, children, steps = undefined, title = undefined }: { step: number; keys: string; children: ReactNode; steps?: readonly string[]; title?: string }) {
   const m = useMessages();
   const { targets, dryRun, rows } = useFrame();
-  const steps = m.ui.steps;
+  steps ??= m.ui.steps;
   return (
     <Box flexDirection="column" height={rows}>
       <Text wrap="truncate">
         <Text bold color="cyan">
-          {m.ui.title}
+          {title ?? m.ui.title}
         </Text>
         <Text> · </Text>
         <Text bold>{m.ui.stepOf(step, steps.length, steps[step - 1]!)}</Text>
         {dryRun ? <Text color="yellow"> · {m.ui.dryRunBadge}</Text> : null}
       </Text>
       <Text dimColor wrap="truncate">
-        {targets ? `${m.sides.sandbox}: ${targets.sandbox}  →  ${m.sides.prod}: ${targets.prod}` : ' '}
+        {targets ? (targets.sandbox ? `${m.sides.sandbox}: ${targets.sandbox}  →  ` : '') + `${m.sides.prod}: ${targets.prod}` : ' '}
       </Text>
       <Box flexDirection="column" flexGrow={1} overflow="hidden">
         {children}

@@ -1,0 +1,87 @@
+/** `lesson-sync undo FILE` in plain mode: the seed-style log of an undo. */
+import type { Config } from '../config.js';
+import { parseDbUrl } from '../db-url.js';
+import { errorLines } from '../describe-error.js';
+import { lessonHeader } from '../describe-lesson.js';
+import { isAppError, UsageError } from '../errors.js';
+import { messages } from '../i18n/index.js';
+import { lockWaitLine } from '../lock-text.js';
+import { REPORT_TO_STDOUT } from '../report.js';
+import { printable, printableLines } from '../text.js';
+import { readUndoFile } from '../undo-file.js';
+import { undoEntryLines, undoExitCode, undoSummaryLines } from '../undo/describe.js';
+import { summarizeUndo, undoes, type UndoEntry } from '../undo/plan.js';
+import { writeUndoReport } from '../undo/report.js';
+import { UndoSession } from '../undo/session.js';
+import type { PlainIo, RunControl } from './run.js';
+
+export async function runUndoPlain(config: Config, undoPath: string, io: PlainIo, control: RunControl = {}): Promise<number> {
+  const m = messages(config.lang);
+  const out = (line: string) => io.out(printableLines(line));
+  const err = (line: string) => io.err(printableLines(line));
+  const startedAt = new Date();
+  let session: UndoSession | undefined;
+  try {
+    // a file that is not whole and unedited is refused before prod is touched
+    const file = await readUndoFile(undoPath);
+    if (!config.prodUrl) throw new UsageError('missing-url', { side: 'prod' });
+    const prod = parseDbUrl(config.prodUrl, 'prod');
+    out(m.undo.banner);
+    out(m.rule);
+    out(m.undo.connecting);
+    session = await UndoSession.open(prod, file);
+    out(m.connected(m.sides.prod, prod.masked, printable(session.info.version), session.info.rttMs));
+    const when = file.header.createdAt.replace('T', ' ').slice(0, 19) + ' UTC';
+    out(m.undo.file(printable(undoPath), when, file.lessons.length));
+
+    let entries: UndoEntry[] = [];
+    if (!session.committed) out(m.undo.notCommitted);
+    else {
+      entries = await session.plan();
+      const work = entries.filter(undoes).length;
+      if (!config.dryRun && work > 0) {
+        out(m.undo.writing(work));
+        control.onApplying?.(true);
+        try {
+          entries = await session.apply(entries, {
+            lockTimeoutSeconds: config.lockTimeout,
+            signal: control.signal,
+            signalName: control.signalName,
+            onLockWait: (wait) => out(lockWaitLine(wait, m, config.lockTimeout)),
+          });
+        } finally {
+          control.onApplying?.(false);
+        }
+        out(m.committed);
+      }
+    }
+    const dry = config.dryRun || entries.every((e) => !undoes(e));
+    for (const entry of entries) {
+      out('');
+      out(lessonHeader(entry.lesson, m));
+      undoEntryLines(entry, file.header.columns, m, config.dryRun).forEach(out);
+    }
+    const summary = summarizeUndo(entries);
+    out('');
+    undoSummaryLines(summary, m, config.dryRun).forEach(out);
+    if (config.reportPath) {
+      writeUndoReport(config.reportPath, {
+        dryRun: dry,
+        prod: prod.masked,
+        undoFile: undoPath,
+        startedAt,
+        finishedAt: new Date(),
+        syncCommitted: session.committed,
+        summary,
+        entries,
+      });
+      if (config.reportPath !== REPORT_TO_STDOUT) out(m.reportSaved(config.reportPath));
+    }
+    return undoExitCode(summary);
+  } catch (error) {
+    errorLines(error, m).forEach(err);
+    return isAppError(error) ? error.exitCode : 1;
+  } finally {
+    await session?.close();
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * One undo (SPEC §12): open prod (the undo file's database, and only it), learn whether
+ * the sync committed, plan what to take back, and take it back in one transaction.
+ */
+import { connectDb, type ConnectOptions, type Db, type ServerInfo } from '../db/client.js';
+import type { DbUrl } from '../db-url.js';
+import { isConnectionFailure, lostConnection } from '../db/errors.js';
+import { readLessonStates } from '../db/fingerprint.js';
+import { checkUndoSchema, introspect, type Table } from '../db/schema.js';
+import { applyUndo, type UndoApplyOptions } from '../db/undo-apply.js';
+import { UsageError } from '../errors.js';
+import type { UndoFile } from '../undo-file.js';
+import { decide, type UndoEntry } from './plan.js';
+
+export type UndoCheckId = 'prod' | 'undo-file' | 'schema';
+
+export type UndoCheckEvent =
+  | { id: UndoCheckId; status: 'running' }
+  | { id: 'prod'; status: 'ok'; info: ServerInfo }
+  | { id: 'undo-file'; status: 'ok'; committed: boolean }
+  | { id: 'schema'; status: 'ok' }
+  | { id: UndoCheckId; status: 'failed'; error: unknown };
+
+export class UndoSession {
+  private constructor(
+    readonly file: UndoFile,
+    readonly db: Db,
+    readonly tables: { lessons: Table; lessonTasks: Table },
+    readonly info: ServerInfo,
+    /** false: the sync never committed, and there is nothing to undo */
+    readonly committed: boolean,
+  ) {}
+
+  static async open(prod: DbUrl, file: UndoFile, onCheck: (event: UndoCheckEvent) => void = () => {}, options: ConnectOptions = {}): Promise<UndoSession> {
+    const step = async <T>(id: UndoCheckId, run: () => Promise<T>): Promise<T> => {
+      onCheck({ id, status: 'running' });
+      try {
+        return await run();
+      } catch (error) {
+        onCheck({ id, status: 'failed', error });
+        throw error;
+      }
+    };
+    const db = await step('prod', () => connectDb(prod, 'prod', options));
+    try {
+      const info = db.info();
+      onCheck({ id: 'prod', status: 'ok', info });
+      const committed = await step('undo-file', async () => {
+        const planned = file.header.prod;
+        if (planned.systemIdentifier !== info.systemIdentifier || planned.database !== info.database) {
+          const name = (database: string, url: string, system: string) => `"${database}" (${url}, system ${system})`;
+          throw new UsageError('undo-other-database', {
+            planned: name(planned.database, planned.url, planned.systemIdentifier),
+            given: name(info.database, prod.masked, info.systemIdentifier),
+          });
+        }
+        const done = await syncCommitted(db, file);
+        onCheck({ id: 'undo-file', status: 'ok', committed: done });
+        return done;
+      });
+      const tables = await step('schema', async () => {
+        const found = checkUndoSchema(await introspect(db), file.header.columns);
+        onCheck({ id: 'schema', status: 'ok' });
+        return found;
+      });
+      return new UndoSession(file, db, tables, info, committed);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+  }
+
+  /** Each lesson of the file against prod as it is now: one query. */
+  async plan(): Promise<UndoEntry[]> {
+    if (!this.committed) return [];
+    const ids = this.file.lessons.map((l) => l.prodLessonId);
+    const now = await this.guard(() => readLessonStates(this.db, this.tables, ids));
+    return this.file.lessons.map((lesson) => decide(lesson, now.get(lesson.prodLessonId)));
+  }
+
+  apply(entries: readonly UndoEntry[], options: UndoApplyOptions): Promise<UndoEntry[]> {
+    return this.guard(() => applyUndo(this.db, this.tables, this.file.header.columns, entries, options));
+  }
+
+  queries(): number {
+    return this.db.queries;
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  private async guard<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isConnectionFailure(error)) throw error;
+      throw lostConnection(this.db, error);
+    }
+  }
+}
+
+/**
+ * Did the sync that wrote the file commit? The file says so once it did; a file not marked
+ * (the process died between COMMIT and the mark) or cut short is settled by the server's
+ * record of the sync's transaction. When the server no longer knows, nothing is guessed.
+ */
+async function syncCommitted(db: Db, file: UndoFile): Promise<boolean> {
+  if (file.whole && file.committed) return true;
+  let status: string | null = null;
+  try {
+    const { rows } = await db.query<{ status: string | null }>('SELECT txid_status($1::int8) AS status', [file.header.transaction]);
+    status = rows[0]?.status ?? null;
+  } catch (error) {
+    if (isConnectionFailure(error)) throw error;
+    // an id this server never handed out ("in the future"): not this sync's transaction
+  }
+  if (status === 'committed') {
+    if (!file.whole) throw new UsageError('undo-cut-committed', { path: file.path });
+    return true;
+  }
+  if (status === 'aborted') return false;
+  throw new UsageError('undo-outcome-unknown', { path: file.path });
+}
