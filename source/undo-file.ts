@@ -91,6 +91,8 @@ export class UndoFileWriter {
       this.file = new FramedWriter(this.fd);
       this.lessons = 0;
       this.file.head({ ...this.header, transaction } satisfies UndoHeader);
+      // on disk at once: a run killed from here on leaves a file whose transaction the server can be asked about
+      this.file.flush();
     });
   }
 
