@@ -111,7 +111,12 @@ const en = {
                          (1 when lessons are in error); --report - writes the report to stdout
     --save-plan FILE     save the plan, to apply exactly it later (plain mode: with --dry-run)
     --apply-plan FILE    apply a saved plan: its selected lessons, only while they are unchanged
+    --undo-file FILE     where the apply's undo file goes (default: a dated name here)
     --help, --version
+
+  Undo
+    lesson-sync undo FILE [--prod-url URL] [--dry-run | --yes] [--report FILE]
+                         takes back the sync that wrote FILE, lessons changed since excepted
 
   Exit codes
     0 done · 1 some lessons failed · 2 bad usage · 3 cannot connect, schema error, lock or
@@ -122,6 +127,7 @@ const en = {
     $ lesson-sync --demo
     $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run --save-plan plan.json
     $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --apply-plan plan.json --yes
+    $ lesson-sync undo lesson-sync-undo-school-20261129-040821.json --prod-url "$PROD"
     $ lesson-sync --plain --yes --student student_123 --since 2025-01-01
 `,
   errorPrefix: '❌ ',
@@ -478,6 +484,7 @@ const en = {
       confirmTitle: 'Confirm the undo',
       confirmWhat: (remove: number, restore: number, tasks: number) =>
         `➖ remove ${n(remove)} ${lessons(remove)} · ↩️ restore ${n(restore)} · ➖ ${n(tasks)} ${tasksWord(tasks)}`,
+      where: (db: string, host: string) => `in ${db} at ${host}`,
       confirmKept: (count: number) => `⏭️ ${n(count)} kept as they are`,
       nothing: 'Nothing to undo: every lesson is already undone or was changed since the sync.',
       typeName: (db: string) => `Type the prod database name (${db}) to undo:`,

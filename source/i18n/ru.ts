@@ -108,7 +108,12 @@ const ru: Messages = {
                          (1 — если есть ошибки); --report - пишет отчёт в stdout
     --save-plan ФАЙЛ     сохранить план, чтобы позже применить именно его (в plain — с --dry-run)
     --apply-plan ФАЙЛ    применить сохранённый план: только выбранные уроки и только неизменённые
+    --undo-file ФАЙЛ     куда записать файл отмены (по умолчанию — имя с датой в текущей папке)
     --help, --version
+
+  Отмена
+    lesson-sync undo ФАЙЛ [--prod-url URL] [--dry-run | --yes] [--report ФАЙЛ]
+                         отменяет синхронизацию, записавшую ФАЙЛ, кроме уроков, изменённых после неё
 
   Коды выхода
     0 готово · 1 ошибки в уроках · 2 неверный запуск · 3 нет подключения, ошибка схемы, истекло
@@ -119,6 +124,7 @@ const ru: Messages = {
     $ lesson-sync --demo
     $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run --save-plan plan.json
     $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --apply-plan plan.json --yes
+    $ lesson-sync undo lesson-sync-undo-school-20261129-040821.json --prod-url "$PROD"
     $ lesson-sync --plain --yes --student student_123 --since 2025-01-01
 `,
   errorPrefix: '❌ ',
@@ -470,6 +476,7 @@ const ru: Messages = {
       },
       confirmTitle: 'Подтвердите отмену',
       confirmWhat: (remove, restore, tasks) => `➖ удалить уроков: ${n(remove)} · ↩️ вернуть: ${n(restore)} · ➖ заданий: ${n(tasks)}`,
+      where: (db, host) => `в базе ${db} на ${host}`,
       confirmKept: (count) => `⏭️ останутся как есть: ${n(count)}`,
       nothing: 'Отменять нечего: все уроки уже отменены или изменены после синхронизации.',
       typeName: (db) => `Введите имя базы прода (${db}), чтобы отменить:`,

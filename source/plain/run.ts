@@ -10,7 +10,7 @@ import { parseTargets, Session, type Plan, type SessionListener, type Targets } 
 import { printable, printableLines } from '../text.js';
 import { entryLines, exitCodeFor, lessonHeader, planLoadedLine, summaryLines, warningLine } from '../describe-lesson.js';
 import { readPlanFile } from '../saved-plan.js';
-import { defaultUndoName } from '../undo-file.js';
+import { undoPathFor } from '../undo-file.js';
 
 export interface PlainIo {
   out: (line: string) => void;
@@ -120,7 +120,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
           signal: control.signal,
           signalName: control.signalName,
           lockTimeoutSeconds: config.lockTimeout,
-          undoPath: config.undoPath ?? defaultUndoName(session.servers.prod.database, startedAt),
+          undoPath: undoPathFor(config, session.servers.prod.database, startedAt, '.'),
         });
         entries = outcome.entries;
         summary = outcome.summary;

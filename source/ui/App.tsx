@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { ConnectOptions } from '../db/client.js';
 import { describeError, errorLines } from '../describe-error.js';
 import type { SavedPlan } from '../saved-plan.js';
-import { defaultUndoName } from '../undo-file.js';
+import { undoPathFor } from '../undo-file.js';
 import { EXIT_BY_SIGNAL, isAppError, InterruptedError, type InterruptSignal, type Side } from '../errors.js';
 import { summarize } from '../engine/summary.js';
 import type { PlanEntry, Summary } from '../engine/types.js';
@@ -301,7 +301,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
           session={session.current!}
           plan={chosen!}
           lockTimeout={config.lockTimeout}
-          undoPath={config.undoPath ?? join(reportDir, defaultUndoName(targets!.prod.database, new Date()))}
+          undoPath={undoPathFor(config, targets!.prod.database, startedAt.current, reportDir)}
           stopSignal={stopSignal}
           onDone={applied}
         />

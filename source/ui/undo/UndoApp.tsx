@@ -206,12 +206,12 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
     const text = failure ? describeError(failure, m) : undefined;
     body = (
       <Box flexDirection="column" marginTop={1}>
-        <Text>{m.undo.file(printable(file.path), file.header.createdAt.replace('T', ' ').slice(0, 19) + ' UTC', file.lessons.length)}</Text>
+        <Text wrap="truncate-start">{m.undo.file(printable(file.path), file.header.createdAt.replace('T', ' ').slice(0, 19) + ' UTC', file.lessons.length)}</Text>
         {CHECKS.map((id) => {
           const state = checks[id];
           const mark = !state ? m.marks.pending : state.status === 'running' ? <Spinner type="dots" /> : state.status === 'ok' ? m.marks.ok : m.marks.error;
           return (
-            <Text key={id}>
+            <Text key={id} wrap="truncate">
               {mark} {u.checks[id]}
               {state?.status === 'ok' && state.id === 'prod' ? <Text dimColor>{`  ${m.ui.checks.server(printable(state.info.version), state.info.rttMs)}`}</Text> : null}
             </Text>
@@ -244,7 +244,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
       <Box flexDirection="column" marginTop={1}>
         <Text bold>{u.confirmTitle}</Text>
         {work ? <Text>{u.confirmWhat(summary.removed, summary.restored, summary.tasksRemoved)}</Text> : <Text color="yellow">{u.nothing}</Text>}
-        <Text>{m.ui.confirm.where(prod.database, `${prod.host}:${prod.port}`)}</Text>
+        <Text>{u.where(prod.database, `${prod.host}:${prod.port}`)}</Text>
         {summary.kept + summary.alreadyUndone ? <Text dimColor>{u.confirmKept(summary.kept + summary.alreadyUndone)}</Text> : null}
         {typing ? (
           <Box marginTop={1} flexDirection="column">

@@ -1,0 +1,85 @@
+/** The undo wizard as a person uses it: checks, the plan, the typed name, the summary. */
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseDbUrl } from '../../source/db-url.js';
+import { readUndoFile } from '../../source/undo-file.js';
+import { UndoApp } from '../../source/ui/undo/UndoApp.js';
+import type { Config } from '../../source/config.js';
+import { demoSchoolPerTest } from '../helpers/databases.js';
+import { keys, press, settle, waitFor, waitForText } from '../helpers/ink.js';
+import { runSync, tempPath, testConfig } from '../helpers/run.js';
+
+const school = demoSchoolPerTest();
+const mounted: { unmount(): void }[] = [];
+afterEach(() => mounted.splice(0).forEach((app) => app.unmount()));
+
+async function start(path: string, over: Partial<Config> = {}) {
+  const exit: { code?: number; lines: string[] } = { lines: [] };
+  const config = testConfig(school.pair, { yes: false, ...over });
+  const app = render(
+    <UndoApp
+      config={config}
+      prod={parseDbUrl(config.prodUrl!, 'prod')}
+      file={await readUndoFile(path)}
+      onExit={(code, lines) => {
+        exit.code = code;
+        exit.lines = lines;
+      }}
+    />,
+  );
+  mounted.push(app);
+  return { app, exit, exited: () => waitFor(() => exit.code !== undefined, 'the wizard to exit') };
+}
+
+describe('the undo wizard', () => {
+  it('shows what it will take back, asks for the prod name, and leaves prod as it was before the sync', async () => {
+    const before = await school.pair.checksum('prod');
+    const path = tempPath('undo.json');
+    await runSync(school.pair, { undoPath: path });
+    await school.pair.query('prod', `UPDATE "Lessons" SET notes = 'by a teacher' WHERE lesson_id = 506`);
+
+    const { app, exit, exited } = await start(path);
+    await waitForText(app, 'Enter continue to the plan');
+    await settle();
+    let frame = await press(app, keys.enter, '2/5 Plan');
+    expect(frame).toContain('📊 4 lessons in the undo file');
+    expect(frame).toContain('➖ 2 ↩️ 1 ⏭️ 1');
+    expect(frame).toContain('remove, with 5 tasks');
+    expect(frame).toContain('keep: changed since');
+    await settle();
+    frame = await press(app, 'c', 'Confirm the undo');
+    expect(frame).toContain('➖ remove 2 lessons · ↩️ restore 1 · ➖ 8 tasks');
+    await settle();
+    await press(app, keys.enter, 'Type the prod database name');
+    await settle();
+    app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
+    frame = await press(app, keys.enter, '5/5 Summary');
+    expect(frame).toContain('Kept, changed since the sync: 1');
+    await settle();
+    app.stdin.write('q');
+    await exited();
+    expect(exit.code).toBe(1); // one lesson kept
+    await school.pair.query('prod', `UPDATE "Lessons" SET notes = NULL, topic = NULL, homework_result_percent = NULL, homework_status = NULL, updated_at = NULL WHERE lesson_id = 506;
+      DELETE FROM "LessonTasks" WHERE lesson_id = 506`);
+    expect(await school.pair.checksum('prod')).toBe(before);
+  });
+
+  it('in a dry run shows the plan and never offers to undo', async () => {
+    const path = tempPath('undo.json');
+    await runSync(school.pair, { undoPath: path });
+    const after = await school.pair.checksum('prod');
+    const { app, exit, exited } = await start(path, { dryRun: true });
+    await waitForText(app, 'Enter continue to the plan');
+    await settle();
+    const frame = await press(app, keys.enter, '2/5 Plan');
+    expect(frame).toContain('DRY RUN');
+    expect(frame).not.toContain('c continue');
+    await settle();
+    app.stdin.write('c');
+    app.stdin.write('q');
+    await exited();
+    expect(exit.code).toBe(0);
+    expect(exit.lines.join('\n')).toContain('Undo summary (dry run');
+    expect(await school.pair.checksum('prod')).toBe(after);
+  });
+});
