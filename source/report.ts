@@ -31,16 +31,21 @@ function header(input: ReportInput) {
     finishedAt: input.finishedAt.toISOString(),
     ...(input.interrupted ? { interrupted: input.interrupted, committed: false } : {}),
     ...(input.undoFile ? { undoFile: input.undoFile } : {}),
-    summary: {
-      lessons: summary.lessons,
-      created: summary.created,
-      updated: summary.updated,
-      skipped: summary.skipped,
-      errors: summary.errors,
-      tasksCopied: summary.tasksCopied,
-      tasksMissingInProd: summary.tasksMissingInProd,
-      excluded: summary.excluded,
-    },
+    summary: summaryForFile(summary),
+  };
+}
+
+/** The counts a report or a saved plan carries. */
+export function summaryForFile(summary: Summary) {
+  return {
+    lessons: summary.lessons,
+    created: summary.created,
+    updated: summary.updated,
+    skipped: summary.skipped,
+    errors: summary.errors,
+    tasksCopied: summary.tasksCopied,
+    tasksMissingInProd: summary.tasksMissingInProd,
+    excluded: summary.excluded,
   };
 }
 

@@ -9,7 +9,8 @@ import { UsageError } from './errors.js';
 import { checkWritablePath, writeAtomicallyWith } from './files.js';
 import { FramedFileError, FramedWriter, readFramedFile } from './framed-file.js';
 import type { ReviewedLesson } from './engine/follow-plan.js';
-import { isWrite, type Action, type PlanEntry, type Reason, type Summary } from './engine/types.js';
+import { isWrite, type PlanEntry, type Reason } from './engine/types.js';
+import type { summaryForFile } from './report.js';
 
 export const PLAN_FORMAT = 'lesson-sync-plan';
 export const PLAN_VERSION = 1;
@@ -29,29 +30,19 @@ export interface PlanHeader {
   sandbox: DatabaseIdentity;
   prod: DatabaseIdentity;
   filters: { students: string[]; since: string | null; until: string | null };
-  summary: Pick<Summary, 'lessons' | 'created' | 'updated' | 'skipped' | 'errors' | 'tasksCopied' | 'excluded'>;
+  summary: ReturnType<typeof summaryForFile>;
 }
 
-/** A lesson as the plan file holds it. */
-export interface SavedLesson {
-  sandboxLessonId: number;
-  platformId: string | null;
-  studentName: string | null;
-  lessonDate: string;
-  duration: number | null;
-  /** what the plan decided; a lesson the operator left out keeps the create or update it was */
-  action: Action;
+/**
+ * A lesson as the plan file holds it: what applying needs (ReviewedLesson: the action, a
+ * lesson left out keeping the create or update it was; `selected`; the fingerprints of the
+ * rows it rests on, db/fingerprint.ts), and for the people who read the file, why and what.
+ */
+export interface SavedLesson extends ReviewedLesson {
   reason: Reason | null;
-  /** to be written: a create or update the operator kept */
-  selected: boolean;
-  prodLessonId: number | null;
   fields: readonly string[];
   /** [task_id, assignment_type] of the LessonTasks it copies */
   tasks: [number, string | null][];
-  /** md5 of the sandbox lesson row and its LessonTasks rows (db/fingerprint.ts) */
-  sandboxFingerprint: string | null;
-  /** the same of the prod lesson it updates or found filled; null when there is none */
-  prodFingerprint: string | null;
 }
 
 /** What `--apply-plan` keeps of a plan file: the header, and every lesson but its task list. */
@@ -163,19 +154,9 @@ export async function readPlanFile(path: string): Promise<SavedPlan> {
 }
 
 /** What applying needs of a saved lesson; its lists are for the people who read the file. */
-function reviewedLesson(l: SavedLesson): ReviewedLesson {
-  return {
-    sandboxLessonId: l.sandboxLessonId,
-    platformId: l.platformId,
-    studentName: l.studentName,
-    lessonDate: l.lessonDate,
-    duration: l.duration,
-    action: l.action,
-    selected: l.selected,
-    prodLessonId: l.prodLessonId,
-    sandboxFingerprint: l.sandboxFingerprint,
-    prodFingerprint: l.prodFingerprint,
-  };
+function reviewedLesson(lesson: SavedLesson): ReviewedLesson {
+  const { reason: _reason, fields: _fields, tasks: _tasks, ...kept } = lesson;
+  return kept;
 }
 
 export function filtersOf(header: PlanHeader): Filters {

@@ -20,6 +20,7 @@ import { followPlan, goneSincePlan, rowsToFingerprint, type ReviewedPlan } from 
 import { readFingerprints } from './db/fingerprint.js';
 import { filtersOf, PLAN_FORMAT, PLAN_VERSION, writePlanFile, type DatabaseIdentity, type SavedPlan } from './saved-plan.js';
 import { collectAfterPhase, collectIfGrown } from './memory.js';
+import { summaryForFile } from './report.js';
 import { UNDO_FORMAT, UNDO_VERSION, UndoFileWriter } from './undo-file.js';
 import { restoredColumns } from './db/undo-capture.js';
 import type { PlanEntry, SandboxSnapshot, Summary } from './engine/types.js';
@@ -94,7 +95,12 @@ export function parseTargets(sandboxUrl: string | undefined, prodUrl: string | u
   return { sandbox, prod };
 }
 
-async function step<T>(id: CheckId, onCheck: (e: CheckEvent) => void, run: () => Promise<T>): Promise<T> {
+/** Runs one check, telling it as running, and as failed when it throws. */
+export async function step<Id extends string, T>(
+  id: Id,
+  onCheck: (e: { id: Id; status: 'running' } | { id: Id; status: 'failed'; error: unknown }) => void,
+  run: () => Promise<T>,
+): Promise<T> {
   onCheck({ id, status: 'running' });
   try {
     return await run();
@@ -258,15 +264,7 @@ export class Session {
         createdAt: new Date().toISOString(),
         ...this.identity(),
         filters: { students: filters.students, since: filters.since ?? null, until: filters.until ?? null },
-        summary: {
-          lessons: summary.lessons,
-          created: summary.created,
-          updated: summary.updated,
-          skipped: summary.skipped,
-          errors: summary.errors,
-          tasksCopied: summary.tasksCopied,
-          excluded: summary.excluded,
-        },
+        summary: summaryForFile(summary),
       },
       plan.entries,
       fingerprints,

@@ -6,15 +6,10 @@
  */
 import { TaskList } from './task-table.js';
 import { notWritten } from './selection.js';
-import { isWrite, type Action, type PlanEntry } from './types.js';
+import { isWrite, type Action, type LessonIdentity, type PlanEntry } from './types.js';
 
 /** A lesson as the reviewed plan decided it. */
-export interface ReviewedLesson {
-  sandboxLessonId: number;
-  platformId: string | null;
-  studentName: string | null;
-  lessonDate: string;
-  duration: number | null;
+export interface ReviewedLesson extends LessonIdentity {
   action: Action;
   selected: boolean;
   prodLessonId: number | null;

@@ -77,12 +77,16 @@ export interface ProdSnapshot {
   existingTaskIds: Set<number>;
 }
 
-export interface PlanEntry {
+/** Which sandbox lesson, as people know it. */
+export interface LessonIdentity {
   sandboxLessonId: number;
   platformId: string | null;
   studentName: string | null;
   lessonDate: string;
   duration: number | null;
+}
+
+export interface PlanEntry extends LessonIdentity {
   action: Action;
   reason: Reason | null;
   prodStudentId: number | null;

@@ -9,6 +9,7 @@ import { readLessonStates } from '../db/fingerprint.js';
 import { checkUndoSchema, introspect, type Table } from '../db/schema.js';
 import { applyUndo, type UndoApplyOptions } from '../db/undo-apply.js';
 import { UsageError } from '../errors.js';
+import { step } from '../session.js';
 import type { UndoFile } from '../undo-file.js';
 import { decide, type UndoEntry } from './plan.js';
 
@@ -32,20 +33,12 @@ export class UndoSession {
   ) {}
 
   static async open(prod: DbUrl, file: UndoFile, onCheck: (event: UndoCheckEvent) => void = () => {}, options: ConnectOptions = {}): Promise<UndoSession> {
-    const step = async <T>(id: UndoCheckId, run: () => Promise<T>): Promise<T> => {
-      onCheck({ id, status: 'running' });
-      try {
-        return await run();
-      } catch (error) {
-        onCheck({ id, status: 'failed', error });
-        throw error;
-      }
-    };
-    const db = await step('prod', () => connectDb(prod, 'prod', options));
+    const check = <T>(id: UndoCheckId, run: () => Promise<T>) => step(id, onCheck, run);
+    const db = await check('prod', () => connectDb(prod, 'prod', options));
     try {
       const info = db.info();
       onCheck({ id: 'prod', status: 'ok', info });
-      const committed = await step('undo-file', async () => {
+      const committed = await check('undo-file', async () => {
         const planned = file.header.prod;
         if (planned.systemIdentifier !== info.systemIdentifier || planned.database !== info.database) {
           const name = (database: string, url: string, system: string) => `"${database}" (${url}, system ${system})`;
@@ -58,7 +51,7 @@ export class UndoSession {
         onCheck({ id: 'undo-file', status: 'ok', committed: done });
         return done;
       });
-      const tables = await step('schema', async () => {
+      const tables = await check('schema', async () => {
         const found = checkUndoSchema(await introspect(db), file.header.columns);
         onCheck({ id: 'schema', status: 'ok' });
         return found;
