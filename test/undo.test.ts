@@ -167,6 +167,22 @@ describe('lesson-sync undo', () => {
   });
 });
 
+describe.runIf(onServer)('an undo that meets a lock', () => {
+  it('says who holds it, and gives up after --lock-timeout with nothing written (exit 3)', async () => {
+    const path = await sync();
+    const after = await school.pair.checksum('prod');
+    await withClient(school.pair.urls.prod, async (holder) => {
+      await holder.query(`SET application_name = 'teacher-console'; BEGIN; UPDATE "Lessons" SET status = status WHERE lesson_id = 502`);
+      const run = await undo(path, { lockTimeout: 3 });
+      await holder.query('ROLLBACK');
+      expect(run.code).toBe(3);
+      expect(run.out).toContain('⏳');
+      expect(run.err).toContain('teacher-console');
+    });
+    expect(await school.pair.checksum('prod')).toBe(after);
+  });
+});
+
 describe.runIf(onServer)('an apply killed before COMMIT', () => {
   it('leaves an undo file that undoes nothing', async () => {
     const before = await school.pair.checksum('prod');

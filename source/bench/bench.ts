@@ -18,6 +18,10 @@ import pg from 'pg';
 import { startEmbeddedServer, type EmbeddedServer } from '../demo/pglite-server.js';
 import { parseTargets, Session } from '../session.js';
 import { readPlanFile } from '../saved-plan.js';
+import { parseDbUrl } from '../db-url.js';
+import { readUndoFile } from '../undo-file.js';
+import { summarizeUndo } from '../undo/plan.js';
+import { UndoSession } from '../undo/session.js';
 import { prodSql, sandboxSql } from './generate.js';
 import { startLatencyProxy, viaProxy, type LatencyProxy } from './latency-proxy.js';
 import { runNaive } from './naive.js';
@@ -136,6 +140,20 @@ async function openPair(): Promise<Pair> {
   };
 }
 
+/** Every prod table's rows, digested in key order: equal digests, equal contents (sequences aside). */
+async function prodDigest(url: string): Promise<string> {
+  return withAdmin(url, async (c) => {
+    const { rows } = await c.query<{ digest: string }>(
+      `SELECT string_agg(t, ' ' ORDER BY t) AS digest FROM (
+         SELECT 'Lessons:' || md5(string_agg(l::text, '|' ORDER BY lesson_id)) AS t FROM "Lessons" l
+         UNION ALL SELECT 'LessonTasks:' || md5(string_agg(lt::text, '|' ORDER BY lesson_task_id)) FROM "LessonTasks" lt
+         UNION ALL SELECT 'Students:' || md5(string_agg(s::text, '|' ORDER BY student_id)) FROM "Students" s
+         UNION ALL SELECT 'Tasks:' || md5(string_agg(k::text, '|' ORDER BY task_id)) FROM "Tasks" k) d`,
+    );
+    return rows[0]!.digest;
+  });
+}
+
 const fmt = (n: number | undefined, digits = 0) =>
   n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -247,11 +265,12 @@ async function main() {
         throw new Error('the saved plan does not plan what it saved');
       }
       plan = following.value;
-      rmSync(dirname(planFile), { recursive: true, force: true });
+      const undoFile = join(dirname(planFile), 'undo.json');
+      const prodBefore = await prodDigest(urls.prod);
 
-      log('applying the saved plan...');
+      log('applying the saved plan, with its undo file...');
       const applyBefore = session.queryCounts().prod;
-      const applied = await measured(() => session.apply(plan));
+      const applied = await measured(() => session.apply(plan, { undoPath: undoFile }));
       const outcome = applied.value.summary;
       const written = outcome.created + outcome.updated + outcome.tasksCopied;
       phases.push({
@@ -262,6 +281,27 @@ async function main() {
         peakRssMb: applied.peakRssMb,
       });
       result.apply = outcome;
+
+      log('undoing it...');
+      const undoing = await measured(async () => {
+        const undo = await UndoSession.open(parseDbUrl(urls.prod, 'prod'), await readUndoFile(undoFile));
+        try {
+          const done = await undo.apply(await undo.plan(), { lockTimeoutSeconds: 60 });
+          return { queries: undo.queries(), summary: summarizeUndo(done) };
+        } finally {
+          await undo.close();
+        }
+      });
+      const roundTrip = (await prodDigest(urls.prod)) === prodBefore;
+      phases.push({
+        phase: 'undo',
+        seconds: undoing.seconds,
+        queries: undoing.value.queries,
+        peakRssMb: undoing.peakRssMb,
+        note: `${fmt(statSync(undoFile).size / 2 ** 20, 1)} MB undo file; prod ${roundTrip ? 'as before, row for row' : 'NOT as before'}`,
+      });
+      if (!roundTrip) throw new Error('apply + undo did not leave prod as it was');
+      rmSync(dirname(planFile), { recursive: true, force: true });
 
       const total = planned.seconds + applied.seconds;
       if (result.naiveExtrapolatedSeconds) result.speedUp = (result.naiveExtrapolatedSeconds as number) / total;

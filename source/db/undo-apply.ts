@@ -11,13 +11,15 @@ import { beginRun } from './apply.js';
 import { readLessonStates, type LessonTables } from './fingerprint.js';
 import type { Table } from './schema.js';
 import { jsonTable, quoteIdent } from './sql.js';
-import type { LockWait } from './watchdog.js';
+import { Watchdog, type LockWait } from './watchdog.js';
 
 export interface UndoApplyOptions {
   lockTimeoutSeconds: number;
   onLockWait?: (wait: LockWait) => void;
   signal?: AbortSignal;
   signalName?: () => InterruptSignal;
+  /** a second prod session for the watchdog (as a sync's apply has): a silent network is noticed */
+  openWatcher?: () => Promise<Db>;
 }
 
 /** Returns every entry's outcome: those changed since the plan was shown end `keep`. */
@@ -33,6 +35,7 @@ export async function applyUndo(
   if (signal?.aborted) throw interrupted(false);
   const abort = () => db.destroy();
   signal?.addEventListener('abort', abort, { once: true });
+  const watchdog = options.openWatcher ? new Watchdog(db, options.openWatcher, (wait) => options.onLockWait?.(wait)) : undefined;
   let committing = false;
   try {
     await beginRun(db, options.lockTimeoutSeconds, options.onLockWait);
@@ -73,9 +76,11 @@ export async function applyUndo(
     if (signal?.aborted) throw interrupted(true);
     if (isAppError(error)) throw error;
     if (isConnectionFailure(error)) {
-      throw committing ? new ConnectError('commit-unknown', db.side, db.url.masked, db.describe(error)) : lostConnection(db, error);
+      throw committing ? new ConnectError('commit-unknown', db.side, db.url.masked, db.describe(error)) : (watchdog?.failure() ?? lostConnection(db, error));
     }
-    if (isLockTimeout(error)) throw new LockTimeoutError(options.lockTimeoutSeconds, undefined);
+    if (isLockTimeout(error)) throw new LockTimeoutError(options.lockTimeoutSeconds, watchdog?.lastWait);
     throw runFailure(error, db.side, db.url.password);
+  } finally {
+    watchdog?.stop();
   }
 }

@@ -8,6 +8,7 @@ import { isConnectionFailure, lostConnection } from '../db/errors.js';
 import { readLessonStates } from '../db/fingerprint.js';
 import { checkUndoSchema, introspect, type Table } from '../db/schema.js';
 import { applyUndo, type UndoApplyOptions } from '../db/undo-apply.js';
+import { DEFAULT_WATCHDOG } from '../db/watchdog.js';
 import { UsageError } from '../errors.js';
 import { step } from '../session.js';
 import type { UndoFile } from '../undo-file.js';
@@ -24,6 +25,7 @@ export type UndoCheckEvent =
 
 export class UndoSession {
   private constructor(
+    private readonly prod: DbUrl,
     readonly file: UndoFile,
     readonly db: Db,
     readonly tables: { lessons: Table; lessonTasks: Table },
@@ -56,7 +58,7 @@ export class UndoSession {
         onCheck({ id: 'schema', status: 'ok' });
         return found;
       });
-      return new UndoSession(file, db, tables, info, committed);
+      return new UndoSession(prod, file, db, tables, info, committed);
     } catch (error) {
       await db.close();
       throw error;
@@ -72,7 +74,11 @@ export class UndoSession {
   }
 
   apply(entries: readonly UndoEntry[], options: UndoApplyOptions): Promise<UndoEntry[]> {
-    return this.guard(() => applyUndo(this.db, this.tables, this.file.header.columns, entries, options));
+    const watched: UndoApplyOptions = {
+      openWatcher: () => connectDb(this.prod, 'prod', { timeoutMs: DEFAULT_WATCHDOG.answerWithinMs }),
+      ...options,
+    };
+    return this.guard(() => applyUndo(this.db, this.tables, this.file.header.columns, entries, watched));
   }
 
   queries(): number {
