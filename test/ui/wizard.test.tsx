@@ -84,7 +84,9 @@ describe('the wizard', () => {
     await press(first.app, 'c', 'Save the plan for later (--apply-plan) and quit');
     await settle();
     await press(first.app, keys.down, '❯ Save report and quit');
+    await settle(); // the list's key handler follows its new state after this commit
     await press(first.app, keys.down, '❯ Save the plan for later');
+    await settle();
     first.app.stdin.write(keys.enter);
     await first.exited();
     expect(first.exit.code).toBe(130);
