@@ -8,6 +8,7 @@ import { EXIT_BY_SIGNAL, InterruptedError, isAppError, UsageError, type Interrup
 import { messages } from './i18n/index.js';
 import { runPlain, type PlainIo, type RunControl } from './plain/run.js';
 import { runUndoPlain } from './plain/undo.js';
+import { LineBuffer } from './plain/line-buffer.js';
 import { checkReportPath, REPORT_TO_STDOUT } from './report.js';
 import { checkPlanPath } from './saved-plan.js';
 import { checkUndoPath } from './undo-file.js';
@@ -75,10 +76,18 @@ const cli = meow(messages(defaultLang(process.env)).help, {
 
 /** Set when the reader of stdout went away (`| head`): nothing more is written there. */
 let stdoutClosed = false;
-const out = (line: string) => {
-  if (!stdoutClosed) process.stdout.write(line + '\n');
+const stdoutLog = new LineBuffer((text) => {
+  if (!stdoutClosed) process.stdout.write(text);
+});
+/** the log on stderr, when stdout carries the report */
+const stderrLog = new LineBuffer((text) => process.stderr.write(text));
+const out = stdoutLog.line;
+/** errors and notices: what was logged before them comes first */
+const err = (line: string) => {
+  stdoutLog.flush();
+  stderrLog.flush();
+  process.stderr.write(line + '\n');
 };
-const err = (line: string) => process.stderr.write(line + '\n');
 
 async function withDemo(config: Config, run: (config: Config) => Promise<number>): Promise<number> {
   if (!config.demo) return run(config);
@@ -115,6 +124,7 @@ async function runPlainMode(config: Config, runner: PlainRunner): Promise<number
     }
     if (stage === 'after') return;
     if (signal !== 'SIGPIPE') errorLines(new InterruptedError(false, signal), m).forEach(err);
+    stdoutLog.flush();
     process.exit(EXIT_BY_SIGNAL[signal]);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => interrupt(signal));
@@ -124,7 +134,7 @@ async function runPlainMode(config: Config, runner: PlainRunner): Promise<number
     interrupt('SIGPIPE');
   });
   return withDemo(config, (c) =>
-    runner(c, c.reportPath === REPORT_TO_STDOUT ? { out: err, err } : { out, err }, {
+    runner(c, c.reportPath === REPORT_TO_STDOUT ? { out: stderrLog.line, err } : { out, err }, {
       signal: controller.signal,
       signalName: () => stoppedBy,
       onApplying: (applying) => (stage = applying ? 'applying' : 'after'),
@@ -181,3 +191,5 @@ async function main(): Promise<number> {
 }
 
 process.exitCode = await main();
+stdoutLog.flush();
+stderrLog.flush();

@@ -6,8 +6,8 @@
  * plan step, save the plan and plan from it, apply it; against the seed's per-row method
  * on a sample and against COPY.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -25,7 +25,7 @@ import { UndoSession } from '../undo/session.js';
 import { prodSql, sandboxSql } from './generate.js';
 import { startLatencyProxy, viaProxy, type LatencyProxy } from './latency-proxy.js';
 import { runNaive } from './naive.js';
-import { timeCopyFloor } from './floor.js';
+import { timeCopyFloor, timeReadFloor, timeWriteFloor } from './floor.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -154,6 +154,35 @@ async function prodDigest(url: string): Promise<string> {
   });
 }
 
+/**
+ * `lesson-sync --plain --dry-run` as an operator runs it, start to exit, its log to a file;
+ * peak RSS from /proc (VmHWM only grows: its last reading is the peak).
+ */
+async function timeWholeDryRun(urls: { sandbox: string; prod: string }): Promise<{ seconds: number; peakRssMb: number | undefined }> {
+  const dir = mkdtempSync(join(tmpdir(), 'lsync-bench-log-'));
+  const log = openSync(join(dir, 'log.txt'), 'w');
+  const started = performance.now();
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../cli.js', import.meta.url)), '--plain', '--dry-run', '--sandbox-url', urls.sandbox, '--prod-url', urls.prod], {
+    stdio: ['ignore', log, 'inherit'],
+  });
+  let peakKb: number | undefined;
+  const timer = setInterval(() => {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (match) peakKb = Number(match[1]);
+    } catch {
+      // gone already
+    }
+  }, 20);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(timer);
+  closeSync(log);
+  rmSync(dir, { recursive: true, force: true });
+  if (code !== 0 && code !== 1) throw new Error(`the dry run exited ${code}`);
+  return { seconds, peakRssMb: peakKb === undefined ? undefined : Math.round(peakKb / 1024) };
+}
+
 const fmt = (n: number | undefined, digits = 0) =>
   n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -187,6 +216,23 @@ async function main() {
     urls = { sandbox: disableSsl(urls.sandbox), prod: disableSsl(urls.prod) };
 
     const embedded = pair.engine.startsWith('PGlite');
+    let readFloor: number | undefined;
+    if (!args['skip-floor'] && !embedded) {
+      log('timing the read floor (COPY TO STDOUT of what a plan reads)...');
+      const floor = await timeReadFloor(urls.sandbox, urls.prod);
+      readFloor = floor.seconds;
+      phases.push({ phase: 'read floor (COPY TO)', seconds: floor.seconds, note: `${fmt(floor.bytes / 2 ** 20, 1)} MB` });
+    }
+    if (!embedded) {
+      log('the plain dry run, as a whole process, its log to a file...');
+      const whole = await timeWholeDryRun(urls);
+      phases.push({
+        phase: 'plain dry run (process)',
+        seconds: whole.seconds,
+        peakRssMb: whole.peakRssMb,
+        note: readFloor ? `${(whole.seconds / readFloor).toFixed(2)}× read floor` : '',
+      });
+    }
     const open = () => Session.open(parseTargets(urls.sandbox, urls.prod));
     const opened = await measured(open);
     let session = opened.value;
@@ -310,15 +356,23 @@ async function main() {
         if (pair.engine.startsWith('PGlite')) {
           phases.push({ phase: 'COPY floor', seconds: NaN, note: 'needs a PostgreSQL server (COPY FROM STDIN does not pass pglite-socket)' });
         } else {
-          log('timing a raw COPY of the same rows...');
-          const createdIds = applied.value.entries.filter((e) => e.action === 'create').map((e) => e.sandboxLessonId);
-          const taskLessons = applied.value.entries.filter((e) => e.tasksCopied > 0).map((e) => e.sandboxLessonId);
-          const floor = await timeCopyFloor(urls.sandbox, urls.prod, createdIds, taskLessons);
+          log('timing the write floor (COPY into prod\'s schema, keys and foreign keys included)...');
+          const writtenIds = applied.value.entries.filter((e) => e.action === 'create' || e.action === 'update').map((e) => e.sandboxLessonId);
+          const floor = await timeWriteFloor(urls.sandbox, urls.prod, writtenIds);
           phases.push({
-            phase: 'COPY floor',
+            phase: 'write floor (COPY, keys)',
             seconds: floor.seconds,
             rowsWritten: floor.rows,
-            note: `apply = ${(applied.seconds / floor.seconds).toFixed(1)}× COPY`,
+            note: `apply = ${(applied.seconds / floor.seconds).toFixed(2)}× this floor`,
+          });
+          const createdIds = applied.value.entries.filter((e) => e.action === 'create').map((e) => e.sandboxLessonId);
+          const taskLessons = applied.value.entries.filter((e) => e.tasksCopied > 0).map((e) => e.sandboxLessonId);
+          const bare = await timeCopyFloor(urls.sandbox, urls.prod, createdIds, taskLessons);
+          phases.push({
+            phase: 'COPY, tables without keys',
+            seconds: bare.seconds,
+            rowsWritten: bare.rows,
+            note: `apply = ${(applied.seconds / bare.seconds).toFixed(1)}× (the old floor)`,
           });
         }
       }

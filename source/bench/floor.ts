@@ -1,8 +1,11 @@
 /**
- * The floor: PostgreSQL's own COPY of the rows an apply writes (the lessons it creates,
- * the tasks it copies) into scratch copies of prod's tables, rolled back afterwards.
- * The rows are fetched from the sandbox first, outside the timing.
+ * The floors the benchmark sets the CLI against, PostgreSQL's own COPY:
+ * - read: COPY TO STDOUT of exactly the rows and columns a plan reads, both sides;
+ * - write: COPY of the rows an apply writes (its lessons, the tasks it copies) into an
+ *   empty copy of prod's schema, keys, CHECKs and foreign keys included, rolled back;
+ * - the old write floor, into tables without keys (kept to compare with earlier runs).
  */
+import { sqlFilledMask } from '../db/sql.js';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -34,6 +37,69 @@ export async function timeCopyFloor(
     await prod.query('BEGIN');
     await prod.query('CREATE TABLE lesson_sync_floor_lessons (LIKE "Lessons" INCLUDING DEFAULTS)');
     await prod.query('CREATE TABLE lesson_sync_floor_tasks (LIKE "LessonTasks" INCLUDING DEFAULTS)');
+    const started = performance.now();
+    await pipeline(Readable.from([lessons]), prod.query(copyFrom(`COPY lesson_sync_floor_lessons (${lessonCols}) FROM STDIN`)));
+    await pipeline(Readable.from([tasks]), prod.query(copyFrom(`COPY lesson_sync_floor_tasks (${taskCols}) FROM STDIN`)));
+    const seconds = (performance.now() - started) / 1000;
+    const counted = await prod.query<{ n: string }>(
+      'SELECT (SELECT count(*) FROM lesson_sync_floor_lessons) + (SELECT count(*) FROM lesson_sync_floor_tasks) AS n',
+    );
+    await prod.query('ROLLBACK');
+    return { seconds, rows: Number(counted.rows[0]!.n) };
+  } finally {
+    await Promise.all([sandbox.end(), prod.end()]);
+  }
+}
+
+/** COPY TO STDOUT of what a plan reads: both sides, one after the other as the plan reads them. */
+export async function timeReadFloor(sandboxUrl: string, prodUrl: string): Promise<{ seconds: number; bytes: number }> {
+  const sandbox = new pg.Client({ connectionString: sandboxUrl });
+  const prod = new pg.Client({ connectionString: prodUrl });
+  await Promise.all([sandbox.connect(), prod.connect()]);
+  try {
+    const started = performance.now();
+    let bytes = 0;
+    const read = async (client: pg.Client, sql: string) => {
+      bytes += (await fetchCopy(client, `COPY (${sql}) TO STDOUT`)).length;
+    };
+    await read(
+      sandbox,
+      `SELECT l.lesson_id, s.platform_id, s.name, l.lesson_date, l.duration, ${sqlFilledMask('l')}, l.homework_status
+         FROM "Lessons" l LEFT JOIN "Students" s ON s.student_id = l.student_id`,
+    );
+    await read(sandbox, `SELECT lesson_id, task_id, assignment_type, lesson_task_id FROM "LessonTasks"`);
+    await read(prod, `SELECT student_id, platform_id FROM "Students"`);
+    await read(prod, `SELECT lesson_id, student_id, lesson_date, duration, ${sqlFilledMask('l')}, homework_status FROM "Lessons" l`);
+    await read(prod, `SELECT lesson_id, task_id, assignment_type FROM "LessonTasks"`);
+    await read(prod, `SELECT task_id FROM "Tasks"`);
+    return { seconds: (performance.now() - started) / 1000, bytes };
+  } finally {
+    await Promise.all([sandbox.end(), prod.end()]);
+  }
+}
+
+/**
+ * COPY of the lessons an apply writes (creates and updates, as new rows) and the tasks it
+ * copies, into an empty copy of prod's schema: "Lessons" and "LessonTasks" as they are
+ * (LIKE … INCLUDING ALL: keys, CHECKs, defaults) with their foreign keys to prod's own
+ * "Students" and "Tasks", and from LessonTasks to the copied lessons. Rolled back.
+ */
+export async function timeWriteFloor(sandboxUrl: string, prodUrl: string, lessonIds: number[]): Promise<{ seconds: number; rows: number }> {
+  const sandbox = new pg.Client({ connectionString: sandboxUrl });
+  const prod = new pg.Client({ connectionString: prodUrl });
+  await Promise.all([sandbox.connect(), prod.connect()]);
+  try {
+    const lessonCols = 'lesson_id, student_id, lesson_type, lesson_date, duration, status, topic, notes, homework, homework_status, homework_result_percent, homework_result_notes, created_at';
+    const taskCols = 'lesson_id, task_id, date_assigned, notes, student_answer, assignment_type, student_submission, submission_correct';
+    const ids = `'{${lessonIds.join(',')}}'::int[]`;
+    const lessons = await fetchCopy(sandbox, `COPY (SELECT ${lessonCols} FROM "Lessons" WHERE lesson_id = ANY(${ids})) TO STDOUT`);
+    const tasks = await fetchCopy(sandbox, `COPY (SELECT ${taskCols} FROM "LessonTasks" WHERE lesson_id = ANY(${ids})) TO STDOUT`);
+    await prod.query('BEGIN');
+    await prod.query(`CREATE TABLE lesson_sync_floor_lessons (LIKE "Lessons" INCLUDING ALL)`);
+    await prod.query(`ALTER TABLE lesson_sync_floor_lessons ADD FOREIGN KEY (student_id) REFERENCES "Students"(student_id)`);
+    await prod.query(`CREATE TABLE lesson_sync_floor_tasks (LIKE "LessonTasks" INCLUDING ALL)`);
+    await prod.query(`ALTER TABLE lesson_sync_floor_tasks ADD FOREIGN KEY (lesson_id) REFERENCES lesson_sync_floor_lessons(lesson_id),
+                                                         ADD FOREIGN KEY (task_id) REFERENCES "Tasks"(task_id)`);
     const started = performance.now();
     await pipeline(Readable.from([lessons]), prod.query(copyFrom(`COPY lesson_sync_floor_lessons (${lessonCols}) FROM STDIN`)));
     await pipeline(Readable.from([tasks]), prod.query(copyFrom(`COPY lesson_sync_floor_tasks (${taskCols}) FROM STDIN`)));
