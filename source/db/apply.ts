@@ -103,6 +103,7 @@ async function attempt(
   let outcomes = await recheck(db, schema, sandbox, preview, hooks.recheckSize ?? RECHECK_SLICE);
   if (hooks.expectedProd) outcomes = await recheckFingerprints(db, schema, outcomes, hooks.expectedProd);
   const work = outcomes.map((entry, i) => ({ entry, i })).filter(({ entry }) => isWrite(entry));
+  const before = hooks.undo ? await captureBefore(db, schema, outcomes) : undefined;
   hooks.onProgress?.(0, work.length, undefined);
   const batches: PlanEntry[][] = [];
   for (let start = 0; start < work.length; start += size) batches.push(work.slice(start, start + size).map(({ entry }) => entry));
@@ -119,7 +120,6 @@ async function attempt(
     const values = await next!;
     next = b + 1 < batches.length ? writer.copyValues(batches[b + 1]!) : undefined;
     next?.catch(() => {}); // awaited on the next turn; an early failure must not go unhandled
-    const before = hooks.undo ? await captureBefore(db, schema, batch) : undefined;
     let written: PlanEntry[];
     if (careful) {
       written = await writer.writeCareful(batch, values, lessons, hooks.onError);
@@ -130,7 +130,6 @@ async function attempt(
         throw isRowLevel(error) ? new Rejected() : error;
       }
     }
-    if (hooks.undo) hooks.undo.add(await captureAfter(db, schema, written, before!));
     written.forEach((outcome, j) => {
       outcomes[work[done + j]!.i] = outcome;
     });
@@ -138,6 +137,8 @@ async function attempt(
     hooks.onProgress?.(done, work.length, written[written.length - 1]);
     collectIfGrown();
   }
+  const undo = hooks.undo;
+  if (undo) await captureAfter(db, schema, outcomes, before!, (lessons) => undo.add(lessons));
   return outcomes;
 }
 

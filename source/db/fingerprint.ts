@@ -32,7 +32,20 @@ export async function readLessonStates(
   lock = false,
 ): Promise<Map<number, LessonState>> {
   const states = new Map<number, LessonState>();
-  if (!ids.length) return states;
+  await streamLessonStates(db, tables, ids, columns, lock, (id, state) => states.set(id, state));
+  return states;
+}
+
+/** The same, each lesson handed over as it arrives (a million of them never held at once). */
+export async function streamLessonStates(
+  db: Db,
+  tables: LessonTables,
+  ids: readonly number[],
+  columns: readonly string[],
+  lock: boolean,
+  onState: (id: number, state: LessonState) => void,
+): Promise<void> {
+  if (!ids.length) return;
   const params: unknown[] = [];
   const keys = jsonTable(params, [{ name: 'id', type: 'int8', values: ids }]);
   const values = columns.length ? `json_build_array(${columns.map((c) => `l.${quoteIdent(c)}::text`).join(', ')})::text` : `'[]'`;
@@ -48,14 +61,13 @@ export async function readLessonStates(
     params,
     (row) => {
       const texts = JSON.parse(row[2] as string) as (string | null)[];
-      states.set(Number(row[0]), {
+      onState(Number(row[0]), {
         fingerprint: row[1] as string,
         values: Object.fromEntries(columns.map((c, i) => [c, texts[i] ?? null])),
         taskIds: JSON.parse(row[3] as string) as number[],
       });
     },
   );
-  return states;
 }
 
 /** lesson id → fingerprint, for those of `ids` that exist. */

@@ -1,11 +1,11 @@
 /**
- * What an apply records for its undo (SPEC §12), batch by batch inside its transaction:
- * the prod rows of the updates before they are written (locked, so nothing slips in
- * between), and every lesson the batch wrote as the batch left it. Two queries a batch.
+ * What an apply records for its undo (SPEC §12), inside its transaction: the prod rows of
+ * the updates before anything is written (locked, so nothing slips in between), and every
+ * lesson the apply wrote as it left them. Two queries, whatever the number of lessons.
  */
 import { CONTENT_FIELDS, type PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
-import { readLessonStates, type LessonState } from './fingerprint.js';
+import { readLessonStates, streamLessonStates, type LessonState } from './fingerprint.js';
 import type { SyncSchema } from './schema.js';
 
 /** A lesson the apply wrote, and what undoing it takes. */
@@ -32,25 +32,36 @@ export function restoredColumns(schema: SyncSchema): string[] {
   return [...CONTENT_FIELDS, ...(schema.homeworkStatus ? ['homework_status'] : []), ...(schema.updatedAt ? ['updated_at'] : [])];
 }
 
-/** Before a batch is written: its updates' prod lessons as they are, locked until COMMIT. */
-export function captureBefore(db: Db, schema: SyncSchema, batch: readonly PlanEntry[]): Promise<Map<number, LessonState>> {
-  const ids = batch.flatMap((e) => (e.action === 'update' && e.prodLessonId !== null ? [e.prodLessonId] : []));
+/**
+ * Before anything is written: the prod lessons the updates will fill, as they are, locked
+ * until COMMIT. One query for all of them (LessonTasks has no index on lesson_id: a query
+ * a batch would scan it once a batch).
+ */
+export function captureBefore(db: Db, schema: SyncSchema, updates: readonly PlanEntry[]): Promise<Map<number, LessonState>> {
+  const ids = updates.flatMap((e) => (e.action === 'update' && e.prodLessonId !== null ? [e.prodLessonId] : []));
   return readLessonStates(db, schema.prod, ids, restoredColumns(schema), true);
 }
 
-/** After the batch: each lesson it wrote, as it left it. */
+/** Undo records handed over this many at a time. */
+const CAPTURE_CHUNK = 5000;
+
+/**
+ * After the last batch: every lesson the apply wrote, as it left it, with what it was
+ * before; one query, streamed to `onLessons` in chunks.
+ */
 export async function captureAfter(
   db: Db,
   schema: SyncSchema,
   outcomes: readonly PlanEntry[],
   before: ReadonlyMap<number, LessonState>,
-): Promise<UndoLesson[]> {
-  const written = outcomes.filter((e) => (e.action === 'create' || e.action === 'update') && e.prodLessonId !== null);
+  onLessons: (lessons: UndoLesson[]) => void,
+): Promise<void> {
+  const written = new Map<number, PlanEntry>();
+  for (const e of outcomes) if ((e.action === 'create' || e.action === 'update') && e.prodLessonId !== null) written.set(e.prodLessonId, e);
   const columns = restoredColumns(schema);
-  const after = await readLessonStates(db, schema.prod, written.map((e) => e.prodLessonId!), columns);
-  return written.map((entry) => {
-    const id = entry.prodLessonId!;
-    const now = after.get(id)!;
+  let chunk: UndoLesson[] = [];
+  await streamLessonStates(db, schema.prod, [...written.keys()], columns, false, (id, now) => {
+    const entry = written.get(id)!;
     const common = {
       sandboxLessonId: entry.sandboxLessonId,
       prodLessonId: id,
@@ -59,16 +70,24 @@ export async function captureAfter(
       lessonDate: entry.lessonDate,
       fingerprint: now.fingerprint,
     };
-    if (entry.action === 'create') return { kind: 'created', ...common, before: null, written: null, tasks: now.taskIds, beforeFingerprint: null };
-    const was = before.get(id)!;
-    const existed = new Set(was.taskIds);
-    return {
-      kind: 'updated',
-      ...common,
-      before: columns.map((c) => was.values[c] ?? null),
-      written: columns.map((c) => now.values[c] ?? null),
-      tasks: now.taskIds.filter((t) => !existed.has(t)),
-      beforeFingerprint: was.fingerprint,
-    };
+    if (entry.action === 'create') {
+      chunk.push({ kind: 'created', ...common, before: null, written: null, tasks: now.taskIds, beforeFingerprint: null });
+    } else {
+      const was = before.get(id)!;
+      const existed = new Set(was.taskIds);
+      chunk.push({
+        kind: 'updated',
+        ...common,
+        before: columns.map((c) => was.values[c] ?? null),
+        written: columns.map((c) => now.values[c] ?? null),
+        tasks: now.taskIds.filter((t) => !existed.has(t)),
+        beforeFingerprint: was.fingerprint,
+      });
+    }
+    if (chunk.length >= CAPTURE_CHUNK) {
+      onLessons(chunk);
+      chunk = [];
+    }
   });
+  if (chunk.length) onLessons(chunk);
 }
