@@ -14,6 +14,8 @@ export interface RunResult {
   report: any;
 }
 
+const freshDir = () => mkdtempSync(join(tmpdir(), 'lsync-cwd-'));
+
 export function tempPath(name: string): string {
   return join(mkdtempSync(join(tmpdir(), 'lsync-test-')), name);
 }
@@ -58,8 +60,8 @@ export async function runSync(pair: DbPair, over: Partial<Config> = {}): Promise
 
 const cliPath = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 
-/** The built binary, as a user runs it (no TTY). */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = tmpdir()): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The binary, as a user runs it (no TTY), in a directory of its own: what it leaves there (an undo file) stays apart. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = freshDir()): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd,
@@ -78,7 +80,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = tmpdir
 /** Starts the binary and hands back the child, for tests that interrupt it. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, [cliPath, ...args], {
-    cwd: tmpdir(),
+    cwd: freshDir(),
     env: { PATH: process.env.PATH, LANG: 'en_US.UTF-8', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
