@@ -133,7 +133,8 @@ export class UndoFileWriter {
   discard(): void {
     this.close();
     this.kept = false;
-    rmSync(this.path, { force: true });
+    // only a file this writer made: never one it refused to write over
+    if (this.started) rmSync(this.path, { force: true });
   }
 
   private close(): void {

@@ -61,6 +61,17 @@ describe('the undo file', () => {
     expect(await school.pair.checksum('prod')).toBe(before);
   });
 
+  it('is never written over, even when it appears between the checks and the apply', async () => {
+    const path = tempPath('appeared.json');
+    writeFileSync(path, 'another run’s undo file');
+    const before = await school.pair.checksum('prod');
+    const run = await runSync(school.pair, { undoPath: path });
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('already exists');
+    expect(readFileSync(path, 'utf8')).toBe('another run’s undo file');
+    expect(await school.pair.checksum('prod')).toBe(before);
+  });
+
   it('is never written over: an existing file is refused before any connection', async () => {
     const path = tempPath('taken.json');
     writeFileSync(path, 'an earlier sync’s way back');
