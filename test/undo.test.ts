@@ -147,6 +147,18 @@ describe('lesson-sync undo', () => {
     expect(unknown.stderr).toContain('Unknown command "redo"');
   });
 
+  it('warns before removing many lessons when "LessonTasks".lesson_id has no index', async () => {
+    const { sandboxSql, prodSql } = await import('../source/bench/generate.js');
+    await school.pair.reset({ sandbox: sandboxSql({ lessons: 5000 }), prod: prodSql({ lessons: 5000 }) });
+    const path = tempPath('undo.json');
+    const run = await runSync(school.pair, { undoPath: path });
+    expect(run.report.summary.created).toBe(2000);
+    const warning = '"public"."LessonTasks".lesson_id has no index';
+    expect((await undo(path, { dryRun: true, yes: false })).out).toContain(warning);
+    await school.pair.query('prod', `CREATE INDEX ON "LessonTasks" (lesson_id)`);
+    expect((await undo(path, { dryRun: true, yes: false })).out).not.toContain(warning);
+  });
+
   it('sends the same queries for 10 and for 1,000 lessons, and round-trips prod', async () => {
     const { sandboxSql, prodSql } = await import('../source/bench/generate.js');
     const counts: Record<number, number> = {};

@@ -463,6 +463,8 @@ const en = {
     ],
     kept: (count: number) => `  ⏭️  Kept, changed since the sync: ${n(count)}`,
     alreadyUndone: (count: number) => `  ⏭️  Already undone: ${n(count)}`,
+    slowRemoval: (count: number, table: string) =>
+      `⚠️ ${table}.lesson_id has no index: PostgreSQL checks each of the ${n(count)} removed lessons against the whole table, which can take minutes. CREATE INDEX ON ${table} (lesson_id) makes it seconds.`,
     ui: {
       title: 'lesson-sync undo',
       steps: ['Checks', 'Plan', 'Confirm', 'Undo', 'Summary'],

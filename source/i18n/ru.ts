@@ -456,6 +456,8 @@ const ru: Messages = {
     ],
     kept: (count) => `  ⏭️  Оставлены, изменены после синхронизации: ${n(count)}`,
     alreadyUndone: (count) => `  ⏭️  Уже отменены: ${n(count)}`,
+    slowRemoval: (count, table) =>
+      `⚠️ У ${table}.lesson_id нет индекса: PostgreSQL проверит каждый из ${n(count)} удаляемых уроков по всей таблице, это может занять минуты. CREATE INDEX ON ${table} (lesson_id) сократит это до секунд.`,
     ui: {
       title: 'lesson-sync undo',
       steps: ['Проверки', 'План', 'Подтверждение', 'Отмена', 'Итоги'],

@@ -38,6 +38,8 @@ export async function runUndoPlain(config: Config, undoPath: string, io: PlainIo
     if (!session.committed) out(m.undo.notCommitted);
     else {
       entries = await session.plan();
+      const slow = session.slowRemoval(entries);
+      if (slow) out(m.undo.slowRemoval(slow, printable(session.tables.lessonTasks.sql)));
       const work = entries.filter(undoes).length;
       if (!config.dryRun && work > 0) {
         out(m.undo.writing(work));

@@ -118,6 +118,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
 
   const summary = useMemo(() => summarizeUndo(outcome?.entries ?? entries ?? []), [entries, outcome]);
   const work = (entries ?? []).filter(undoes).length;
+  const slow = entries && session.current ? session.current.slowRemoval(entries) : undefined;
   const height = Math.max(3, size.rows - FRAME_LINES - 2);
 
   const report = (done: UndoEntry[], dry: boolean) => {
@@ -244,6 +245,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
       <Box flexDirection="column" marginTop={1}>
         <Text bold>{u.confirmTitle}</Text>
         {work ? <Text>{u.confirmWhat(summary.removed, summary.restored, summary.tasksRemoved)}</Text> : <Text color="yellow">{u.nothing}</Text>}
+        {slow ? <Text color="yellow">{m.undo.slowRemoval(slow, printable(session.current!.tables.lessonTasks.sql))}</Text> : null}
         <Text>{u.where(prod.database, `${prod.host}:${prod.port}`)}</Text>
         {summary.kept + summary.alreadyUndone ? <Text dimColor>{u.confirmKept(summary.kept + summary.alreadyUndone)}</Text> : null}
         {typing ? (
