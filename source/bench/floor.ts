@@ -19,27 +19,31 @@ async function fetchCopy(client: pg.Client, sql: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function timeCopyFloor(
+const TASK_COLUMNS = 'lesson_id, task_id, date_assigned, notes, student_answer, assignment_type, student_submission, submission_correct';
+const LESSON_COLUMNS = 'student_id, lesson_type, lesson_date, duration, status, topic, notes, homework, homework_status, homework_result_percent, homework_result_notes, created_at';
+
+/**
+ * Fetches the rows from the sandbox (untimed), makes the scratch tables with `setup` in a
+ * prod transaction, times COPY FROM STDIN into them, counts, rolls back.
+ */
+async function timeCopyInto(
   sandboxUrl: string,
   prodUrl: string,
-  createdIds: number[],
-  taskLessonIds: number[],
+  rows: { lessons: { columns: string; ids: number[] }; tasks: { ids: number[] } },
+  setup: string[],
 ): Promise<{ seconds: number; rows: number }> {
   const sandbox = new pg.Client({ connectionString: sandboxUrl });
   const prod = new pg.Client({ connectionString: prodUrl });
   await Promise.all([sandbox.connect(), prod.connect()]);
   try {
-    const lessonCols = 'student_id, lesson_type, lesson_date, duration, status, topic, notes, homework, homework_status, homework_result_percent, homework_result_notes, created_at';
-    const taskCols = 'lesson_id, task_id, date_assigned, notes, student_answer, assignment_type, student_submission, submission_correct';
     const ids = (list: number[]) => `'{${list.join(',')}}'::int[]`;
-    const lessons = await fetchCopy(sandbox, `COPY (SELECT ${lessonCols} FROM "Lessons" WHERE lesson_id = ANY(${ids(createdIds)})) TO STDOUT`);
-    const tasks = await fetchCopy(sandbox, `COPY (SELECT ${taskCols} FROM "LessonTasks" WHERE lesson_id = ANY(${ids(taskLessonIds)})) TO STDOUT`);
+    const lessons = await fetchCopy(sandbox, `COPY (SELECT ${rows.lessons.columns} FROM "Lessons" WHERE lesson_id = ANY(${ids(rows.lessons.ids)})) TO STDOUT`);
+    const tasks = await fetchCopy(sandbox, `COPY (SELECT ${TASK_COLUMNS} FROM "LessonTasks" WHERE lesson_id = ANY(${ids(rows.tasks.ids)})) TO STDOUT`);
     await prod.query('BEGIN');
-    await prod.query('CREATE TABLE lesson_sync_floor_lessons (LIKE "Lessons" INCLUDING DEFAULTS)');
-    await prod.query('CREATE TABLE lesson_sync_floor_tasks (LIKE "LessonTasks" INCLUDING DEFAULTS)');
+    for (const statement of setup) await prod.query(statement);
     const started = performance.now();
-    await pipeline(Readable.from([lessons]), prod.query(copyFrom(`COPY lesson_sync_floor_lessons (${lessonCols}) FROM STDIN`)));
-    await pipeline(Readable.from([tasks]), prod.query(copyFrom(`COPY lesson_sync_floor_tasks (${taskCols}) FROM STDIN`)));
+    await pipeline(Readable.from([lessons]), prod.query(copyFrom(`COPY lesson_sync_floor_lessons (${rows.lessons.columns}) FROM STDIN`)));
+    await pipeline(Readable.from([tasks]), prod.query(copyFrom(`COPY lesson_sync_floor_tasks (${TASK_COLUMNS}) FROM STDIN`)));
     const seconds = (performance.now() - started) / 1000;
     const counted = await prod.query<{ n: string }>(
       'SELECT (SELECT count(*) FROM lesson_sync_floor_lessons) + (SELECT count(*) FROM lesson_sync_floor_tasks) AS n',
@@ -49,6 +53,30 @@ export async function timeCopyFloor(
   } finally {
     await Promise.all([sandbox.end(), prod.end()]);
   }
+}
+
+/** The old floor: the lessons an apply creates and the tasks it copies, into tables without keys. */
+export function timeCopyFloor(sandboxUrl: string, prodUrl: string, createdIds: number[], taskLessonIds: number[]) {
+  return timeCopyInto(sandboxUrl, prodUrl, { lessons: { columns: LESSON_COLUMNS, ids: createdIds }, tasks: { ids: taskLessonIds } }, [
+    'CREATE TABLE lesson_sync_floor_lessons (LIKE "Lessons" INCLUDING DEFAULTS)',
+    'CREATE TABLE lesson_sync_floor_tasks (LIKE "LessonTasks" INCLUDING DEFAULTS)',
+  ]);
+}
+
+/**
+ * The write floor: the lessons an apply writes (creates and updates, as new rows, their
+ * sandbox ids kept) and the tasks it copies, into an empty copy of prod's schema:
+ * "Lessons" and "LessonTasks" as they are (LIKE … INCLUDING ALL: keys, CHECKs, defaults)
+ * with their foreign keys to prod's own "Students" and "Tasks", and between them.
+ */
+export function timeWriteFloor(sandboxUrl: string, prodUrl: string, lessonIds: number[]) {
+  return timeCopyInto(sandboxUrl, prodUrl, { lessons: { columns: `lesson_id, ${LESSON_COLUMNS}`, ids: lessonIds }, tasks: { ids: lessonIds } }, [
+    'CREATE TABLE lesson_sync_floor_lessons (LIKE "Lessons" INCLUDING ALL)',
+    'ALTER TABLE lesson_sync_floor_lessons ADD FOREIGN KEY (student_id) REFERENCES "Students"(student_id)',
+    'CREATE TABLE lesson_sync_floor_tasks (LIKE "LessonTasks" INCLUDING ALL)',
+    `ALTER TABLE lesson_sync_floor_tasks ADD FOREIGN KEY (lesson_id) REFERENCES lesson_sync_floor_lessons(lesson_id),
+                                         ADD FOREIGN KEY (task_id) REFERENCES "Tasks"(task_id)`,
+  ]);
 }
 
 /** COPY TO STDOUT of what a plan reads: both sides, one after the other as the plan reads them. */
@@ -73,42 +101,6 @@ export async function timeReadFloor(sandboxUrl: string, prodUrl: string): Promis
     await read(prod, `SELECT lesson_id, task_id, assignment_type FROM "LessonTasks"`);
     await read(prod, `SELECT task_id FROM "Tasks"`);
     return { seconds: (performance.now() - started) / 1000, bytes };
-  } finally {
-    await Promise.all([sandbox.end(), prod.end()]);
-  }
-}
-
-/**
- * COPY of the lessons an apply writes (creates and updates, as new rows) and the tasks it
- * copies, into an empty copy of prod's schema: "Lessons" and "LessonTasks" as they are
- * (LIKE … INCLUDING ALL: keys, CHECKs, defaults) with their foreign keys to prod's own
- * "Students" and "Tasks", and from LessonTasks to the copied lessons. Rolled back.
- */
-export async function timeWriteFloor(sandboxUrl: string, prodUrl: string, lessonIds: number[]): Promise<{ seconds: number; rows: number }> {
-  const sandbox = new pg.Client({ connectionString: sandboxUrl });
-  const prod = new pg.Client({ connectionString: prodUrl });
-  await Promise.all([sandbox.connect(), prod.connect()]);
-  try {
-    const lessonCols = 'lesson_id, student_id, lesson_type, lesson_date, duration, status, topic, notes, homework, homework_status, homework_result_percent, homework_result_notes, created_at';
-    const taskCols = 'lesson_id, task_id, date_assigned, notes, student_answer, assignment_type, student_submission, submission_correct';
-    const ids = `'{${lessonIds.join(',')}}'::int[]`;
-    const lessons = await fetchCopy(sandbox, `COPY (SELECT ${lessonCols} FROM "Lessons" WHERE lesson_id = ANY(${ids})) TO STDOUT`);
-    const tasks = await fetchCopy(sandbox, `COPY (SELECT ${taskCols} FROM "LessonTasks" WHERE lesson_id = ANY(${ids})) TO STDOUT`);
-    await prod.query('BEGIN');
-    await prod.query(`CREATE TABLE lesson_sync_floor_lessons (LIKE "Lessons" INCLUDING ALL)`);
-    await prod.query(`ALTER TABLE lesson_sync_floor_lessons ADD FOREIGN KEY (student_id) REFERENCES "Students"(student_id)`);
-    await prod.query(`CREATE TABLE lesson_sync_floor_tasks (LIKE "LessonTasks" INCLUDING ALL)`);
-    await prod.query(`ALTER TABLE lesson_sync_floor_tasks ADD FOREIGN KEY (lesson_id) REFERENCES lesson_sync_floor_lessons(lesson_id),
-                                                         ADD FOREIGN KEY (task_id) REFERENCES "Tasks"(task_id)`);
-    const started = performance.now();
-    await pipeline(Readable.from([lessons]), prod.query(copyFrom(`COPY lesson_sync_floor_lessons (${lessonCols}) FROM STDIN`)));
-    await pipeline(Readable.from([tasks]), prod.query(copyFrom(`COPY lesson_sync_floor_tasks (${taskCols}) FROM STDIN`)));
-    const seconds = (performance.now() - started) / 1000;
-    const counted = await prod.query<{ n: string }>(
-      'SELECT (SELECT count(*) FROM lesson_sync_floor_lessons) + (SELECT count(*) FROM lesson_sync_floor_tasks) AS n',
-    );
-    await prod.query('ROLLBACK');
-    return { seconds, rows: Number(counted.rows[0]!.n) };
   } finally {
     await Promise.all([sandbox.end(), prod.end()]);
   }

@@ -72,6 +72,7 @@ export async function streamLessonStates(
 
 /** lesson id → fingerprint, for those of `ids` that exist. */
 export async function readFingerprints(db: Db, tables: LessonTables, ids: readonly number[]): Promise<Map<number, string>> {
-  const states = await readLessonStates(db, tables, ids);
-  return new Map([...states].map(([id, state]) => [id, state.fingerprint]));
+  const fingerprints = new Map<number, string>();
+  await streamLessonStates(db, tables, ids, [], false, (id, state) => fingerprints.set(id, state.fingerprint));
+  return fingerprints;
 }
