@@ -20,9 +20,11 @@ function fakeTerminal() {
   return { stdout, stdin };
 }
 
-export async function timeWizardPlan(session: Session, filters: Filters): Promise<{ seconds: number; frames: number }> {
+/** `firstRowsSeconds`: from the start of planning to the first frame with lessons in the list. */
+export async function timeWizardPlan(session: Session, filters: Filters): Promise<{ seconds: number; frames: number; firstRowsSeconds: number }> {
   const { stdout, stdin } = fakeTerminal();
   let frames = 0;
+  let firstRows = NaN;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
@@ -32,6 +34,9 @@ export async function timeWizardPlan(session: Session, filters: Filters): Promis
     useEffect(() => {
       if (planning.stage === 'done' || planning.stage === 'failed') setImmediate(finish);
     }, [planning.stage]);
+    useEffect(() => {
+      if (planning.count > 0 && Number.isNaN(firstRows)) firstRows = (performance.now() - started) / 1000;
+    }, [planning.count]);
     return (
       <KeyRouter>
         <FrameContext.Provider value={{ targets: undefined, dryRun: true, columns: 80, rows: 24 }}>
@@ -65,5 +70,5 @@ export async function timeWizardPlan(session: Session, filters: Filters): Promis
   await finished;
   const seconds = (performance.now() - started) / 1000;
   app.unmount();
-  return { seconds, frames };
+  return { seconds, frames, firstRowsSeconds: firstRows };
 }
