@@ -7,7 +7,7 @@ import { isWrite, type PlanEntry, type Summary } from './engine/types.js';
 import type { Messages } from './i18n/index.js';
 import type { SchemaWarning } from './db/schema.js';
 import { BugError, unreachable } from './errors.js';
-import { printable } from './text.js';
+import { printable, utcTime } from './text.js';
 import type { SavedPlan } from './saved-plan.js';
 
 /** 1 when lessons are in error; with --dry-run --exit-code, 4 when the plan would write something. */
@@ -118,6 +118,5 @@ export function warningLine(warning: SchemaWarning, m: Messages): string {
 export function planLoadedLine(saved: SavedPlan, m: Messages): string {
   let writes = 0;
   for (const lesson of saved.lessons.values()) if (lesson.selected) writes++;
-  const when = saved.header.createdAt.replace('T', ' ').slice(0, 19) + ' UTC';
-  return m.planLoaded(printable(saved.path), printable(when), saved.lessons.size, writes);
+  return m.planLoaded(printable(saved.path), utcTime(saved.header.createdAt), saved.lessons.size, writes);
 }

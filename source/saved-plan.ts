@@ -23,6 +23,12 @@ export interface DatabaseIdentity {
   url: string;
 }
 
+/** Two identities name the same database: the same cluster, the same database in it. */
+export const sameDatabase = (a: DatabaseIdentity, b: DatabaseIdentity) => a.systemIdentifier === b.systemIdentifier && a.database === b.database;
+
+/** An identity as an error message names it. */
+export const identityText = (d: DatabaseIdentity) => `"${d.database}" (${d.url}, system ${d.systemIdentifier})`;
+
 export interface PlanHeader {
   format: typeof PLAN_FORMAT;
   version: typeof PLAN_VERSION;

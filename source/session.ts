@@ -18,7 +18,7 @@ import { applySelection, EVERY_LESSON, unknownLessons, type Selection } from './
 import { summarize } from './engine/summary.js';
 import { followPlan, goneSincePlan, rowsToFingerprint, type ReviewedPlan } from './engine/follow-plan.js';
 import { readFingerprints } from './db/fingerprint.js';
-import { filtersOf, PLAN_FORMAT, PLAN_VERSION, writePlanFile, type DatabaseIdentity, type SavedPlan } from './saved-plan.js';
+import { filtersOf, identityText, PLAN_FORMAT, PLAN_VERSION, sameDatabase, writePlanFile, type DatabaseIdentity, type SavedPlan } from './saved-plan.js';
 import { collectAfterPhase, collectIfGrown } from './memory.js';
 import { summaryForFile } from './report.js';
 import { UNDO_FORMAT, UNDO_VERSION, UndoFileWriter } from './undo-file.js';
@@ -191,10 +191,7 @@ export class Session {
     for (const side of ['sandbox', 'prod'] as const) {
       const planned = saved.header[side];
       const given = identity[side];
-      if (planned.systemIdentifier !== given.systemIdentifier || planned.database !== given.database) {
-        const name = (d: DatabaseIdentity) => `"${d.database}" (${d.url}, system ${d.systemIdentifier})`;
-        throw new UsageError('plan-other-databases', { side, planned: name(planned), given: name(given) });
-      }
+      if (!sameDatabase(planned, given)) throw new UsageError('plan-other-databases', { side, planned: identityText(planned), given: identityText(given) });
     }
   }
 

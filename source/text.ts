@@ -27,3 +27,8 @@ export function printableLines(text: string): string {
 export function escapeJsonControls(json: string): string {
   return json.replace(/[\u007f-\u009f]/g, unicodeEscape);
 }
+
+/** An ISO instant as people read it in a log: "2026-11-29 03:55:02 UTC" (untrusted text: escaped). */
+export function utcTime(iso: string): string {
+  return printable(iso.replace('T', ' ').slice(0, 19)) + ' UTC';
+}

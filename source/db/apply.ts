@@ -10,7 +10,7 @@ import { collectIfGrown } from '../memory.js';
 import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
 import { isConnectionFailure, isLockTimeout, isRowLevel, runFailure } from './errors.js';
-import { recheck, recheckFingerprints, RECHECK_SLICE } from './recheck.js';
+import { holdToFingerprints, recheck, RECHECK_SLICE } from './recheck.js';
 import { captureAfter, captureBefore, type UndoLesson } from './undo-capture.js';
 import type { SyncSchema } from './schema.js';
 import { Watchdog, type LockWait, type WatchdogTiming } from './watchdog.js';
@@ -101,9 +101,11 @@ async function attempt(
   hooks.undo?.begin(xid);
 
   let outcomes = await recheck(db, schema, sandbox, preview, hooks.recheckSize ?? RECHECK_SLICE);
-  if (hooks.expectedProd) outcomes = await recheckFingerprints(db, schema, outcomes, hooks.expectedProd);
+  // The updates' prod lessons, read once and locked until COMMIT (a LessonTask added to one
+  // meanwhile waits): a saved plan's fingerprints are held against them, the undo file keeps them.
+  const before = hooks.undo || hooks.expectedProd ? await captureBefore(db, schema, outcomes) : undefined;
+  if (hooks.expectedProd) outcomes = holdToFingerprints(outcomes, before!, hooks.expectedProd);
   const work = outcomes.map((entry, i) => ({ entry, i })).filter(({ entry }) => isWrite(entry));
-  const before = hooks.undo ? await captureBefore(db, schema, outcomes) : undefined;
   hooks.onProgress?.(0, work.length, undefined);
   const batches: PlanEntry[][] = [];
   for (let start = 0; start < work.length; start += size) batches.push(work.slice(start, start + size).map(({ entry }) => entry));

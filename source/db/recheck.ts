@@ -7,7 +7,7 @@ import { createPlanner } from '../engine/planner.js';
 import { notWritten } from '../engine/selection.js';
 import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
-import { readFingerprints } from './fingerprint.js';
+import type { LessonState } from './fingerprint.js';
 import { readProd } from './read.js';
 import type { SyncSchema } from './schema.js';
 
@@ -36,13 +36,11 @@ function sameWrite(preview: PlanEntry, fresh: PlanEntry): boolean {
 
 /**
  * A saved plan's updates (SPEC §11) go in only while the prod rows they rest on are as the
- * plan found them: one query, inside the transaction, for their fingerprints.
+ * plan found them: `locked` holds those rows as the transaction read and locked them.
  */
-export async function recheckFingerprints(db: Db, schema: SyncSchema, outcomes: PlanEntry[], expected: ReadonlyMap<number, string>): Promise<PlanEntry[]> {
-  const ids = outcomes.flatMap((e) => (e.action === 'update' && e.prodLessonId !== null ? [e.prodLessonId] : []));
-  const now = await readFingerprints(db, schema.prod, ids);
+export function holdToFingerprints(outcomes: PlanEntry[], locked: ReadonlyMap<number, LessonState>, expected: ReadonlyMap<number, string>): PlanEntry[] {
   return outcomes.map((entry) =>
-    entry.action === 'update' && now.get(entry.prodLessonId!) !== expected.get(entry.prodLessonId!) ? changed(entry) : entry,
+    entry.action === 'update' && locked.get(entry.prodLessonId!)?.fingerprint !== expected.get(entry.prodLessonId!) ? changed(entry) : entry,
   );
 }
 

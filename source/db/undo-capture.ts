@@ -34,7 +34,8 @@ export function restoredColumns(schema: SyncSchema): string[] {
 
 /**
  * Before anything is written: the prod lessons the updates will fill, as they are, locked
- * until COMMIT. One query for all of them (LessonTasks has no index on lesson_id: a query
+ * until COMMIT (FOR UPDATE also holds off new LessonTasks for them: their foreign-key check
+ * takes a key-share lock on the lesson). One query for all of them (LessonTasks has no index on lesson_id: a query
  * a batch would scan it once a batch).
  */
 export function captureBefore(db: Db, schema: SyncSchema, updates: readonly PlanEntry[]): Promise<Map<number, LessonState>> {

@@ -9,7 +9,7 @@ import { lockWaitLine } from '../lock-text.js';
 import { REPORT_TO_STDOUT } from '../report.js';
 import { printable, printableLines } from '../text.js';
 import { readUndoFile } from '../undo-file.js';
-import { undoEntryLines, undoExitCode, undoSummaryLines } from '../undo/describe.js';
+import { undoEntryLines, undoExitCode, undoFileLine, undoSummaryLines } from '../undo/describe.js';
 import { summarizeUndo, undoes, type UndoEntry } from '../undo/plan.js';
 import { writeUndoReport } from '../undo/report.js';
 import { UndoSession } from '../undo/session.js';
@@ -31,8 +31,7 @@ export async function runUndoPlain(config: Config, undoPath: string, io: PlainIo
     out(m.undo.connecting);
     session = await UndoSession.open(prod, file);
     out(m.connected(m.sides.prod, prod.masked, printable(session.info.version), session.info.rttMs));
-    const when = file.header.createdAt.replace('T', ' ').slice(0, 19) + ' UTC';
-    out(m.undo.file(printable(undoPath), when, file.lessons.length));
+    out(undoFileLine(file, m));
 
     let entries: UndoEntry[] = [];
     if (!session.committed) out(m.undo.notCommitted);
@@ -57,7 +56,6 @@ export async function runUndoPlain(config: Config, undoPath: string, io: PlainIo
         out(m.committed);
       }
     }
-    const dry = config.dryRun || entries.every((e) => !undoes(e));
     for (const entry of entries) {
       out('');
       out(lessonHeader(entry.lesson, m));
@@ -68,7 +66,7 @@ export async function runUndoPlain(config: Config, undoPath: string, io: PlainIo
     undoSummaryLines(summary, m, config.dryRun).forEach(out);
     if (config.reportPath) {
       writeUndoReport(config.reportPath, {
-        dryRun: dry,
+        dryRun: config.dryRun,
         prod: prod.masked,
         undoFile: undoPath,
         startedAt,

@@ -1,8 +1,14 @@
 /** What both views say about an undo: each lesson's lines and the summary block. */
 import { unreachable } from '../errors.js';
 import type { Messages } from '../i18n/index.js';
-import { printable } from '../text.js';
+import { printable, utcTime } from '../text.js';
+import type { UndoFile } from '../undo-file.js';
 import { changedColumns, type UndoEntry, type UndoSummary } from './plan.js';
+
+/** "📄 Undo file FILE: the sync of …, N lessons". */
+export function undoFileLine(file: UndoFile, m: Messages): string {
+  return m.undo.file(printable(file.path), utcTime(file.header.createdAt), file.lessons.length);
+}
 
 /** `dry`: what it would do; otherwise what it did. */
 export function undoEntryLines(entry: UndoEntry, columns: readonly string[], m: Messages, dry: boolean): string[] {

@@ -12,6 +12,7 @@ import { DEFAULT_WATCHDOG } from '../db/watchdog.js';
 import { UsageError } from '../errors.js';
 import { step } from '../session.js';
 import type { UndoFile } from '../undo-file.js';
+import { identityText, sameDatabase } from '../saved-plan.js';
 import { decide, type UndoEntry } from './plan.js';
 
 /** Lessons removed without the index from which the wait is worth a warning (≈ 8 s at 8,000 on a 100,000-task table). */
@@ -47,13 +48,8 @@ export class UndoSession {
       onCheck({ id: 'prod', status: 'ok', info });
       const committed = await check('undo-file', async () => {
         const planned = file.header.prod;
-        if (planned.systemIdentifier !== info.systemIdentifier || planned.database !== info.database) {
-          const name = (database: string, url: string, system: string) => `"${database}" (${url}, system ${system})`;
-          throw new UsageError('undo-other-database', {
-            planned: name(planned.database, planned.url, planned.systemIdentifier),
-            given: name(info.database, prod.masked, info.systemIdentifier),
-          });
-        }
+        const given = { systemIdentifier: info.systemIdentifier, database: info.database, url: prod.masked };
+        if (!sameDatabase(planned, given)) throw new UsageError('undo-other-database', { planned: identityText(planned), given: identityText(given) });
         const done = await syncCommitted(db, file);
         onCheck({ id: 'undo-file', status: 'ok', committed: done });
         return done;

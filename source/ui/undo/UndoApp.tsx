@@ -14,7 +14,7 @@ import { EXIT_BY_SIGNAL, InterruptedError, isAppError, type InterruptSignal } fr
 import { messages, type Messages } from '../../i18n/index.js';
 import { printable } from '../../text.js';
 import type { UndoFile } from '../../undo-file.js';
-import { undoEntryLines, undoExitCode, undoSummaryLines } from '../../undo/describe.js';
+import { undoEntryLines, undoExitCode, undoFileLine, undoSummaryLines } from '../../undo/describe.js';
 import { summarizeUndo, undoes, type UndoEntry } from '../../undo/plan.js';
 import { writeUndoReport } from '../../undo/report.js';
 import { UndoSession, type UndoCheckEvent, type UndoCheckId } from '../../undo/session.js';
@@ -207,7 +207,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
     const text = failure ? describeError(failure, m) : undefined;
     body = (
       <Box flexDirection="column" marginTop={1}>
-        <Text wrap="truncate-start">{m.undo.file(printable(file.path), file.header.createdAt.replace('T', ' ').slice(0, 19) + ' UTC', file.lessons.length)}</Text>
+        <Text wrap="truncate-start">{undoFileLine(file, m)}</Text>
         {CHECKS.map((id) => {
           const state = checks[id];
           const mark = !state ? m.marks.pending : state.status === 'running' ? <Spinner type="dots" /> : state.status === 'ok' ? m.marks.ok : m.marks.error;
