@@ -147,16 +147,17 @@ const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as numbe
 const isTextOrNull = (v: unknown) => v === null || typeof v === 'string';
 const isMd5 = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{32}$/.test(v);
 
-function validLesson(value: unknown, columns: number): value is UndoLesson {
+/** One lesson line; that `before` and `written` match the header's columns is checked once the header is read. */
+function validLesson(value: unknown): value is UndoLesson {
   const l = value as UndoLesson;
   if (typeof l !== 'object' || l === null) return false;
-  const values = (list: unknown) => Array.isArray(list) && list.length === columns && list.every(isTextOrNull);
+  const values = (list: unknown) => Array.isArray(list) && list.every(isTextOrNull);
   const common =
     isId(l.sandboxLessonId) && isId(l.prodLessonId) && isTextOrNull(l.platformId) && isTextOrNull(l.studentName) &&
     typeof l.lessonDate === 'string' && Array.isArray(l.tasks) && l.tasks.every(isId) && isMd5(l.fingerprint);
   if (!common) return false;
   if (l.kind === 'created') return l.before === null && l.written === null && l.beforeFingerprint === null;
-  return l.kind === 'updated' && values(l.before) && values(l.written) && isMd5(l.beforeFingerprint);
+  return l.kind === 'updated' && values(l.before) && values(l.written) && l.before!.length === l.written!.length && isMd5(l.beforeFingerprint);
 }
 
 function validHeader(value: Record<string, unknown>): value is Record<string, unknown> & UndoHeader {
@@ -170,21 +171,18 @@ function validHeader(value: Record<string, unknown>): value is Record<string, un
 /** Reads and checks an undo file before any database is touched (exit 2 when it is not a whole, unedited one). */
 export async function readUndoFile(path: string): Promise<UndoFile> {
   const lessons: UndoLesson[] = [];
-  let columns = -1;
   try {
     const { header, trailer } = await readFramedFile(path, {
       format: UNDO_FORMAT,
       version: UNDO_VERSION,
       item: (value) => {
-        // the header is parsed at the end; the column count is checked against it there
-        if (!validLesson(value, columns === -1 ? ((value as UndoLesson).before?.length ?? 0) : columns)) return false;
-        columns = (value as UndoLesson).before?.length ?? columns;
-        lessons.push(value as UndoLesson);
+        if (!validLesson(value)) return false;
+        lessons.push(value);
         return true;
       },
     });
     if (!validHeader(header) || typeof trailer.committed !== 'boolean') throw new FramedFileError('invalid', '1');
-    if (columns !== -1 && columns !== header.columns.length) throw new FramedFileError('invalid', '1');
+    if (lessons.some((l) => l.before && l.before.length !== header.columns.length)) throw new FramedFileError('invalid', '1');
     return { path, header, lessons, committed: trailer.committed, whole: true };
   } catch (error) {
     if (!(error instanceof FramedFileError)) throw error;
