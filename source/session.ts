@@ -10,7 +10,7 @@ import { connectDb, type ConnectOptions, type Db, type ServerInfo } from './db/c
 import { isConnectionFailure, lostConnection } from './db/errors.js';
 import { isSameDatabase } from './db/identity.js';
 import { checkSchema, introspect, type SchemaWarning, type SyncSchema } from './db/schema.js';
-import { readLessonValues, readProd, readSandbox, type LessonValues } from './db/read.js';
+import { readExistingTaskIds, readLessonValues, readProdLessons, readSandboxLessons, readSandboxTasks, type LessonValues } from './db/read.js';
 import { applyPlan, type ApplyHooks } from './db/apply.js';
 import { DEFAULT_WATCHDOG, type LockWait } from './db/watchdog.js';
 import { createPlanner } from './engine/planner.js';
@@ -23,7 +23,7 @@ import { collectAfterPhase, collectIfGrown } from './memory.js';
 import { summaryForFile } from './report.js';
 import { UNDO_FORMAT, UNDO_VERSION, UndoFileWriter } from './undo-file.js';
 import { restoredColumns } from './db/undo-capture.js';
-import type { PlanEntry, SandboxSnapshot, Summary } from './engine/types.js';
+import type { PlanEntry, ProdSnapshot, SandboxSnapshot, Summary } from './engine/types.js';
 
 export type CheckId = 'sandbox' | 'prod' | 'same-database' | 'schema';
 
@@ -176,8 +176,8 @@ export class Session {
    */
   async plan(filters: Filters, selection: Selection = EVERY_LESSON): Promise<Plan> {
     await this.openSnapshot();
-    const sandbox = await this.guard('sandbox', () => readSandbox(this.sandboxDb, this.schema, filters));
-    const entries = await this.planAgainstProd(sandbox, (slice) => applySelection(slice, selection));
+    const { sandbox, prod } = await this.readBothSides(filters);
+    const entries = await this.planAll(sandbox, prod, (slice) => applySelection(slice, selection));
     const unknown = unknownLessons(entries, selection);
     if (unknown.length) throw new UsageError('unknown-lesson', { ids: unknown.join(', ') });
     // the prod snapshot and the planner's maps, garbage now, while the operator reads the plan
@@ -210,9 +210,9 @@ export class Session {
     };
     const reviewed: ReviewedPlan = { lessons: saved.lessons, now };
     const filters = filtersOf(saved.header);
-    const sandbox = await this.guard('sandbox', () => readSandbox(this.sandboxDb, this.schema, filters));
+    const { sandbox, prod } = await this.readBothSides(filters);
     const seen = new Set<number>();
-    const entries = await this.planAgainstProd(sandbox, (slice) =>
+    const entries = await this.planAll(sandbox, prod, (slice) =>
       slice.map((entry) => {
         seen.add(entry.sandboxLessonId);
         return followPlan(entry, reviewed);
@@ -281,9 +281,23 @@ export class Session {
     });
   }
 
-  private async planAgainstProd(sandbox: SandboxSnapshot, shape: (slice: PlanEntry[]) => PlanEntry[]): Promise<PlanEntry[]> {
-    this.emit({ type: 'stage', stage: 'reading-prod', lessons: sandbox.lessons.length });
-    const prod = await this.guard('prod', () => readProd(this.prodDb, this.schema, sandbox));
+  /**
+   * The sandbox's lessons first (prod is read by their keys); then its LessonTasks and
+   * prod's lessons at the same time, each server working while this process takes in the
+   * other's rows; last, which of the tasks prod has.
+   */
+  private async readBothSides(filters: Filters): Promise<{ sandbox: SandboxSnapshot; prod: ProdSnapshot }> {
+    const lessons = await this.guard('sandbox', () => readSandboxLessons(this.sandboxDb, this.schema, filters));
+    this.emit({ type: 'stage', stage: 'reading-prod', lessons: lessons.length });
+    const [tasks, prodLessons] = await Promise.all([
+      this.guard('sandbox', () => readSandboxTasks(this.sandboxDb, this.schema, filters)),
+      this.guard('prod', () => readProdLessons(this.prodDb, this.schema, lessons)),
+    ]);
+    const existingTaskIds = await this.guard('prod', () => readExistingTaskIds(this.prodDb, this.schema, tasks));
+    return { sandbox: { lessons, tasks }, prod: { ...prodLessons, existingTaskIds } };
+  }
+
+  private async planAll(sandbox: SandboxSnapshot, prod: ProdSnapshot, shape: (slice: PlanEntry[]) => PlanEntry[]): Promise<PlanEntry[]> {
     this.emit({ type: 'stage', stage: 'planning', lessons: sandbox.lessons.length });
     const planner = createPlanner(sandbox, prod);
     const entries: PlanEntry[] = [];

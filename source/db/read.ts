@@ -65,8 +65,9 @@ function interner() {
   };
 }
 
-export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters): Promise<SandboxSnapshot> {
-  const { lessons: L, students: S, lessonTasks: LT } = schema.sandbox;
+/** The sandbox lessons the filters take, newest first: one query. */
+export async function readSandboxLessons(db: Db, schema: SyncSchema, filters: Filters): Promise<SandboxLesson[]> {
+  const { lessons: L, students: S } = schema.sandbox;
   const dateType = L.columns.get('lesson_date')!.type;
   const from = `FROM ${L.sql} l LEFT JOIN ${S.sql} s ON s.student_id = l.student_id`;
   const intern = interner();
@@ -93,7 +94,13 @@ export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters):
       });
     },
   );
+  return lessons;
+}
 
+/** Their LessonTasks, by lesson: one query. */
+export async function readSandboxTasks(db: Db, schema: SyncSchema, filters: Filters): Promise<TaskTable> {
+  const { lessons: L, students: S, lessonTasks: LT } = schema.sandbox;
+  const intern = interner();
   const taskParams: unknown[] = [];
   const tasks = TaskTable.builder();
   await db.stream(
@@ -112,16 +119,19 @@ export async function readSandbox(db: Db, schema: SyncSchema, filters: Filters):
       });
     },
   );
-  return { lessons, tasks: tasks.build() };
+  return tasks.build();
 }
 
-/** The prod rows that the sandbox lessons can touch: four queries. */
-export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnapshot): Promise<ProdSnapshot> {
-  const { lessons: L, students: S, lessonTasks: LT, tasks: T } = schema.prod;
+/** What prod holds of the sandbox's lessons but whether their tasks exist: three queries. */
+export type ProdLessons = Omit<ProdSnapshot, 'existingTaskIds'>;
+
+/** The prod students, lessons and LessonTasks that these sandbox lessons can touch. */
+export async function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons: readonly SandboxLesson[]): Promise<ProdLessons> {
+  const { lessons: L, students: S, lessonTasks: LT } = schema.prod;
   const sandboxDateType = schema.sandbox.lessons.columns.get('lesson_date')!.type;
   const prodDateType = L.columns.get('lesson_date')!.type;
 
-  const platformIds = [...new Set(sandbox.lessons.map((l) => l.platformId).filter((p): p is string => !!p && p.trim() !== ''))];
+  const platformIds = [...new Set(sandboxLessons.map((l) => l.platformId).filter((p): p is string => !!p && p.trim() !== ''))];
   const studentParams: unknown[] = [];
   const studentRows = await db.rows(
     `SELECT s.student_id::int8::text, s.platform_id::text
@@ -141,7 +151,7 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
   const keyStudents: number[] = [];
   const keyDates: string[] = [];
   const seen = new Set<string>();
-  for (const lesson of sandbox.lessons) {
+  for (const lesson of sandboxLessons) {
     const ids = lesson.platformId ? studentsByPlatformId.get(lesson.platformId) : undefined;
     if (ids?.length !== 1) continue;
     const key = `${ids[0]}\u0000${lesson.dateKey}`;
@@ -194,17 +204,20 @@ export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnaps
     if (!keys) taskKeysByLesson.set(id, (keys = new Set()));
     keys.add(taskKey(Number(taskId), type));
   }
+  return { studentsByPlatformId, lessons, taskKeysByLesson };
+}
 
-  const sandboxTaskIds = sandbox.tasks.distinctTaskIds();
-  const existingParams: unknown[] = [];
-  const wanted = jsonTable(existingParams, [{ name: 'id', type: 'int8', values: [...sandboxTaskIds] }]);
-  const existing = await db.rows(`SELECT t.task_id::int8::text FROM ${T.sql} t JOIN ${wanted} AS k ON t.task_id = k.id`, existingParams);
-  return {
-    studentsByPlatformId,
-    lessons,
-    taskKeysByLesson,
-    existingTaskIds: new Set(existing.map((row) => Number(row[0]))),
-  };
+/** Which of the sandbox's task ids prod "Tasks" holds: one query. */
+export async function readExistingTaskIds(db: Db, schema: SyncSchema, sandboxTasks: TaskTable): Promise<Set<number>> {
+  const params: unknown[] = [];
+  const wanted = jsonTable(params, [{ name: 'id', type: 'int8', values: [...sandboxTasks.distinctTaskIds()] }]);
+  const existing = await db.rows(`SELECT t.task_id::int8::text FROM ${schema.prod.tasks.sql} t JOIN ${wanted} AS k ON t.task_id = k.id`, params);
+  return new Set(existing.map((row) => Number(row[0])));
+}
+
+/** The prod rows that the sandbox lessons can touch: four queries. */
+export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnapshot): Promise<ProdSnapshot> {
+  return { ...(await readProdLessons(db, schema, sandbox.lessons)), existingTaskIds: await readExistingTaskIds(db, schema, sandbox.tasks) };
 }
 
 /**
