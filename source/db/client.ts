@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import pgpass from 'pgpass';
+import { to as copyTo } from 'pg-copy-streams';
 import type { DbUrl } from '../db-url.js';
 import { ConnectError, type Side } from '../errors.js';
+import { CopyTextReader, type CopyRow } from './copy-text.js';
 import { connectCodeOf, safeMessage, toConnectError } from './errors.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -84,6 +86,46 @@ export class Db {
         this.client.query(query);
       }),
     );
+  }
+
+  /**
+   * `COPY (…) TO STDOUT` in text format, its rows handed to `onRow` as they arrive: for the
+   * long reads, at the cost of the bytes the server sends. COPY takes no parameters: values
+   * go in as literals (`literal`).
+   */
+  copyRows(sql: string, onRow: (row: CopyRow) => void): Promise<void> {
+    this.queries++;
+    const reader = new CopyTextReader(onRow);
+    return this.track(
+      new Promise<void>((resolve, reject) => {
+        let failed: unknown;
+        const stream = this.client.query(copyTo(sql));
+        stream.on('data', (chunk: Buffer) => {
+          if (failed !== undefined) return;
+          try {
+            reader.push(chunk);
+          } catch (error) {
+            failed = error; // the rest of the output still has to be taken off the connection
+          }
+        });
+        stream.on('error', reject);
+        stream.on('end', () => {
+          this.rowsRead += reader.rows;
+          if (failed !== undefined) return reject(failed);
+          try {
+            reader.end();
+            resolve();
+          } catch (error) {
+            reject(error);
+          }
+        });
+      }),
+    );
+  }
+
+  /** A value as an SQL literal, for the statements that take no parameters (COPY). */
+  literal(value: string): string {
+    return this.client.escapeLiteral(value);
   }
 
   /** Since when a statement has been waiting for its answer (performance.now()), or undefined when none is. */

@@ -17,6 +17,7 @@ import { TaskTable } from '../engine/task-table.js';
 import type { Db } from './client.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlFilledMask } from './sql.js';
+import { TextPool } from './copy-text.js';
 
 const withTimeZone = (type: string) => type.startsWith('timestamp') && type.includes('with time zone');
 
@@ -36,20 +37,14 @@ export function dateKey(expr: string, ownType: string, sandboxType: string): str
 
 const col = (alias: string, name: string) => `${alias}.${quoteIdent(name)}`;
 
-function sandboxWhere(filters: Filters, params: unknown[]): string {
+/** The filters as a WHERE clause, their values as literals (the sandbox is read by COPY). */
+function sandboxWhere(db: Db, filters: Filters): string {
   const clauses: string[] = [];
   if (filters.students.length) {
-    params.push(filters.students);
-    clauses.push(`s.platform_id::text = ANY($${params.length}::text[])`);
+    clauses.push(`s.platform_id::text = ANY(ARRAY[${filters.students.map((id) => db.literal(id)).join(', ')}]::text[])`);
   }
-  if (filters.since) {
-    params.push(filters.since);
-    clauses.push(`l.lesson_date >= $${params.length}::date`);
-  }
-  if (filters.until) {
-    params.push(filters.until);
-    clauses.push(`l.lesson_date < $${params.length}::date + 1`);
-  }
+  if (filters.since) clauses.push(`l.lesson_date >= ${db.literal(filters.since)}::date`);
+  if (filters.until) clauses.push(`l.lesson_date < ${db.literal(filters.until)}::date + 1`);
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
@@ -69,28 +64,27 @@ function interner() {
 export async function readSandboxLessons(db: Db, schema: SyncSchema, filters: Filters): Promise<SandboxLesson[]> {
   const { lessons: L, students: S } = schema.sandbox;
   const dateType = L.columns.get('lesson_date')!.type;
-  const from = `FROM ${L.sql} l LEFT JOIN ${S.sql} s ON s.student_id = l.student_id`;
-  const intern = interner();
-  const lessonParams: unknown[] = [];
-  const where = sandboxWhere(filters, lessonParams);
+  const pool = new TextPool();
   const lessons: SandboxLesson[] = [];
-  await db.stream(
-    `SELECT l.lesson_id::int8::text, s.platform_id::text, s.name::text,
+  await db.copyRows(
+    `COPY (SELECT l.lesson_id, s.platform_id, s.name,
             ${dateKey('l.lesson_date', dateType, dateType)}, to_char(l.lesson_date, 'YYYY-MM-DD HH24:MI:SS'),
-            l.duration::text, ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
-       ${from} ${where}
-      ORDER BY l.lesson_date DESC, l.lesson_id`,
-    lessonParams,
+            l.duration, ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status' : 'NULL'}
+       FROM ${L.sql} l LEFT JOIN ${S.sql} s ON s.student_id = l.student_id
+       ${sandboxWhere(db, filters)}
+      ORDER BY l.lesson_date DESC, l.lesson_id) TO STDOUT`,
     (row) => {
+      const key = row.text(3)!;
       lessons.push({
-        id: Number(row[0]),
-        platformId: intern(row[1] as string | null),
-        studentName: intern(row[2] as string | null),
-        dateKey: row[3] as string,
-        dateDisplay: row[4] as string,
-        duration: intern(row[5] as string | null),
-        filled: fieldsOfMask(row[6] as number),
-        homeworkStatus: schema.homeworkStatus ? intern(row[7] as string | null) : undefined,
+        id: row.int(0),
+        platformId: row.pooled(1, pool),
+        studentName: row.pooled(2, pool),
+        dateKey: key,
+        // most often the same text: kept once
+        dateDisplay: row.same(3, 4) ? key : row.text(4)!,
+        duration: row.pooled(5, pool),
+        filled: fieldsOfMask(row.int(6)),
+        homeworkStatus: schema.homeworkStatus ? row.pooled(7, pool) : undefined,
       });
     },
   );
@@ -100,24 +94,16 @@ export async function readSandboxLessons(db: Db, schema: SyncSchema, filters: Fi
 /** Their LessonTasks, by lesson: one query. */
 export async function readSandboxTasks(db: Db, schema: SyncSchema, filters: Filters): Promise<TaskTable> {
   const { lessons: L, students: S, lessonTasks: LT } = schema.sandbox;
-  const intern = interner();
-  const taskParams: unknown[] = [];
+  const where = sandboxWhere(db, filters);
+  // every LessonTask belongs to a lesson (its foreign key): without filters, no join
+  const from = where ? `${LT.sql} lt JOIN ${L.sql} l ON l.lesson_id = lt.lesson_id LEFT JOIN ${S.sql} s ON s.student_id = l.student_id` : `${LT.sql} lt`;
   const tasks = TaskTable.builder();
-  await db.stream(
-    `SELECT lt.lesson_id::int8::text, lt.task_id::int8::text, lt.assignment_type::text, lt.lesson_task_id::int8::text
-       FROM ${LT.sql} lt JOIN ${L.sql} l ON l.lesson_id = lt.lesson_id
-       LEFT JOIN ${S.sql} s ON s.student_id = l.student_id
-       ${sandboxWhere(filters, taskParams)}
-      ORDER BY lt.lesson_id, lt.lesson_task_id`,
-    taskParams,
-    (row) => {
-      tasks.add({
-        id: Number(row[3]),
-        lessonId: Number(row[0]),
-        taskId: Number(row[1]),
-        assignmentType: intern(row[2] as string | null),
-      });
-    },
+  const pool = new TextPool();
+  await db.copyRows(
+    `COPY (SELECT lt.lesson_id, lt.task_id, lt.assignment_type, lt.lesson_task_id
+       FROM ${from} ${where}
+      ORDER BY lt.lesson_id, lt.lesson_task_id) TO STDOUT`,
+    (row) => tasks.addRow(row.int(0), row.int(3), row.int(1), row.pooled(2, pool)),
   );
   return tasks.build();
 }
@@ -172,8 +158,7 @@ export async function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons
             ${dateKey('l.lesson_date', prodDateType, sandboxDateType)}, l.duration::text,
             ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
        FROM ${L.sql} l
-       JOIN ${keys} AS k ON l.student_id = k.student_id AND l.lesson_date = k.lesson_date::${prodDateType}
-      ORDER BY l.lesson_id`,
+       JOIN ${keys} AS k ON l.student_id = k.student_id AND l.lesson_date = k.lesson_date::${prodDateType}`,
     keyParams,
     (row) => {
       lessons.push({

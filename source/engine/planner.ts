@@ -195,7 +195,7 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
     } else if (matches.length > 1) {
       entry.action = 'error';
       entry.reason = 'ambiguous-match';
-      entry.message = matches.map((m) => m.id).join(', ');
+      entry.message = matches.map((m) => m.id).sort((a, b) => a - b).join(', ');
     } else {
       planExisting(entry, lesson, matches[0]!, tasks, prod);
     }

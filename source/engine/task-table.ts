@@ -39,30 +39,35 @@ export class TaskTable {
     const typeCodes = new Map<string | null, number>();
     let lessons = 0;
     let rows = 0;
+    function addRow(lessonId: number, id: number, taskId: number, assignmentType: string | null): void {
+      if (lessons === 0 || lessonIds[lessons - 1] !== lessonId) {
+        if (lessons > 0 && lessonId < lessonIds[lessons - 1]!) throw new Error('tasks must come ordered by lesson id');
+        lessonIds = grow(lessonIds, lessons + 1);
+        starts = grow(starts, lessons + 2);
+        lessonIds[lessons] = lessonId;
+        starts[lessons] = rows;
+        lessons++;
+      }
+      ids = grow(ids, rows + 1);
+      taskIds = grow(taskIds, rows + 1);
+      types = grow(types, rows + 1);
+      let code = typeCodes.get(assignmentType);
+      if (code === undefined) {
+        code = typeNames.length;
+        typeNames.push(assignmentType);
+        typeCodes.set(assignmentType, code);
+      }
+      ids[rows] = id;
+      taskIds[rows] = taskId;
+      types[rows] = code;
+      rows++;
+    }
     return {
       add(row: TaskRow): void {
-        if (lessons === 0 || lessonIds[lessons - 1] !== row.lessonId) {
-          if (lessons > 0 && row.lessonId < lessonIds[lessons - 1]!) throw new Error('tasks must come ordered by lesson id');
-          lessonIds = grow(lessonIds, lessons + 1);
-          starts = grow(starts, lessons + 2);
-          lessonIds[lessons] = row.lessonId;
-          starts[lessons] = rows;
-          lessons++;
-        }
-        ids = grow(ids, rows + 1);
-        taskIds = grow(taskIds, rows + 1);
-        types = grow(types, rows + 1);
-        let code = typeCodes.get(row.assignmentType);
-        if (code === undefined) {
-          code = typeNames.length;
-          typeNames.push(row.assignmentType);
-          typeCodes.set(row.assignmentType, code);
-        }
-        ids[rows] = row.id;
-        taskIds[rows] = row.taskId;
-        types[rows] = code;
-        rows++;
+        addRow(row.lessonId, row.id, row.taskId, row.assignmentType);
       },
+      /** add(), without an object a row */
+      addRow,
       build(): TaskTable {
         starts[lessons] = rows;
         return new TaskTable(
