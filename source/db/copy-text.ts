@@ -30,14 +30,14 @@ function unescape(text: string): string {
 export class TextPool {
   private readonly byHash = new Map<number, { bytes: Buffer; text: string }[]>();
 
-  get(buffer: Buffer, start: number, end: number, decode: () => string): string {
+  get(buffer: Buffer, start: number, end: number, decode: (buffer: Buffer, start: number, end: number) => string): string {
     let hash = 0x811c9dc5;
     for (let at = start; at < end; at++) hash = Math.imul(hash ^ buffer[at]!, 0x01000193);
     const bucket = this.byHash.get(hash);
     if (bucket) {
       for (const known of bucket) if (sameBytes(known.bytes, buffer, start, end)) return known.text;
     }
-    const entry = { bytes: Buffer.from(buffer.subarray(start, end)), text: decode() };
+    const entry = { bytes: Buffer.from(buffer.subarray(start, end)), text: decode(buffer, start, end) };
     if (bucket) bucket.push(entry);
     else this.byHash.set(hash, [entry]);
     return entry.text;
@@ -50,32 +50,50 @@ function sameBytes(known: Buffer, buffer: Buffer, start: number, end: number): b
   return true;
 }
 
+function decodeText(buffer: Buffer, start: number, end: number): string {
+  const text = buffer.toString('utf8', start, end);
+  for (let at = start; at < end; at++) if (buffer[at] === BACKSLASH) return unescape(text);
+  return text;
+}
+
 /** One row of the output, valid only during the call that hands it over. */
 export class CopyRow {
   private buffer: Buffer = Buffer.alloc(0);
   /** field i is buffer[starts[i], ends[i]) */
-  private starts: number[] = [];
-  private ends: number[] = [];
+  private starts = new Uint32Array(16);
+  private ends = new Uint32Array(16);
+  private fields = 0;
 
   /** @internal */
   load(buffer: Buffer, start: number, end: number): void {
     this.buffer = buffer;
-    this.starts.length = 0;
-    this.ends.length = 0;
+    this.fields = 0;
     let from = start;
     for (let at = start; at < end; at++) {
       if (buffer[at] === TAB) {
-        this.starts.push(from);
-        this.ends.push(at);
+        this.field(from, at);
         from = at + 1;
       }
     }
-    this.starts.push(from);
-    this.ends.push(end);
+    this.field(from, end);
+  }
+
+  private field(start: number, end: number): void {
+    if (this.fields === this.starts.length) {
+      const starts = new Uint32Array(this.fields * 2);
+      const ends = new Uint32Array(this.fields * 2);
+      starts.set(this.starts);
+      ends.set(this.ends);
+      this.starts = starts;
+      this.ends = ends;
+    }
+    this.starts[this.fields] = start;
+    this.ends[this.fields] = end;
+    this.fields++;
   }
 
   get length(): number {
-    return this.starts.length;
+    return this.fields;
   }
 
   isNull(field: number): boolean {
@@ -100,18 +118,13 @@ export class CopyRow {
   }
 
   text(field: number): string | null {
-    if (this.isNull(field)) return null;
-    const start = this.starts[field]!;
-    const end = this.ends[field]!;
-    const text = this.buffer.toString('utf8', start, end);
-    for (let at = start; at < end; at++) if (this.buffer[at] === BACKSLASH) return unescape(text);
-    return text;
+    return this.isNull(field) ? null : decodeText(this.buffer, this.starts[field]!, this.ends[field]!);
   }
 
   /** text(), kept once in `pool` when it repeats */
   pooled(field: number, pool: TextPool): string | null {
     if (this.isNull(field)) return null;
-    return pool.get(this.buffer, this.starts[field]!, this.ends[field]!, () => this.text(field)!);
+    return pool.get(this.buffer, this.starts[field]!, this.ends[field]!, decodeText);
   }
 
   /** Whether two fields hold the same bytes: a value read twice can then be kept once. */

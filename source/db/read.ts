@@ -18,6 +18,7 @@ import type { Db } from './client.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlFilledMask } from './sql.js';
 import { TextPool } from './copy-text.js';
+import { HashGroups, hashKey } from '../engine/hash-groups.js';
 
 const withTimeZone = (type: string) => type.startsWith('timestamp') && type.includes('with time zone');
 
@@ -136,13 +137,13 @@ export async function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons
   // Candidate keys: every (prod student, lesson_date) a sandbox lesson could land on.
   const keyStudents: number[] = [];
   const keyDates: string[] = [];
-  const seen = new Set<string>();
+  const seen = new HashGroups<number>();
   for (const lesson of sandboxLessons) {
     const ids = lesson.platformId ? studentsByPlatformId.get(lesson.platformId) : undefined;
     if (ids?.length !== 1) continue;
-    const key = `${ids[0]}\u0000${lesson.dateKey}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const hash = hashKey(ids[0]!, lesson.dateKey, null);
+    if (seen.find(hash, (k) => keyStudents[k] === ids[0] && keyDates[k] === lesson.dateKey).length) continue;
+    seen.add(hash, keyStudents.length);
     keyStudents.push(ids[0]!);
     keyDates.push(lesson.dateKey);
   }

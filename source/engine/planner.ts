@@ -12,6 +12,7 @@ import {
   type SandboxSnapshot,
 } from './types.js';
 import { TaskList, type TaskTable } from './task-table.js';
+import { HashGroups, hashKey } from './hash-groups.js';
 
 const BLANK = /^[ \t\n\r\f\v]*$/;
 
@@ -91,6 +92,16 @@ interface LessonTasks {
   end: number;
 }
 
+/** Whether rows [first, row) of the table hold this task_id and assignment type already. */
+function copiedEarlier(table: TaskTable, first: number, row: number): boolean {
+  const taskId = table.taskIdAt(row);
+  const type = table.assignmentTypeAt(row);
+  for (let earlier = first; earlier < row; earlier++) {
+    if (table.taskIdAt(earlier) === taskId && table.assignmentTypeAt(earlier) === type) return true;
+  }
+  return false;
+}
+
 /** Step 5: the sandbox tasks the prod lesson lacks, and those whose task_id prod does not know. */
 function planTasks(entry: PlanEntry, tasks: LessonTasks, prod: ProdSnapshot, prodLessonId: number | null): void {
   const { table, first, end } = tasks;
@@ -98,13 +109,11 @@ function planTasks(entry: PlanEntry, tasks: LessonTasks, prod: ProdSnapshot, pro
   const inProd = prodLessonId === null ? undefined : prod.taskKeysByLesson.get(prodLessonId);
   const toCopy: number[] = [];
   const missing: number[] = [];
-  const seen = end - first > 1 ? new Set<string>() : undefined;
   for (let row = first; row < end; row++) {
+    // a lesson has a handful of tasks: a repeat is found by looking back, no set a lesson
+    if (copiedEarlier(table, first, row)) continue;
     const taskId = table.taskIdAt(row);
-    const key = taskKey(taskId, table.assignmentTypeAt(row));
-    if (seen?.has(key)) continue;
-    seen?.add(key);
-    if (inProd?.has(key)) entry.tasksAlreadyInProd++;
+    if (inProd?.has(taskKey(taskId, table.assignmentTypeAt(row)))) entry.tasksAlreadyInProd++;
     else if (!prod.existingTaskIds.has(taskId)) missing.push(taskId);
     else toCopy.push(row);
   }
@@ -151,43 +160,52 @@ function planExisting(entry: PlanEntry, lesson: SandboxLesson, match: ProdLesson
   }
 }
 
+/** Step 1 without a plan entry: the one prod student of a platform_id, or none. */
+function studentOf(platformId: string | null, prod: ProdSnapshot): number | null {
+  if (isEmpty(platformId)) return null;
+  const ids = prod.studentsByPlatformId.get(platformId!);
+  return ids?.length === 1 ? ids[0]! : null;
+}
+
 /**
  * Plans in slices, so a view can show lessons as they are planned. Rule 6 needs every
  * lesson's key first: that pass is done up front, and is cheap.
  */
 export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
-  const prodByKey = new Map<string, ProdLesson[]>();
-  for (const lesson of prod.lessons) {
-    const key = matchKey(lesson.studentId, lesson.dateKey, lesson.duration);
-    const list = prodByKey.get(key);
-    if (list) list.push(lesson);
-    else prodByKey.set(key, [lesson]);
-  }
+  const { lessons } = sandbox;
+  const prodByKey = new HashGroups<ProdLesson>();
+  for (const lesson of prod.lessons) prodByKey.add(hashKey(lesson.studentId, lesson.dateKey, lesson.duration), lesson);
 
   // Step 6: of the sandbox lessons that land on one prod key, the lowest id goes ahead.
   // Entries themselves are made slice by slice: a pass over every lesson keeps only keys.
-  const firstByKey = new Map<string, number>();
-  sandbox.lessons.forEach((lesson) => {
-    const studentId = resolveStudent(entryFor(lesson), prod);
+  const studentIds = new Float64Array(lessons.length);
+  const hashes = new Int32Array(lessons.length);
+  const sandboxByKey = new HashGroups<number>();
+  lessons.forEach((lesson, i) => {
+    const studentId = studentOf(lesson.platformId, prod);
+    studentIds[i] = studentId ?? Number.NaN;
     if (studentId === null) return;
-    const key = matchKey(studentId, lesson.dateKey, lesson.duration);
-    const first = firstByKey.get(key);
-    if (first === undefined || lesson.id < first) firstByKey.set(key, lesson.id);
+    hashes[i] = hashKey(studentId, lesson.dateKey, lesson.duration);
+    sandboxByKey.add(hashes[i]!, i);
   });
 
-  function planOne(lesson: SandboxLesson): PlanEntry {
+  function planOne(i: number): PlanEntry {
+    const lesson = lessons[i]!;
     const entry = entryFor(lesson);
     entry.prodStudentId = resolveStudent(entry, prod);
     if (entry.prodStudentId === null) return entry;
-    const key = matchKey(entry.prodStudentId, lesson.dateKey, lesson.duration);
-    const first = firstByKey.get(key)!;
+    const studentId = entry.prodStudentId;
+    const sameKey = (other: SandboxLesson | ProdLesson, otherStudent: number) =>
+      otherStudent === studentId && other.dateKey === lesson.dateKey && other.duration === lesson.duration;
+    let first = lesson.id;
+    for (const j of sandboxByKey.find(hashes[i]!, (j) => sameKey(lessons[j]!, studentIds[j]!))) first = Math.min(first, lessons[j]!.id);
     if (first !== lesson.id) {
       entry.reason = 'duplicate-in-sandbox';
       entry.message = String(first);
       return entry;
     }
     const tasks = { table: sandbox.tasks, ...sandbox.tasks.rowsOf(lesson.id) };
-    const matches = prodByKey.get(key) ?? [];
+    const matches = prodByKey.find(hashes[i]!, (match) => sameKey(match, match.studentId));
     if (matches.length === 0) {
       entry.action = 'create';
       entry.fieldsFilled = nonEmptyFields(lesson);
@@ -203,11 +221,11 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
   }
 
   return {
-    total: sandbox.lessons.length,
+    total: lessons.length,
     /** the plan of lessons [start, end), in sandbox order */
     plan(start: number, end: number): PlanEntry[] {
       const slice: PlanEntry[] = [];
-      for (let i = start; i < Math.min(end, sandbox.lessons.length); i++) slice.push(planOne(sandbox.lessons[i]!));
+      for (let i = start; i < Math.min(end, lessons.length); i++) slice.push(planOne(i));
       return slice;
     },
   };

@@ -1,66 +1,54 @@
 /**
- * The sandbox's LessonTasks in columns (typed arrays), grouped by lesson: 26 bytes a task
- * where an object a task cost about 80 with its array and map entry. Planning reads one
+ * The sandbox's LessonTasks in columns (typed arrays), grouped by lesson: 9 bytes a task
+ * (ids below 2^32) where an object a task cost about 80 with its array and map entry. Planning reads one
  * lesson's rows at a time, and a plan entry keeps the rows it copies (TaskList).
  */
+import { IntColumn } from './int-column.js';
 import type { SandboxTask } from './types.js';
 
 export interface TaskRow extends SandboxTask {
   lessonId: number;
 }
 
-function grow<T extends Float64Array | Uint32Array | Uint16Array>(array: T, size: number): T {
-  if (size <= array.length) return array;
-  const bigger = new (array.constructor as new (n: number) => T)(Math.max(size, array.length * 2));
-  bigger.set(array);
-  return bigger;
-}
-
 export class TaskTable {
   private constructor(
     /** distinct lesson ids, ascending */
-    private readonly lessonIds: Float64Array,
+    private readonly lessonIds: IntColumn,
     /** first row of lessonIds[i]; starts[i + 1] ends it */
-    private readonly starts: Uint32Array,
-    private readonly ids: Float64Array,
-    private readonly taskIds: Float64Array,
-    private readonly types: Uint16Array,
+    private readonly starts: IntColumn,
+    private readonly ids: IntColumn,
+    private readonly taskIds: IntColumn,
+    /** index in typeNames */
+    private readonly types: IntColumn,
     private readonly typeNames: readonly (string | null)[],
   ) {}
 
   /** Rows must come ordered by lesson id (then lesson_task_id). */
   static builder() {
-    let lessonIds = new Float64Array(1024);
-    let starts = new Uint32Array(1025);
-    let ids = new Float64Array(4096);
-    let taskIds = new Float64Array(4096);
-    let types = new Uint16Array(4096);
+    const lessonIds = new IntColumn();
+    const starts = new IntColumn();
+    const ids = new IntColumn();
+    const taskIds = new IntColumn();
+    const types = new IntColumn();
     const typeNames: (string | null)[] = [];
     const typeCodes = new Map<string | null, number>();
-    let lessons = 0;
-    let rows = 0;
+    let last = Number.NaN;
     function addRow(lessonId: number, id: number, taskId: number, assignmentType: string | null): void {
-      if (lessons === 0 || lessonIds[lessons - 1] !== lessonId) {
-        if (lessons > 0 && lessonId < lessonIds[lessons - 1]!) throw new Error('tasks must come ordered by lesson id');
-        lessonIds = grow(lessonIds, lessons + 1);
-        starts = grow(starts, lessons + 2);
-        lessonIds[lessons] = lessonId;
-        starts[lessons] = rows;
-        lessons++;
+      if (lessonId !== last) {
+        if (lessonId < last) throw new Error('tasks must come ordered by lesson id');
+        lessonIds.push(lessonId);
+        starts.push(ids.length);
+        last = lessonId;
       }
-      ids = grow(ids, rows + 1);
-      taskIds = grow(taskIds, rows + 1);
-      types = grow(types, rows + 1);
       let code = typeCodes.get(assignmentType);
       if (code === undefined) {
         code = typeNames.length;
         typeNames.push(assignmentType);
         typeCodes.set(assignmentType, code);
       }
-      ids[rows] = id;
-      taskIds[rows] = taskId;
-      types[rows] = code;
-      rows++;
+      ids.push(id);
+      taskIds.push(taskId);
+      types.push(code);
     }
     return {
       add(row: TaskRow): void {
@@ -69,15 +57,9 @@ export class TaskTable {
       /** add(), without an object a row */
       addRow,
       build(): TaskTable {
-        starts[lessons] = rows;
-        return new TaskTable(
-          lessonIds.slice(0, lessons),
-          starts.slice(0, lessons + 1),
-          ids.slice(0, rows),
-          taskIds.slice(0, rows),
-          types.slice(0, rows),
-          typeNames,
-        );
+        starts.push(ids.length);
+        for (const column of [lessonIds, starts, ids, taskIds, types]) column.trim();
+        return new TaskTable(lessonIds, starts, ids, taskIds, types, typeNames);
       },
     };
   }
@@ -95,56 +77,72 @@ export class TaskTable {
     let high = this.lessonIds.length - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
-      const id = this.lessonIds[middle]!;
+      const id = this.lessonIds.at(middle);
       if (id < lessonId) low = middle + 1;
       else if (id > lessonId) high = middle - 1;
-      else return { first: this.starts[middle]!, end: this.starts[middle + 1]! };
+      else return { first: this.starts.at(middle), end: this.starts.at(middle + 1) };
     }
     return { first: 0, end: 0 };
   }
 
   /** lesson_task_id of a row */
   idAt(row: number): number {
-    return this.ids[row]!;
+    return this.ids.at(row);
   }
 
   taskIdAt(row: number): number {
-    return this.taskIds[row]!;
+    return this.taskIds.at(row);
   }
 
   assignmentTypeAt(row: number): string | null {
-    return this.typeNames[this.types[row]!]!;
+    return this.typeNames[this.types.at(row)]!;
   }
 
   /** Every task_id in the table, once. */
   distinctTaskIds(): Set<number> {
-    return new Set(this.taskIds);
+    const distinct = new Set<number>();
+    for (let row = 0; row < this.taskIds.length; row++) distinct.add(this.taskIds.at(row));
+    return distinct;
   }
 }
 
 /**
  * Some rows of a TaskTable: the tasks a plan entry copies. A million lessons keep a few
- * million of them until apply; as rows they cost 8 bytes each, as objects about 80.
+ * million of them until apply. Most often they are all of the lesson's rows, one run of
+ * the table: then only where it starts and how long it is are kept, no array.
  */
 export class TaskList {
   static readonly none = new TaskList(undefined, []);
 
+  private readonly first: number;
+  readonly length: number;
+  /** the rows, when they are not one run */
+  private readonly picked: readonly number[] | undefined;
+
   constructor(
     private readonly table: TaskTable | undefined,
-    private readonly rows: readonly number[],
-  ) {}
+    rows: readonly number[],
+  ) {
+    this.length = rows.length;
+    const run = rows.every((row, i) => row === rows[0]! + i);
+    this.first = run && rows.length ? rows[0]! : 0;
+    this.picked = run ? undefined : rows;
+  }
 
-  get length(): number {
-    return this.rows.length;
+  private row(i: number): number {
+    return this.picked ? this.picked[i]! : this.first + i;
   }
 
   /** lesson_task_ids, in order: what apply copies */
   ids(): number[] {
-    return this.rows.map((row) => this.table!.idAt(row));
+    return Array.from({ length: this.length }, (_, i) => this.table!.idAt(this.row(i)));
   }
 
   tasks(): SandboxTask[] {
-    return this.rows.map((row) => ({ id: this.table!.idAt(row), taskId: this.table!.taskIdAt(row), assignmentType: this.table!.assignmentTypeAt(row) }));
+    return Array.from({ length: this.length }, (_, i) => {
+      const row = this.row(i);
+      return { id: this.table!.idAt(row), taskId: this.table!.taskIdAt(row), assignmentType: this.table!.assignmentTypeAt(row) };
+    });
   }
 
   /** the same LessonTasks, in the same order */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fieldsOfMask, isEmpty, planLessons, taskKey } from '../../source/engine/planner.js';
+import { HashGroups, hashKey } from '../../source/engine/hash-groups.js';
 import { summarize } from '../../source/engine/summary.js';
 import type { ProdLesson, ProdSnapshot, SandboxLesson, SandboxSnapshot } from '../../source/engine/types.js';
 import { TaskList, TaskTable, type TaskRow } from '../../source/engine/task-table.js';
@@ -208,6 +209,14 @@ describe('the task table', () => {
     expect(TaskList.none.sameAs(new TaskList(table, []))).toBe(true);
   });
 
+  it('keeps a run of rows and a pick of rows alike', () => {
+    const table = TaskTable.from([task(1, 1), task(1, 2), task(1, 3), task(2, 1)]);
+    expect(new TaskList(table, [1, 2, 3]).ids()).toEqual([102, 103, 201]);
+    expect(new TaskList(table, [0, 2]).ids()).toEqual([101, 103]);
+    expect(new TaskList(table, [2, 0, 1]).tasks().map((t) => t.taskId)).toEqual([3, 1, 2]);
+    expect(new TaskList(table, [3])).toHaveLength(1);
+  });
+
   it('refuses rows out of lesson order in the streaming builder', () => {
     const builder = TaskTable.builder();
     builder.add(task(5, 1));
@@ -234,5 +243,22 @@ describe('summary', () => {
       notInPlan: 0,
     });
     expect(summarize(entries).tasksCopied).toBe(0);
+  });
+});
+
+describe('hashed keys', () => {
+  it('tell keys apart by every part, and find only the items of the key sought when hashes collide', () => {
+    expect(hashKey(1, 'ab', 'c')).not.toBe(hashKey(1, 'a', 'bc'));
+    expect(hashKey(1, 'a', null)).not.toBe(hashKey(1, 'a', ''));
+    expect(hashKey(2 ** 32 + 1, 'a', null)).not.toBe(hashKey(1, 'a', null));
+    expect(hashKey(7, '2024-05-01 10:00:00', '60')).toBe(hashKey(7, '2024-05-01 10:00:00', '60'));
+
+    const groups = new HashGroups<{ key: string; n: number }>();
+    // one hash for three keys: as if they collided
+    for (const [key, n] of [['a', 1], ['b', 2], ['a', 3]] as const) groups.add(42, { key, n });
+    expect(groups.find(42, (item) => item.key === 'a').map((item) => item.n)).toEqual([1, 3]);
+    expect(groups.find(42, (item) => item.key === 'b').map((item) => item.n)).toEqual([2]);
+    expect(groups.find(42, (item) => item.key === 'c')).toEqual([]);
+    expect(groups.find(43, () => true)).toEqual([]);
   });
 });
