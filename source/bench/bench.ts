@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startEmbeddedServer, type EmbeddedServer } from '../demo/pglite-server.js';
 import { parseTargets, Session } from '../session.js';
+import type { PlanEntry, Summary } from '../engine/types.js';
 import { readPlanFile } from '../saved-plan.js';
 import { parseDbUrl } from '../db-url.js';
 import { readUndoFile } from '../undo-file.js';
@@ -41,6 +42,8 @@ const { values: args } = parseArgs({
     'skip-undo': { type: 'boolean', default: false },
     // internal: the wizard comparison runs in a process of its own, so its memory is not the engine's
     'wizard-child': { type: 'string' },
+    // internal: so is the apply, as the CLI's process would hold one plan, not the several made here
+    'apply-child': { type: 'string' },
   },
 });
 // as the CLI runs the wizard (cli.tsx): React's production build, loaded after this is set
@@ -317,17 +320,23 @@ async function main() {
       const undoFile = join(dirname(planFile), 'undo.json');
       const prodBefore = await prodDigest(urls.prod);
 
-      log('applying the saved plan, with its undo file...');
-      const applyBefore = session.queryCounts().prod;
-      const applied = await measured(() => session.apply(plan, { undoPath: undoFile }));
-      const outcome = applied.value.summary;
-      const written = outcome.created + outcome.updated + outcome.tasksCopied;
+      log('applying the saved plan, with its undo file, in another process...');
+      // a process of its own, as the CLI's: this one still holds the plans made above
+      if (embedded) await session.close(); // an embedded server takes one connection: the child's, then the undo's
+      const { stdout: appliedJson } = await promisify(execFile)(
+        process.execPath,
+        [fileURLToPath(import.meta.url), '--apply-child', JSON.stringify({ urls, planFile, undoFile })],
+        { maxBuffer: 256 << 20 },
+      );
+      const applied = JSON.parse(appliedJson) as AppliedInChild;
+      const outcome = applied.summary;
       phases.push({
         phase: 'apply',
         seconds: applied.seconds,
-        queries: session.queryCounts().prod - applyBefore,
-        rowsWritten: written,
+        queries: applied.queries,
+        rowsWritten: outcome.created + outcome.updated + outcome.tasksCopied,
         peakRssMb: applied.peakRssMb,
+        note: `process peak, after planning from the saved plan in it`,
       });
       result.apply = outcome;
 
@@ -362,17 +371,14 @@ async function main() {
           phases.push({ phase: 'COPY floor', seconds: NaN, note: 'needs a PostgreSQL server (COPY FROM STDIN does not pass pglite-socket)' });
         } else {
           log('timing the write floor (COPY into prod\'s schema, keys and foreign keys included)...');
-          const writtenIds = applied.value.entries.filter((e) => e.action === 'create' || e.action === 'update').map((e) => e.sandboxLessonId);
-          const floor = await timeWriteFloor(urls.sandbox, urls.prod, writtenIds);
+          const floor = await timeWriteFloor(urls.sandbox, urls.prod, applied.written);
           phases.push({
             phase: 'write floor (COPY, keys)',
             seconds: floor.seconds,
             rowsWritten: floor.rows,
             note: `apply = ${(applied.seconds / floor.seconds).toFixed(2)}× this floor`,
           });
-          const createdIds = applied.value.entries.filter((e) => e.action === 'create').map((e) => e.sandboxLessonId);
-          const taskLessons = applied.value.entries.filter((e) => e.tasksCopied > 0).map((e) => e.sandboxLessonId);
-          const bare = await timeCopyFloor(urls.sandbox, urls.prod, createdIds, taskLessons);
+          const bare = await timeCopyFloor(urls.sandbox, urls.prod, applied.created, applied.taskLessons);
           phases.push({
             phase: 'COPY, tables without keys',
             seconds: bare.seconds,
@@ -423,7 +429,10 @@ async function main() {
 async function wizardChild(urls: { sandbox: string; prod: string }) {
   const session = await Session.open(parseTargets(urls.sandbox, urls.prod));
   try {
-    const headless = await measured(() => session.plan({ students: [] }));
+    // the headless plan is dropped before the wizard's: the process's peak is one plan's
+    const headless = await measured(async () => {
+      await session.plan({ students: [] });
+    });
     const wizard = await measured(() => timeWizardPlan(session, { students: [] }));
     process.stdout.write(
       JSON.stringify({
@@ -439,7 +448,40 @@ async function wizardChild(urls: { sandbox: string; prod: string }) {
   }
 }
 
-(args['wizard-child'] ? wizardChild(JSON.parse(args['wizard-child'])) : main()).catch((error: unknown) => {
+interface AppliedInChild {
+  seconds: number;
+  queries: number;
+  peakRssMb: number;
+  summary: Summary;
+  /** sandbox ids of the lessons written, created, and given tasks: what the floors copy */
+  written: number[];
+  created: number[];
+  taskLessons: number[];
+}
+
+async function applyChild(job: { urls: { sandbox: string; prod: string }; planFile: string; undoFile: string }) {
+  const session = await Session.open(parseTargets(job.urls.sandbox, job.urls.prod));
+  try {
+    const plan = await session.planFromSaved(await readPlanFile(job.planFile));
+    const before = session.queryCounts().prod;
+    const applied = await measured(() => session.apply(plan, { undoPath: job.undoFile }));
+    const ids = (keep: (e: PlanEntry) => boolean) => applied.value.entries.filter(keep).map((e) => e.sandboxLessonId);
+    const report: AppliedInChild = {
+      seconds: applied.seconds,
+      queries: session.queryCounts().prod - before,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      summary: applied.value.summary,
+      written: ids((e) => e.action === 'create' || e.action === 'update'),
+      created: ids((e) => e.action === 'create'),
+      taskLessons: ids((e) => e.tasksCopied > 0),
+    };
+    process.stdout.write(JSON.stringify(report));
+  } finally {
+    await session.close();
+  }
+}
+
+(args['wizard-child'] ? wizardChild(JSON.parse(args['wizard-child'])) : args['apply-child'] ? applyChild(JSON.parse(args['apply-child'])) : main()).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });

@@ -117,7 +117,7 @@ async function attempt(
   for (const [b, batch] of batches.entries()) {
     // the preview is in sandbox order: work[…].i is also the lesson's index in the snapshot
     const lessons: BatchLessons = new Map(
-      work.slice(done, done + batch.length).flatMap(({ entry, i }) => (entry.action === 'create' ? [[entry.sandboxLessonId, sandbox.lessons[i]!]] : [])),
+      work.slice(done, done + batch.length).flatMap(({ entry, i }) => (entry.action === 'create' ? [[entry.sandboxLessonId, sandbox.lessons.at(i)]] : [])),
     );
     const values = await next!;
     next = b + 1 < batches.length ? writer.copyValues(batches[b + 1]!) : undefined;

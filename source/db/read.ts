@@ -9,10 +9,11 @@ import { BugError } from '../errors.js';
 import {
   type ProdLesson,
   type ProdSnapshot,
-  type SandboxLesson,
   type SandboxSnapshot,
 } from '../engine/types.js';
-import { fieldsOfMask, taskKey } from '../engine/planner.js';
+import { taskKey } from '../engine/planner.js';
+import { fieldsOfMask } from '../engine/fields.js';
+import { SandboxLessons } from '../engine/sandbox-lessons.js';
 import { TaskTable } from '../engine/task-table.js';
 import type { Db } from './client.js';
 import type { SyncSchema } from './schema.js';
@@ -62,11 +63,11 @@ function interner() {
 }
 
 /** The sandbox lessons the filters take, newest first: one query. */
-export async function readSandboxLessons(db: Db, schema: SyncSchema, filters: Filters): Promise<SandboxLesson[]> {
+export async function readSandboxLessons(db: Db, schema: SyncSchema, filters: Filters): Promise<SandboxLessons> {
   const { lessons: L, students: S } = schema.sandbox;
   const dateType = L.columns.get('lesson_date')!.type;
   const pool = new TextPool();
-  const lessons: SandboxLesson[] = [];
+  const lessons = new SandboxLessons();
   await db.copyRows(
     `COPY (SELECT l.lesson_id, s.platform_id, s.name,
             ${dateKey('l.lesson_date', dateType, dateType)}, to_char(l.lesson_date, 'YYYY-MM-DD HH24:MI:SS'),
@@ -76,20 +77,20 @@ export async function readSandboxLessons(db: Db, schema: SyncSchema, filters: Fi
       ORDER BY l.lesson_date DESC, l.lesson_id) TO STDOUT`,
     (row) => {
       const key = row.text(3)!;
-      lessons.push({
-        id: row.int(0),
-        platformId: row.pooled(1, pool),
-        studentName: row.pooled(2, pool),
-        dateKey: key,
+      lessons.addRow(
+        row.int(0),
+        row.pooled(1, pool),
+        row.pooled(2, pool),
+        key,
         // most often the same text: kept once
-        dateDisplay: row.same(3, 4) ? key : row.text(4)!,
-        duration: row.pooled(5, pool),
-        filled: fieldsOfMask(row.int(6)),
-        homeworkStatus: schema.homeworkStatus ? row.pooled(7, pool) : undefined,
-      });
+        row.same(3, 4) ? key : row.text(4)!,
+        row.pooled(5, pool),
+        row.int(6),
+        schema.homeworkStatus ? row.pooled(7, pool) : undefined,
+      );
     },
   );
-  return lessons;
+  return lessons.done();
 }
 
 /** Their LessonTasks, by lesson: one query. */
@@ -113,16 +114,20 @@ export async function readSandboxTasks(db: Db, schema: SyncSchema, filters: Filt
 export type ProdLessons = Omit<ProdSnapshot, 'existingTaskIds'>;
 
 /** The prod students, lessons and LessonTasks that these sandbox lessons can touch. */
-export async function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons: readonly SandboxLesson[]): Promise<ProdLessons> {
+export async function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons: SandboxLessons): Promise<ProdLessons> {
   const { lessons: L, students: S, lessonTasks: LT } = schema.prod;
   const sandboxDateType = schema.sandbox.lessons.columns.get('lesson_date')!.type;
   const prodDateType = L.columns.get('lesson_date')!.type;
 
-  const platformIds = [...new Set(sandboxLessons.map((l) => l.platformId).filter((p): p is string => !!p && p.trim() !== ''))];
+  const platformIds = new Set<string>();
+  for (let i = 0; i < sandboxLessons.length; i++) {
+    const platformId = sandboxLessons.platformIdAt(i);
+    if (platformId && platformId.trim() !== '') platformIds.add(platformId);
+  }
   const studentParams: unknown[] = [];
   const studentRows = await db.rows(
     `SELECT s.student_id::int8::text, s.platform_id::text
-       FROM ${S.sql} s JOIN ${jsonTable(studentParams, [{ name: 'platform_id', values: platformIds }])} AS k
+       FROM ${S.sql} s JOIN ${jsonTable(studentParams, [{ name: 'platform_id', values: [...platformIds] }])} AS k
          ON s.platform_id::text = k.platform_id
       ORDER BY s.student_id`,
     studentParams,
@@ -138,14 +143,16 @@ export async function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons
   const keyStudents: number[] = [];
   const keyDates: string[] = [];
   const seen = new HashGroups<number>();
-  for (const lesson of sandboxLessons) {
-    const ids = lesson.platformId ? studentsByPlatformId.get(lesson.platformId) : undefined;
+  for (let i = 0; i < sandboxLessons.length; i++) {
+    const platformId = sandboxLessons.platformIdAt(i);
+    const ids = platformId ? studentsByPlatformId.get(platformId) : undefined;
     if (ids?.length !== 1) continue;
-    const hash = hashKey(ids[0]!, lesson.dateKey, null);
-    if (seen.find(hash, (k) => keyStudents[k] === ids[0] && keyDates[k] === lesson.dateKey).length) continue;
+    const date = sandboxLessons.dateKeyAt(i);
+    const hash = hashKey(ids[0]!, date, null);
+    if (seen.find(hash, (k) => keyStudents[k] === ids[0] && keyDates[k] === date).length) continue;
     seen.add(hash, keyStudents.length);
     keyStudents.push(ids[0]!);
-    keyDates.push(lesson.dateKey);
+    keyDates.push(date);
   }
   const keyParams: unknown[] = [];
   const keys = jsonTable(keyParams, [

@@ -59,7 +59,7 @@ export async function recheck(db: Db, schema: SyncSchema, sandbox: SandboxSnapsh
   const outcomes = preview.slice(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
   for (let start = 0; start < writes.length; start += sliceSize) {
     const slice = writes.slice(start, start + sliceSize);
-    const subset: SandboxSnapshot = { lessons: slice.map((i) => sandbox.lessons[i]!), tasks: sandbox.tasks };
+    const subset: SandboxSnapshot = { lessons: sandbox.lessons.pick(slice), tasks: sandbox.tasks };
     const planner = createPlanner(subset, await readProd(db, schema, subset));
     planner.plan(0, slice.length).forEach((fresh, k) => {
       const i = slice[k]!;

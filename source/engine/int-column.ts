@@ -10,29 +10,38 @@ const LAST = CHUNK - 1;
 
 type Chunk = Uint8Array | Uint32Array | Float64Array;
 
+/** 0: bytes, 1: 4 bytes, 2: 8 */
 function narrowest(value: number): 0 | 1 | 2 {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) return 2;
+  if (value >>> 0 !== value) return 2; // not an integer in [0, 2^32)
   return value <= 0xff ? 0 : 1;
 }
 
 const WIDTHS = [Uint8Array, Uint32Array, Float64Array] as const;
-const widthOf = (chunk: Chunk): number => (chunk instanceof Uint8Array ? 0 : chunk instanceof Uint32Array ? 1 : 2);
 
 export class IntColumn {
   private readonly chunks: Chunk[] = [];
+  private current: Chunk = new Uint8Array(0);
+  private width = 0;
   length = 0;
 
   push(value: number): void {
     const index = this.length & LAST;
-    if (index === 0) this.chunks.push(new Uint8Array(CHUNK));
-    let chunk = this.chunks[this.chunks.length - 1]!;
-    const needed = narrowest(value);
-    if (needed > widthOf(chunk)) {
-      const wider = new WIDTHS[needed](CHUNK);
-      wider.set(chunk);
-      this.chunks[this.chunks.length - 1] = chunk = wider;
+    if (index === 0) {
+      this.current = new Uint8Array(CHUNK);
+      this.width = 0;
+      this.chunks.push(this.current);
     }
-    chunk[index] = value;
+    if (this.width < 2) {
+      const needed = narrowest(value);
+      if (needed > this.width) {
+        const wider = new WIDTHS[needed](CHUNK);
+        wider.set(this.current);
+        this.current = wider;
+        this.width = needed;
+        this.chunks[this.chunks.length - 1] = wider;
+      }
+    }
+    this.current[index] = value;
     this.length++;
   }
 
@@ -45,6 +54,6 @@ export class IntColumn {
     const used = this.length & LAST;
     if (used === 0) return;
     const last = this.chunks.length - 1;
-    this.chunks[last] = this.chunks[last]!.slice(0, used);
+    this.chunks[last] = this.current = this.current.slice(0, used);
   }
 }

@@ -3,7 +3,6 @@
  * in the order of the rules. No I/O here.
  */
 import {
-  CONTENT_FIELDS,
   type ContentField,
   type PlanEntry,
   type ProdLesson,
@@ -21,15 +20,7 @@ export function isEmpty(value: string | null | undefined): boolean {
   return value === null || value === undefined || BLANK.test(value);
 }
 
-/** One shared array per combination: a million lessons do not each carry their own. */
-const FIELD_SETS = Array.from({ length: 1 << CONTENT_FIELDS.length }, (_, mask) =>
-  Object.freeze(CONTENT_FIELDS.filter((_, bit) => mask & (1 << bit))),
-);
-
-/** The content fields whose bit is set (bit i = CONTENT_FIELDS[i]). */
-export function fieldsOfMask(mask: number): readonly ContentField[] {
-  return FIELD_SETS[mask]!;
-}
+export { fieldsOfMask } from './fields.js';
 
 
 export function matchKey(studentId: number, dateKey: string, duration: string | null): string {
@@ -181,31 +172,33 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
   const studentIds = new Float64Array(lessons.length);
   const hashes = new Int32Array(lessons.length);
   const sandboxByKey = new HashGroups<number>();
-  lessons.forEach((lesson, i) => {
-    const studentId = studentOf(lesson.platformId, prod);
+  for (let i = 0; i < lessons.length; i++) {
+    const studentId = studentOf(lessons.platformIdAt(i), prod);
     studentIds[i] = studentId ?? Number.NaN;
-    if (studentId === null) return;
-    hashes[i] = hashKey(studentId, lesson.dateKey, lesson.duration);
+    if (studentId === null) continue;
+    hashes[i] = hashKey(studentId, lessons.dateKeyAt(i), lessons.durationAt(i));
     sandboxByKey.add(hashes[i]!, i);
-  });
+  }
 
   function planOne(i: number): PlanEntry {
-    const lesson = lessons[i]!;
+    const lesson = lessons.at(i);
     const entry = entryFor(lesson);
     entry.prodStudentId = resolveStudent(entry, prod);
     if (entry.prodStudentId === null) return entry;
     const studentId = entry.prodStudentId;
-    const sameKey = (other: SandboxLesson | ProdLesson, otherStudent: number) =>
-      otherStudent === studentId && other.dateKey === lesson.dateKey && other.duration === lesson.duration;
+    const sameKey = (otherStudent: number, otherDate: string, otherDuration: string | null) =>
+      otherStudent === studentId && otherDate === lesson.dateKey && otherDuration === lesson.duration;
     let first = lesson.id;
-    for (const j of sandboxByKey.find(hashes[i]!, (j) => sameKey(lessons[j]!, studentIds[j]!))) first = Math.min(first, lessons[j]!.id);
+    for (const j of sandboxByKey.find(hashes[i]!, (j) => sameKey(studentIds[j]!, lessons.dateKeyAt(j), lessons.durationAt(j)))) {
+      first = Math.min(first, lessons.idAt(j));
+    }
     if (first !== lesson.id) {
       entry.reason = 'duplicate-in-sandbox';
       entry.message = String(first);
       return entry;
     }
     const tasks = { table: sandbox.tasks, ...sandbox.tasks.rowsOf(lesson.id) };
-    const matches = prodByKey.find(hashes[i]!, (match) => sameKey(match, match.studentId));
+    const matches = prodByKey.find(hashes[i]!, (match) => sameKey(match.studentId, match.dateKey, match.duration));
     if (matches.length === 0) {
       entry.action = 'create';
       entry.fieldsFilled = nonEmptyFields(lesson);

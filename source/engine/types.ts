@@ -1,4 +1,5 @@
 /** The shapes the engine works on. Values are kept as the databases' own text. */
+import type { SandboxLessons } from './sandbox-lessons.js';
 import type { TaskList, TaskTable } from './task-table.js';
 
 export const CONTENT_FIELDS = ['topic', 'notes', 'homework', 'homework_result_percent', 'homework_result_notes'] as const;
@@ -51,7 +52,7 @@ export interface SandboxTask {
  */
 export interface SandboxSnapshot {
   /** newest lesson_date first, ties by id */
-  lessons: SandboxLesson[];
+  lessons: SandboxLessons;
   tasks: TaskTable;
 }
 

@@ -4,6 +4,7 @@ import { HashGroups, hashKey } from '../../source/engine/hash-groups.js';
 import { summarize } from '../../source/engine/summary.js';
 import type { ProdLesson, ProdSnapshot, SandboxLesson, SandboxSnapshot } from '../../source/engine/types.js';
 import { TaskList, TaskTable, type TaskRow } from '../../source/engine/task-table.js';
+import { SandboxLessons } from '../../source/engine/sandbox-lessons.js';
 
 
 function lesson(id: number, over: Partial<SandboxLesson> = {}): SandboxLesson {
@@ -29,7 +30,7 @@ function task(lessonId: number, taskId: number, assignmentType: string | null = 
 }
 
 function sandbox(lessons: SandboxLesson[], tasks: TaskRow[] = []): SandboxSnapshot {
-  return { lessons, tasks: TaskTable.from(tasks) };
+  return { lessons: SandboxLessons.from(lessons), tasks: TaskTable.from(tasks) };
 }
 
 function prod(over: Partial<ProdSnapshot> = {}): ProdSnapshot {

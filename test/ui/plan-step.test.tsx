@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { summarize } from '../../source/engine/summary.js';
+import { SandboxLessons } from '../../source/engine/sandbox-lessons.js';
 import { TaskTable } from '../../source/engine/task-table.js';
 import { FrameContext } from '../../source/ui/components/Frame.js';
 import { renderStats } from '../../source/ui/components/PlanList.js';
@@ -21,7 +22,7 @@ function planningOf(count: number): Planning {
     count,
     total: count,
     counts: addCounts(emptyCounts(), entries),
-    plan: { sandbox: { lessons: [], tasks: TaskTable.from([]) }, entries, summary, filters: { students: [] } },
+    plan: { sandbox: { lessons: SandboxLessons.from([]), tasks: TaskTable.from([]) }, entries, summary, filters: { students: [] } },
     error: undefined,
   };
 }

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { SandboxLessons } from '../../source/engine/sandbox-lessons.js';
+import type { SandboxLesson } from '../../source/engine/types.js';
+
+const lesson = (id: number, over: Partial<SandboxLesson> = {}): SandboxLesson => ({
+  id,
+  platformId: 'p1',
+  studentName: 'Ivan',
+  dateKey: '2025-01-15 14:00:00.000625',
+  dateDisplay: '2025-01-15 14:00:00',
+  duration: '60',
+  filled: ['topic', 'homework'],
+  homeworkStatus: 'assigned',
+  ...over,
+});
+
+describe('SandboxLessons', () => {
+  it('gives back every lesson as it was added, NULLs and shared texts included', () => {
+    const lessons = [
+      lesson(3),
+      lesson(2 ** 40, { platformId: null, studentName: null, duration: null, homeworkStatus: null, filled: [] }),
+      lesson(7, { dateKey: '2025-01-16 09:00:00', dateDisplay: '2025-01-16 09:00:00', filled: ['notes', 'homework_result_notes'] }),
+    ];
+    const store = SandboxLessons.from(lessons);
+    expect(store).toHaveLength(3);
+    expect([0, 1, 2].map((i) => store.at(i))).toEqual(lessons);
+    expect([0, 1, 2].map((i) => [store.idAt(i), store.platformIdAt(i), store.dateKeyAt(i), store.durationAt(i)])).toEqual(
+      lessons.map((l) => [l.id, l.platformId, l.dateKey, l.duration]),
+    );
+    expect(store.pick([2, 0]).at(0)).toEqual(lessons[2]);
+  });
+
+  it('keeps homework_status undefined when the databases lack the column', () => {
+    const store = SandboxLessons.from([lesson(1, { homeworkStatus: undefined }), lesson(2, { homeworkStatus: undefined })]);
+    expect(store.at(1).homeworkStatus).toBeUndefined();
+    expect(SandboxLessons.from([]).length).toBe(0);
+  });
+});
