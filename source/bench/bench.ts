@@ -161,14 +161,16 @@ async function prodDigest(url: string): Promise<string> {
 }
 
 /**
- * `lesson-sync --plain --dry-run` as an operator runs it, start to exit, its log to a file;
- * peak RSS from /proc (VmHWM only grows: its last reading is the peak).
+ * `lesson-sync --plain --dry-run --report FILE` as an operator runs it, start to exit, its
+ * log to a file; peak RSS from /proc (VmHWM only grows: its last reading is the peak).
  */
-async function timeWholeDryRun(urls: { sandbox: string; prod: string }): Promise<{ seconds: number; peakRssMb: number | undefined }> {
+async function timeWholeDryRun(urls: { sandbox: string; prod: string }): Promise<{ seconds: number; peakRssMb: number | undefined; reportMb: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'lsync-bench-log-'));
   const log = openSync(join(dir, 'log.txt'), 'w');
+  const report = join(dir, 'report.json');
   const started = performance.now();
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../cli.js', import.meta.url)), '--plain', '--dry-run', '--sandbox-url', urls.sandbox, '--prod-url', urls.prod], {
+  const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+  const child = spawn(process.execPath, [cli, '--plain', '--dry-run', '--report', report, '--sandbox-url', urls.sandbox, '--prod-url', urls.prod], {
     stdio: ['ignore', log, 'inherit'],
   });
   let peakKb: number | undefined;
@@ -184,9 +186,10 @@ async function timeWholeDryRun(urls: { sandbox: string; prod: string }): Promise
   const seconds = (performance.now() - started) / 1000;
   clearInterval(timer);
   closeSync(log);
+  const reportMb = code === 0 || code === 1 ? statSync(report).size / 2 ** 20 : 0;
   rmSync(dir, { recursive: true, force: true });
   if (code !== 0 && code !== 1) throw new Error(`the dry run exited ${code}`);
-  return { seconds, peakRssMb: peakKb === undefined ? undefined : Math.round(peakKb / 1024) };
+  return { seconds, peakRssMb: peakKb === undefined ? undefined : Math.round(peakKb / 1024), reportMb };
 }
 
 const fmt = (n: number | undefined, digits = 0) =>
@@ -230,13 +233,13 @@ async function main() {
       phases.push({ phase: 'read floor (COPY TO)', seconds: floor.seconds, note: `${fmt(floor.bytes / 2 ** 20, 1)} MB` });
     }
     if (!embedded) {
-      log('the plain dry run, as a whole process, its log to a file...');
+      log('the plain dry run with its report, as a whole process, its log to a file...');
       const whole = await timeWholeDryRun(urls);
       phases.push({
         phase: 'plain dry run (process)',
         seconds: whole.seconds,
         peakRssMb: whole.peakRssMb,
-        note: readFloor ? `${(whole.seconds / readFloor).toFixed(2)}× read floor` : '',
+        note: `${readFloor ? `${(whole.seconds / readFloor).toFixed(2)}× read floor, ` : ''}${fmt(whole.reportMb, 1)} MB report`,
       });
     }
     const open = () => Session.open(parseTargets(urls.sandbox, urls.prod));
