@@ -9,6 +9,7 @@ import { UsageError } from './errors.js';
 import { checkWritablePath, writeAtomicallyWith } from './files.js';
 import { FramedFileError, FramedWriter, readFramedFile } from './framed-file.js';
 import type { ReviewedLesson } from './engine/follow-plan.js';
+import { interner } from './engine/interner.js';
 import { isWrite, type PlanEntry, type Reason } from './engine/types.js';
 import type { summaryForFile } from './report.js';
 
@@ -141,13 +142,14 @@ function validHeader(value: unknown): value is PlanHeader {
  */
 export async function readPlanFile(path: string): Promise<SavedPlan> {
   const lessons: SavedPlan['lessons'] = new Map();
+  const intern = interner();
   try {
     const { header } = await readFramedFile(path, {
       format: PLAN_FORMAT,
       version: PLAN_VERSION,
       item: (value) => {
         if (!validLesson(value)) return false;
-        lessons.set(value.sandboxLessonId, reviewedLesson(value));
+        lessons.set(value.sandboxLessonId, reviewedLesson(value, intern));
         return true;
       },
     });
@@ -159,10 +161,23 @@ export async function readPlanFile(path: string): Promise<SavedPlan> {
   }
 }
 
-/** What applying needs of a saved lesson; its lists are for the people who read the file. */
-function reviewedLesson(lesson: SavedLesson): ReviewedLesson {
-  const { reason: _reason, fields: _fields, tasks: _tasks, ...kept } = lesson;
-  return kept;
+/**
+ * What applying needs of a saved lesson; its lists are for the people who read the file.
+ * A student's texts are kept once: a million lessons read back are a million objects.
+ */
+function reviewedLesson(lesson: SavedLesson, intern: (text: string | null) => string | null): ReviewedLesson {
+  return {
+    sandboxLessonId: lesson.sandboxLessonId,
+    platformId: intern(lesson.platformId),
+    studentName: intern(lesson.studentName),
+    lessonDate: lesson.lessonDate,
+    duration: lesson.duration,
+    action: lesson.action,
+    selected: lesson.selected,
+    prodLessonId: lesson.prodLessonId,
+    sandboxFingerprint: lesson.sandboxFingerprint,
+    prodFingerprint: lesson.prodFingerprint,
+  };
 }
 
 export function filtersOf(header: PlanHeader): Filters {

@@ -19,6 +19,7 @@ import type { Db } from './client.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlFilledMask } from './sql.js';
 import { TextPool } from './copy-text.js';
+import { interner } from '../engine/interner.js';
 import { HashGroups, hashKey } from '../engine/hash-groups.js';
 
 const withTimeZone = (type: string) => type.startsWith('timestamp') && type.includes('with time zone');
@@ -48,18 +49,6 @@ function sandboxWhere(db: Db, filters: Filters): string {
   if (filters.since) clauses.push(`l.lesson_date >= ${db.literal(filters.since)}::date`);
   if (filters.until) clauses.push(`l.lesson_date < ${db.literal(filters.until)}::date + 1`);
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-}
-
-/** Small repeated strings (assignment types, statuses) kept once. */
-function interner() {
-  const seen = new Map<string, string>();
-  return (value: string | null): string | null => {
-    if (value === null) return null;
-    const known = seen.get(value);
-    if (known !== undefined) return known;
-    seen.set(value, value);
-    return value;
-  };
 }
 
 /** The sandbox lessons the filters take, newest first: one query. */
