@@ -160,10 +160,13 @@ export class Db {
    * session that is read-only from here on. Its duration is the round trip shown.
    */
   async start(): Promise<ServerInfo> {
-    // Bulk keys reach the server as JSON arrays, which the planner takes for 100 rows: a
-    // million keys were then hashed by every parallel worker, each spilling to disk (prod's
-    // lessons at 1,000,000: 4.4 s in parallel, 2.3 s without).
-    const setup = `${this.side === 'sandbox' ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ' : ''}SET max_parallel_workers_per_gather = 0; `;
+    // Bulk keys reach the server as JSON arrays, which the planner takes for 100 rows
+    // whatever their length. On that guess it chose a nested loop of 140,000 written lessons
+    // against their 140,000 task groups (the undo capture of a 200,000-lesson apply: still
+    // running after 12 minutes, prod's rows locked); and every parallel worker hashed prod's
+    // million keys, each spilling to disk (1,000,000 lessons: 4.4 s in parallel, 2.3 s
+    // without). Off, every join here is a hash join: linear whatever the guess.
+    const setup = `${this.side === 'sandbox' ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ' : ''}SET max_parallel_workers_per_gather = 0; SET enable_nestloop = off; `;
     const started = performance.now();
     const results = await this.script(
       `${setup}SELECT current_setting('server_version') AS version, current_database() AS database, current_user AS "user",
