@@ -156,6 +156,28 @@ export class Watchdog {
     this.watcher?.destroy();
   }
 
+  /**
+   * The watching connection, opened the first time it is needed. One that connects after
+   * the run ended, or after the wait for it was given up, is closed at once: left open, it
+   * would keep the process alive after its work is done.
+   */
+  private async watcherNow(): Promise<Db | undefined> {
+    if (this.watcher) return this.watcher;
+    const opening = this.openWatcher();
+    let watcher: Db;
+    try {
+      watcher = await within(opening, this.timing.answerWithinMs);
+    } catch (error) {
+      opening.then((late) => late.destroy(), () => {});
+      throw error;
+    }
+    if (this.stopped) {
+      watcher.destroy();
+      return undefined;
+    }
+    return (this.watcher = watcher);
+  }
+
   private async tick(): Promise<void> {
     const since = this.db.busySince;
     if (since === undefined || performance.now() - since < this.timing.startAfterMs) {
@@ -164,8 +186,9 @@ export class Watchdog {
     }
     let status: Status;
     try {
-      this.watcher ??= await within(this.openWatcher(), this.timing.answerWithinMs);
-      const result = await within(this.watcher.query<Record<keyof Status, unknown>>(this.sql, [this.db.pid]), this.timing.answerWithinMs);
+      const watcher = await this.watcherNow();
+      if (!watcher) return;
+      const result = await within(watcher.query<Record<keyof Status, unknown>>(this.sql, [this.db.pid]), this.timing.answerWithinMs);
       status = result.rows[0] as unknown as Status;
     } catch (error) {
       if (this.stopped) return;

@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_WATCHDOG, type LockWait, type WatchdogTiming } from '../../source/db/watchdog.js';
+import { DEFAULT_WATCHDOG, Watchdog, type LockWait, type WatchdogTiming } from '../../source/db/watchdog.js';
+import { connectDb, type Db } from '../../source/db/client.js';
+import { parseDbUrl } from '../../source/db-url.js';
 import { ConnectError } from '../../source/errors.js';
 import { parseTargets, Session } from '../../source/session.js';
 import { demoSchoolPerTest, onServer, withClient } from '../helpers/databases.js';
@@ -200,6 +202,33 @@ describe.runIf(onServer)('faults on a real server', () => {
       await holder.query('ROLLBACK');
     });
     expect(await school.pair.checksum('prod')).toBe(before);
+  });
+
+  it('closes a watching connection that connects only after the run it watched ended', async () => {
+    const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
+    sessions.push(session);
+    let asked = false;
+    let release!: () => void;
+    const slowNetwork = new Promise<void>((resolve) => (release = resolve));
+    let late: Db | undefined;
+    const watchdog = new Watchdog(
+      session.prodDb,
+      async () => {
+        asked = true;
+        await slowNetwork;
+        return (late = await connectDb(parseDbUrl(school.pair.urls.prod, 'prod'), 'prod'));
+      },
+      () => {},
+      QUICK,
+    );
+    const statement = session.prodDb.query('SELECT pg_sleep(0.8)');
+    await waitFor(() => asked, 'the watchdog to open its connection');
+    await statement;
+    watchdog.stop(); // the run is over; its watcher connects just after
+    release();
+    await waitFor(() => late !== undefined, 'the late watcher to connect');
+    // left open, it would keep the CLI's process alive after apply
+    await waitFor(async () => (await appBackends()).every((b) => b.pid === session.prodDb.pid), 'the late watcher to be closed');
   });
 
   it('keeps the default bounds within SPEC §3: a dead prod is noticed within 60 s', () => {
