@@ -2,7 +2,7 @@
  * PostgreSQL's COPY text format, read straight from the bytes: a row a line, fields
  * separated by tabs, `\N` for NULL, backslash escapes inside values. A long read taken
  * this way costs what the server sends, not an array and a string per field as pg's row
- * messages do (100,000 lessons and 500,000 LessonTasks: 0.9 s of row parsing → 0.2 s).
+ * messages do (100,000 lessons and 500,000 LessonTasks: 0.8 s in pg's row parsing, 0.3 s here).
  */
 import { BugError } from '../errors.js';
 
@@ -12,15 +12,13 @@ const BACKSLASH = 0x5c;
 const MINUS = 0x2d;
 const ZERO = 0x30;
 
+// what COPY TO writes in text format: these letters, and a backslash before any other
+// character (itself, or the delimiter) stands for that character
 const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
 /** A value as COPY wrote it, without its backslash escapes. */
 function unescape(text: string): string {
-  return text.replace(/\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|(.))/gs, (_, octal?: string, hex?: string, char?: string) => {
-    if (octal !== undefined) return String.fromCharCode(parseInt(octal, 8));
-    if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16));
-    return ESCAPES[char!] ?? char!;
-  });
+  return text.replace(/\\(.)/gs, (_, char: string) => ESCAPES[char] ?? char);
 }
 
 /**

@@ -75,7 +75,7 @@ describe('Db.copyRows', () => {
   });
 
   it('gives every value as PostgreSQL has it, control characters and literals included', async () => {
-    const hostile = `(VALUES (1, 'tab' || chr(9) || 'nl' || chr(10) || 'cr' || chr(13) || 'bs\\' || chr(27) || '[2J', NULL::text),
+    const hostile = `(VALUES (1, 'tab' || chr(9) || 'nl' || chr(10) || 'cr' || chr(13) || 'bs\\' || chr(27) || '[2J' || chr(8) || chr(11) || chr(12), NULL::text),
                              (2, '', 'Мария ' || chr(127) || chr(155) || '🎓'),
                              (3, ${db.literal("O'Brien \\N")}, E'\\\\N'))`;
     const viaRows = await db.rows(`SELECT * FROM ${hostile} AS v(id, a, b) ORDER BY id`);
