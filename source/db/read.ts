@@ -7,13 +7,13 @@
 import type { Filters } from '../config.js';
 import { BugError } from '../errors.js';
 import {
-  type ProdLesson,
   type ProdSnapshot,
   type SandboxSnapshot,
 } from '../engine/types.js';
 import { taskKey } from '../engine/planner.js';
 import { fieldsOfMask } from '../engine/fields.js';
 import { SandboxLessons } from '../engine/sandbox-lessons.js';
+import { ProdLessons } from '../engine/prod-lessons.js';
 import { TaskTable } from '../engine/task-table.js';
 import type { Db } from './client.js';
 import type { SyncSchema } from './schema.js';
@@ -100,10 +100,10 @@ export async function readSandboxTasks(db: Db, schema: SyncSchema, filters: Filt
 }
 
 /** What prod holds of the sandbox's lessons but whether their tasks exist: three queries. */
-export type ProdLessons = Omit<ProdSnapshot, 'existingTaskIds'>;
+export type ProdSide = Omit<ProdSnapshot, 'existingTaskIds'>;
 
 /** The prod students, lessons and LessonTasks that these sandbox lessons can touch. */
-export async function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons: SandboxLessons): Promise<ProdLessons> {
+export async function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons: SandboxLessons): Promise<ProdSide> {
   const { lessons: L, students: S, lessonTasks: LT } = schema.prod;
   const sandboxDateType = schema.sandbox.lessons.columns.get('lesson_date')!.type;
   const prodDateType = L.columns.get('lesson_date')!.type;
@@ -148,7 +148,7 @@ export async function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons
     { name: 'student_id', type: 'int8', values: keyStudents },
     { name: 'lesson_date', values: keyDates },
   ]);
-  const lessons: ProdLesson[] = [];
+  const lessons = new ProdLessons();
   const intern = interner();
   await db.stream(
     `SELECT l.lesson_id::int8::text, l.student_id::int8::text,
@@ -158,7 +158,7 @@ export async function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons
        JOIN ${keys} AS k ON l.student_id = k.student_id AND l.lesson_date = k.lesson_date::${prodDateType}`,
     keyParams,
     (row) => {
-      lessons.push({
+      lessons.add({
         id: Number(row[0]),
         studentId: Number(row[1]),
         dateKey: row[2] as string,
@@ -170,9 +170,14 @@ export async function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons
   );
 
 
+  lessons.done();
   const taskParams: unknown[] = [];
   // a filled lesson is skipped whatever tasks it has
-  const unfilled = lessons.filter((l) => l.filled.length === 0).map((l) => l.id);
+  const unfilled: number[] = [];
+  for (let i = 0; i < lessons.length; i++) {
+    const lesson = lessons.at(i);
+    if (lesson.filled.length === 0) unfilled.push(lesson.id);
+  }
   const candidates = jsonTable(taskParams, [{ name: 'id', type: 'int8', values: unfilled }]);
   const taskRows = await db.rows(
     `SELECT lt.lesson_id::int8::text, lt.task_id::int8::text, lt.assignment_type::text

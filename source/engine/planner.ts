@@ -164,21 +164,31 @@ function studentOf(platformId: string | null, prod: ProdSnapshot): number | null
  */
 export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
   const { lessons } = sandbox;
-  const prodByKey = new HashGroups<ProdLesson>();
-  for (const lesson of prod.lessons) prodByKey.add(hashKey(lesson.studentId, lesson.dateKey, lesson.duration), lesson);
+  const prodLessons = prod.lessons;
+  const prodByKey = new HashGroups<number>();
+  for (let j = 0; j < prodLessons.length; j++) prodByKey.add(hashKey(prodLessons.studentIdAt(j), prodLessons.dateKeyAt(j), prodLessons.durationAt(j)), j);
 
   // Step 6: of the sandbox lessons that land on one prod key, the lowest id goes ahead.
   // Entries themselves are made slice by slice: a pass over every lesson keeps only keys.
   const studentIds = new Float64Array(lessons.length);
   const hashes = new Int32Array(lessons.length);
-  const sandboxByKey = new HashGroups<number>();
+  let resolved = 0;
   for (let i = 0; i < lessons.length; i++) {
     const studentId = studentOf(lessons.platformIdAt(i), prod);
     studentIds[i] = studentId ?? Number.NaN;
     if (studentId === null) continue;
     hashes[i] = hashKey(studentId, lessons.dateKeyAt(i), lessons.durationAt(i));
-    sandboxByKey.add(hashes[i]!, i);
+    resolved++;
   }
+  // Only lessons whose key hash another lesson shares can be duplicates: found by sorting
+  // the hashes (a typed array sorts natively), and only they are grouped.
+  const sorted = new Int32Array(resolved);
+  for (let i = 0, n = 0; i < lessons.length; i++) if (!Number.isNaN(studentIds[i]!)) sorted[n++] = hashes[i]!;
+  sorted.sort();
+  const sharedHashes = new Set<number>();
+  for (let n = 1; n < sorted.length; n++) if (sorted[n] === sorted[n - 1]) sharedHashes.add(sorted[n]!);
+  const sandboxByKey = new HashGroups<number>();
+  for (let i = 0; i < lessons.length; i++) if (!Number.isNaN(studentIds[i]!) && sharedHashes.has(hashes[i]!)) sandboxByKey.add(hashes[i]!, i);
 
   function planOne(i: number): PlanEntry {
     const lesson = lessons.at(i);
@@ -198,7 +208,9 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
       return entry;
     }
     const tasks = { table: sandbox.tasks, ...sandbox.tasks.rowsOf(lesson.id) };
-    const matches = prodByKey.find(hashes[i]!, (match) => sameKey(match.studentId, match.dateKey, match.duration));
+    const matches = prodByKey
+      .find(hashes[i]!, (j) => sameKey(prodLessons.studentIdAt(j), prodLessons.dateKeyAt(j), prodLessons.durationAt(j)))
+      .map((j) => prodLessons.at(j));
     if (matches.length === 0) {
       entry.action = 'create';
       entry.fieldsFilled = nonEmptyFields(lesson);

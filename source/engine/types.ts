@@ -1,4 +1,5 @@
 /** The shapes the engine works on. Values are kept as the databases' own text. */
+import type { ProdLessons } from './prod-lessons.js';
 import type { SandboxLessons } from './sandbox-lessons.js';
 import type { TaskList, TaskTable } from './task-table.js';
 
@@ -71,7 +72,7 @@ export interface ProdSnapshot {
   /** platform_id → prod student ids (several when platform_id is not unique) */
   studentsByPlatformId: Map<string, number[]>;
   /** the prod lessons that share a student and lesson_date with some sandbox lesson */
-  lessons: ProdLesson[];
+  lessons: ProdLessons;
   /** prod lesson id → its LessonTasks as `${task_id}|${assignment_type}`, for the lessons not filled */
   taskKeysByLesson: Map<number, Set<string>>;
   /** the sandbox's task ids that exist in prod "Tasks" */

@@ -5,6 +5,7 @@ import { summarize } from '../../source/engine/summary.js';
 import type { ProdLesson, ProdSnapshot, SandboxLesson, SandboxSnapshot } from '../../source/engine/types.js';
 import { TaskList, TaskTable, type TaskRow } from '../../source/engine/task-table.js';
 import { SandboxLessons } from '../../source/engine/sandbox-lessons.js';
+import { ProdLessons } from '../../source/engine/prod-lessons.js';
 
 
 function lesson(id: number, over: Partial<SandboxLesson> = {}): SandboxLesson {
@@ -33,13 +34,14 @@ function sandbox(lessons: SandboxLesson[], tasks: TaskRow[] = []): SandboxSnapsh
   return { lessons: SandboxLessons.from(lessons), tasks: TaskTable.from(tasks) };
 }
 
-function prod(over: Partial<ProdSnapshot> = {}): ProdSnapshot {
+function prod(over: Partial<Omit<ProdSnapshot, 'lessons'>> & { lessons?: ProdLesson[] } = {}): ProdSnapshot {
+  const { lessons = [], ...rest } = over;
   return {
     studentsByPlatformId: new Map([['p1', [100]]]),
-    lessons: [],
     taskKeysByLesson: new Map(),
     existingTaskIds: new Set([1, 2, 3]),
-    ...over,
+    ...rest,
+    lessons: ProdLessons.from(lessons),
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SandboxLessons } from '../../source/engine/sandbox-lessons.js';
-import type { SandboxLesson } from '../../source/engine/types.js';
+import { ProdLessons } from '../../source/engine/prod-lessons.js';
+import type { ProdLesson, SandboxLesson } from '../../source/engine/types.js';
 
 const lesson = (id: number, over: Partial<SandboxLesson> = {}): SandboxLesson => ({
   id,
@@ -34,5 +35,18 @@ describe('SandboxLessons', () => {
     const store = SandboxLessons.from([lesson(1, { homeworkStatus: undefined }), lesson(2, { homeworkStatus: undefined })]);
     expect(store.at(1).homeworkStatus).toBeUndefined();
     expect(SandboxLessons.from([]).length).toBe(0);
+  });
+});
+
+describe('ProdLessons', () => {
+  it('gives back every prod lesson as it was added, and its match key without an object', () => {
+    const lessons: ProdLesson[] = [
+      { id: 501, studentId: 100, dateKey: '2025-01-15 14:00:00', duration: '60', filled: [], homeworkStatus: 'not_assigned' },
+      { id: 2 ** 35, studentId: 2 ** 33, dateKey: '2025-01-16 09:00:00.5', duration: null, filled: ['topic', 'notes'], homeworkStatus: null },
+    ];
+    const store = ProdLessons.from(lessons);
+    expect([0, 1].map((i) => store.at(i))).toEqual(lessons);
+    expect([0, 1].map((i) => [store.studentIdAt(i), store.dateKeyAt(i), store.durationAt(i)])).toEqual(lessons.map((l) => [l.studentId, l.dateKey, l.duration]));
+    expect(ProdLessons.from([{ ...lessons[0]!, homeworkStatus: undefined }]).at(0).homeworkStatus).toBeUndefined();
   });
 });

@@ -1,0 +1,63 @@
+/**
+ * What the sandbox's and prod's lessons held by a plan share, in columns: an id, the
+ * lesson_date key, a duration, the content fields filled (a bit mask), homework_status.
+ * Repeated texts are kept once (TextCodes) and referred to by number.
+ */
+import { fieldsOfMask } from './fields.js';
+import { IntColumn } from './int-column.js';
+import { TextCodes } from './text-codes.js';
+import type { ContentField } from './types.js';
+
+export abstract class LessonColumns {
+  private readonly ids = new IntColumn();
+  private readonly durations = new IntColumn();
+  private readonly statuses = new IntColumn();
+  private readonly masks = new IntColumn();
+  private readonly dateKeys: string[] = [];
+  protected readonly texts = new TextCodes();
+  /** homework_status is undefined for every lesson when a database lacks the column */
+  private hasStatus = true;
+
+  get length(): number {
+    return this.dateKeys.length;
+  }
+
+  protected addLesson(id: number, dateKey: string, duration: string | null, filledMask: number, homeworkStatus: string | null | undefined): void {
+    if (this.length === 0) this.hasStatus = homeworkStatus !== undefined;
+    this.ids.push(id);
+    this.durations.push(this.texts.code(duration));
+    this.statuses.push(this.texts.code(homeworkStatus ?? null));
+    this.masks.push(filledMask);
+    this.dateKeys.push(dateKey);
+  }
+
+  /** The columns a subclass adds, trimmed with the others by done(). */
+  protected abstract ownColumns(): IntColumn[];
+
+  /** Done adding: the columns give back the room they did not use. */
+  done(): this {
+    for (const column of [this.ids, this.durations, this.statuses, this.masks, ...this.ownColumns()]) column.trim();
+    return this;
+  }
+
+  // what a pass over every lesson reads, without making the lesson an object
+  idAt(i: number): number {
+    return this.ids.at(i);
+  }
+
+  dateKeyAt(i: number): string {
+    return this.dateKeys[i]!;
+  }
+
+  durationAt(i: number): string | null {
+    return this.texts.texts[this.durations.at(i)]!;
+  }
+
+  protected filledAt(i: number): readonly ContentField[] {
+    return fieldsOfMask(this.masks.at(i));
+  }
+
+  protected homeworkStatusAt(i: number): string | null | undefined {
+    return this.hasStatus ? this.texts.texts[this.statuses.at(i)]! : undefined;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The prod lessons a plan is matched against, in columns: at a million sandbox lessons
+ * they are hundreds of thousands, held while every lesson is planned. A lesson is made an
+ * object again only when a sandbox lesson lands on it.
+ */
+import { maskOfFields } from './fields.js';
+import { IntColumn } from './int-column.js';
+import { LessonColumns } from './lesson-columns.js';
+import type { ProdLesson } from './types.js';
+
+export class ProdLessons extends LessonColumns {
+  private readonly studentIds = new IntColumn();
+
+  static from(lessons: readonly ProdLesson[]): ProdLessons {
+    const store = new ProdLessons();
+    lessons.forEach((lesson) => store.add(lesson));
+    return store.done();
+  }
+
+  add(lesson: ProdLesson): void {
+    this.addLesson(lesson.id, lesson.dateKey, lesson.duration, maskOfFields(lesson.filled), lesson.homeworkStatus);
+    this.studentIds.push(lesson.studentId);
+  }
+
+  protected ownColumns(): IntColumn[] {
+    return [this.studentIds];
+  }
+
+  at(i: number): ProdLesson {
+    return {
+      id: this.idAt(i),
+      studentId: this.studentIdAt(i),
+      dateKey: this.dateKeyAt(i),
+      duration: this.durationAt(i),
+      filled: this.filledAt(i),
+      homeworkStatus: this.homeworkStatusAt(i),
+    };
+  }
+
+  studentIdAt(i: number): number {
+    return this.studentIds.at(i);
+  }
+}
