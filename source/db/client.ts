@@ -123,6 +123,26 @@ export class Db {
     );
   }
 
+  /**
+   * `work` with nested loops off. For statements that join a key list on a column with no
+   * index (LessonTasks.lesson_id, prod's student and lesson_date): the planner takes a JSON
+   * key list for 100 rows whatever its length, and on that guess chose a nested loop of
+   * 140,000 written lessons against their 140,000 task groups (the undo capture of a
+   * 200,000-lesson apply: still running after 12 minutes, prod's rows locked). Off, such a
+   * join is a hash join, linear whatever the guess. Not for the whole session: a batch's
+   * lookups by primary key are index nested loops (off, each batch scanned whole tables:
+   * apply of 1,000,000 lessons 81–90 → 123 s).
+   */
+  async hashJoinsOnly<T>(work: () => Promise<T>): Promise<T> {
+    await this.query('SET enable_nestloop = off');
+    try {
+      return await work();
+    } finally {
+      // in a failed transaction this fails too, and the rollback puts the setting back
+      await this.query('RESET enable_nestloop').catch(() => {});
+    }
+  }
+
   /** A value as an SQL literal, for the statements that take no parameters (COPY). */
   literal(value: string): string {
     return this.client.escapeLiteral(value);
@@ -161,12 +181,9 @@ export class Db {
    */
   async start(): Promise<ServerInfo> {
     // Bulk keys reach the server as JSON arrays, which the planner takes for 100 rows
-    // whatever their length. On that guess it chose a nested loop of 140,000 written lessons
-    // against their 140,000 task groups (the undo capture of a 200,000-lesson apply: still
-    // running after 12 minutes, prod's rows locked); and every parallel worker hashed prod's
-    // million keys, each spilling to disk (1,000,000 lessons: 4.4 s in parallel, 2.3 s
-    // without). Off, every join here is a hash join: linear whatever the guess.
-    const setup = `${this.side === 'sandbox' ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ' : ''}SET max_parallel_workers_per_gather = 0; SET enable_nestloop = off; `;
+    // whatever their length: every parallel worker then hashed prod's million keys again,
+    // each spilling to disk (1,000,000 lessons: 4.4 s in parallel, 2.3 s without).
+    const setup = `${this.side === 'sandbox' ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ' : ''}SET max_parallel_workers_per_gather = 0; `;
     const started = performance.now();
     const results = await this.script(
       `${setup}SELECT current_setting('server_version') AS version, current_database() AS database, current_user AS "user",

@@ -50,24 +50,26 @@ export async function streamLessonStates(
   const params: unknown[] = [];
   const keys = jsonTable(params, [{ name: 'id', type: 'int8', values: ids }]);
   const values = columns.length ? `json_build_array(${columns.map((c) => `l.${quoteIdent(c)}::text`).join(', ')})::text` : `'[]'`;
-  await db.stream(
-    `WITH k AS MATERIALIZED ${keys}
-     SELECT l.lesson_id::int8::text, md5(l::text || coalesce(t.rows, '')), ${values}, coalesce(t.ids, '[]')
-       FROM ${tables.lessons.sql} l JOIN k ON l.lesson_id = k.id
-       LEFT JOIN (SELECT lt.lesson_id, string_agg(lt::text, '|' ORDER BY lt.lesson_task_id) AS rows,
-                         json_agg(lt.lesson_task_id ORDER BY lt.lesson_task_id)::text AS ids
-                    FROM ${tables.lessonTasks.sql} lt JOIN k ON lt.lesson_id = k.id
-                   GROUP BY lt.lesson_id) t ON t.lesson_id = l.lesson_id
-     ${lock ? 'FOR UPDATE OF l' : ''}`,
-    params,
-    (row) => {
-      const texts = JSON.parse(row[2] as string) as (string | null)[];
-      onState(Number(row[0]), {
-        fingerprint: row[1] as string,
-        values: Object.fromEntries(columns.map((c, i) => [c, texts[i] ?? null])),
-        taskIds: JSON.parse(row[3] as string) as number[],
-      });
-    },
+  await db.hashJoinsOnly(() =>
+    db.stream(
+      `WITH k AS MATERIALIZED ${keys}
+       SELECT l.lesson_id::int8::text, md5(l::text || coalesce(t.rows, '')), ${values}, coalesce(t.ids, '[]')
+         FROM ${tables.lessons.sql} l JOIN k ON l.lesson_id = k.id
+         LEFT JOIN (SELECT lt.lesson_id, string_agg(lt::text, '|' ORDER BY lt.lesson_task_id) AS rows,
+                           json_agg(lt.lesson_task_id ORDER BY lt.lesson_task_id)::text AS ids
+                      FROM ${tables.lessonTasks.sql} lt JOIN k ON lt.lesson_id = k.id
+                     GROUP BY lt.lesson_id) t ON t.lesson_id = l.lesson_id
+       ${lock ? 'FOR UPDATE OF l' : ''}`,
+      params,
+      (row) => {
+        const texts = JSON.parse(row[2] as string) as (string | null)[];
+        onState(Number(row[0]), {
+          fingerprint: row[1] as string,
+          values: Object.fromEntries(columns.map((c, i) => [c, texts[i] ?? null])),
+          taskIds: JSON.parse(row[3] as string) as number[],
+        });
+      },
+    ),
   );
 }
 

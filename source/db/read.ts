@@ -103,7 +103,12 @@ export async function readSandboxTasks(db: Db, schema: SyncSchema, filters: Filt
 export type ProdSide = Omit<ProdSnapshot, 'existingTaskIds'>;
 
 /** The prod students, lessons and LessonTasks that these sandbox lessons can touch. */
-export async function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons: SandboxLessons): Promise<ProdSide> {
+export function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons: SandboxLessons): Promise<ProdSide> {
+  // keys joined on columns the reference schema does not index
+  return db.hashJoinsOnly(() => readProdSide(db, schema, sandboxLessons));
+}
+
+async function readProdSide(db: Db, schema: SyncSchema, sandboxLessons: SandboxLessons): Promise<ProdSide> {
   const { lessons: L, students: S, lessonTasks: LT } = schema.prod;
   const sandboxDateType = schema.sandbox.lessons.columns.get('lesson_date')!.type;
   const prodDateType = L.columns.get('lesson_date')!.type;
