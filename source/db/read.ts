@@ -11,7 +11,6 @@ import {
   type SandboxSnapshot,
 } from '../engine/types.js';
 import { taskKey } from '../engine/planner.js';
-import { fieldsOfMask } from '../engine/fields.js';
 import { SandboxLessons } from '../engine/sandbox-lessons.js';
 import { ProdLessons } from '../engine/prod-lessons.js';
 import { TaskTable } from '../engine/task-table.js';
@@ -19,7 +18,6 @@ import type { Db } from './client.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlFilledMask } from './sql.js';
 import { TextPool } from './copy-text.js';
-import { interner } from '../engine/interner.js';
 import { HashGroups, hashKey } from '../engine/hash-groups.js';
 
 const withTimeZone = (type: string) => type.startsWith('timestamp') && type.includes('with time zone');
@@ -154,7 +152,6 @@ async function readProdSide(db: Db, schema: SyncSchema, sandboxLessons: SandboxL
     { name: 'lesson_date', values: keyDates },
   ]);
   const lessons = new ProdLessons();
-  const intern = interner();
   await db.stream(
     `SELECT l.lesson_id::int8::text, l.student_id::int8::text,
             ${dateKey('l.lesson_date', prodDateType, sandboxDateType)}, l.duration::text,
@@ -163,18 +160,10 @@ async function readProdSide(db: Db, schema: SyncSchema, sandboxLessons: SandboxL
        JOIN ${keys} AS k ON l.student_id = k.student_id AND l.lesson_date = k.lesson_date::${prodDateType}`,
     keyParams,
     (row) => {
-      lessons.add({
-        id: Number(row[0]),
-        studentId: Number(row[1]),
-        dateKey: row[2] as string,
-        duration: intern(row[3] as string | null),
-        filled: fieldsOfMask(row[4] as number),
-        homeworkStatus: schema.homeworkStatus ? intern(row[5] as string | null) : undefined,
-      });
+      const status = schema.homeworkStatus ? (row[5] as string | null) : undefined;
+      lessons.addRow(Number(row[0]), Number(row[1]), row[2] as string, row[3] as string | null, row[4] as number, status);
     },
   );
-
-
   lessons.done();
   const taskParams: unknown[] = [];
   // a filled lesson is skipped whatever tasks it has

@@ -1,4 +1,4 @@
-/** Small repeated strings (assignment types, statuses, a student's name) kept once. */
+/** Repeated strings kept once: a student's platform_id and name, read back a million times from a plan file. */
 export function interner() {
   const seen = new Map<string, string>();
   return (value: string | null): string | null => {

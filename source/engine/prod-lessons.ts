@@ -18,8 +18,13 @@ export class ProdLessons extends LessonColumns {
   }
 
   add(lesson: ProdLesson): void {
-    this.addLesson(lesson.id, lesson.dateKey, lesson.duration, maskOfFields(lesson.filled), lesson.homeworkStatus);
-    this.studentIds.push(lesson.studentId);
+    this.addRow(lesson.id, lesson.studentId, lesson.dateKey, lesson.duration, maskOfFields(lesson.filled), lesson.homeworkStatus);
+  }
+
+  /** add(), without an object a row */
+  addRow(id: number, studentId: number, dateKey: string, duration: string | null, filledMask: number, homeworkStatus: string | null | undefined): void {
+    this.addLesson(id, dateKey, duration, filledMask, homeworkStatus);
+    this.studentIds.push(studentId);
   }
 
   protected ownColumns(): IntColumn[] {
