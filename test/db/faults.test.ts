@@ -204,6 +204,29 @@ describe.runIf(onServer)('faults on a real server', () => {
     expect(await school.pair.checksum('prod')).toBe(before);
   });
 
+  it('reports the sandbox lost in the middle of its COPY read as lost, and the session closes', async () => {
+    const { sandboxSql, prodSql } = await import('../../source/bench/generate.js');
+    await school.pair.reset({ sandbox: sandboxSql({ lessons: 5000 }), prod: prodSql({ lessons: 5000 }) });
+    const sandbox = new URL(school.pair.urls.sandbox);
+    proxy = await startFaultProxy(sandbox.hostname, Number(sandbox.port || 5432));
+    const session = await Session.open(parseTargets(proxy.url(school.pair.urls.sandbox), school.pair.urls.prod));
+    sessions.push(session);
+    // the network fails once the first rows of the read have come: the rest never will
+    const copyRows = session.sandboxDb.copyRows.bind(session.sandboxDb);
+    let rows = 0;
+    session.sandboxDb.copyRows = (sql, onRow) =>
+      copyRows(sql, (row) => {
+        if (rows++ === 0) proxy!.reset();
+        onRow(row);
+      });
+    const error = await session.plan({ students: [] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect((error as ConnectError).code).toBe('lost');
+    expect((error as ConnectError).side).toBe('sandbox');
+    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBeLessThan(5000);
+  });
+
   it('closes a watching connection that connects only after the run it watched ended', async () => {
     const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
     sessions.push(session);
