@@ -1,9 +1,11 @@
 /**
  * The sandbox's LessonTasks in columns (typed arrays), grouped by lesson: 9 bytes a task
- * (ids below 2^32) where an object a task cost about 80 with its array and map entry. Planning reads one
- * lesson's rows at a time, and a plan entry keeps the rows it copies (TaskList).
+ * (ids below 2^32) where an object a task cost about 80 with its array and map entry.
+ * Planning reads one lesson's rows at a time, and a plan entry keeps the rows it copies
+ * (TaskList).
  */
 import { IntColumn } from './int-column.js';
+import { TextCodes } from './text-codes.js';
 import type { SandboxTask } from './types.js';
 
 export interface TaskRow extends SandboxTask {
@@ -30,8 +32,7 @@ export class TaskTable {
     const ids = new IntColumn();
     const taskIds = new IntColumn();
     const types = new IntColumn();
-    const typeNames: (string | null)[] = [];
-    const typeCodes = new Map<string | null, number>();
+    const typeNames = new TextCodes();
     let last = Number.NaN;
     function addRow(lessonId: number, id: number, taskId: number, assignmentType: string | null): void {
       if (lessonId !== last) {
@@ -40,15 +41,9 @@ export class TaskTable {
         starts.push(ids.length);
         last = lessonId;
       }
-      let code = typeCodes.get(assignmentType);
-      if (code === undefined) {
-        code = typeNames.length;
-        typeNames.push(assignmentType);
-        typeCodes.set(assignmentType, code);
-      }
       ids.push(id);
       taskIds.push(taskId);
-      types.push(code);
+      types.push(typeNames.code(assignmentType));
     }
     return {
       add(row: TaskRow): void {
@@ -59,7 +54,7 @@ export class TaskTable {
       build(): TaskTable {
         starts.push(ids.length);
         for (const column of [lessonIds, starts, ids, taskIds, types]) column.trim();
-        return new TaskTable(lessonIds, starts, ids, taskIds, types, typeNames);
+        return new TaskTable(lessonIds, starts, ids, taskIds, types, typeNames.texts);
       },
     };
   }
