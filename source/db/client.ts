@@ -183,7 +183,12 @@ export class Db {
     // Bulk keys reach the server as JSON arrays, which the planner takes for 100 rows
     // whatever their length: every parallel worker then hashed prod's million keys again,
     // each spilling to disk (1,000,000 lessons: 4.4 s in parallel, 2.3 s without).
-    const setup = `${this.side === 'sandbox' ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ' : ''}SET max_parallel_workers_per_gather = 0; `;
+    // Values cross between the servers as text, and keys compare as text: each session
+    // prints them one way whatever its database or role sets (a database set to another
+    // DateStyle matched no lesson: every one planned as a create, and the apply stopped).
+    const setup =
+      `${this.side === 'sandbox' ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ' : ''}` +
+      `SET max_parallel_workers_per_gather = 0; SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3; `;
     const started = performance.now();
     const results = await this.script(
       `${setup}SELECT current_setting('server_version') AS version, current_database() AS database, current_user AS "user",

@@ -65,3 +65,42 @@ describe.runIf(onServer)('databases in different time zones', () => {
     expect(second.report.lessons.map((l: any) => l.reason)).toEqual(['filled', 'filled']);
   });
 });
+
+/**
+ * Keys compare as text and values cross as text: a database whose DateStyle prints dates
+ * otherwise (set on the database, as an operator's platform may have it) must neither
+ * miss its matches nor have a copied date read day-for-month.
+ */
+describe.runIf(onServer)('databases that print dates in another style', () => {
+  let pair: DbPair;
+  beforeAll(async () => {
+    pair = await createPair();
+  });
+  afterAll(() => pair.drop());
+
+  it.each([
+    ['SQL, DMY', 'ISO, MDY'],
+    ['ISO, MDY', 'German'],
+  ])('sandbox DateStyle %s, prod %s: matched and created by the same wall clock', async (sandboxStyle, prodStyle) => {
+    await pair.reset({ sandbox: school('timestamp', 'sandbox'), prod: school('timestamp', 'prod') });
+    const styles = { sandbox: sandboxStyle, prod: prodStyle };
+    for (const side of ['sandbox', 'prod'] as const) {
+      const database = new URL(pair.urls[side]).pathname.slice(1);
+      await withClient(pair.urls[side], (c) => c.query(`ALTER DATABASE ${database} SET datestyle = '${styles[side]}'`));
+    }
+    const [style] = await pair.query<{ style: string }>('sandbox', "SELECT current_setting('DateStyle') AS style");
+    expect(style!.style).toBe(sandboxStyle);
+
+    const first = await runSync(pair);
+    expect(first.err).toBe('');
+    expect(first.report.summary).toMatchObject({ created: 1, updated: 1, errors: 0, tasksCopied: 1 });
+    expect(first.report.lessons.find((l: any) => l.sandboxLessonId === 1)).toMatchObject({ action: 'update', prodLessonId: 70 });
+    expect(first.report.lessons.find((l: any) => l.sandboxLessonId === 2)).toMatchObject({ lessonDate: '2025-04-02 09:30:00' });
+    const rows = await pair.query('prod', `SELECT lesson_id, to_char(lesson_date, 'YYYY-MM-DD HH24:MI:SS.US') AS wall FROM "Lessons" ORDER BY lesson_date`);
+    expect(rows).toEqual([
+      { lesson_id: 70, wall: '2025-04-01 14:00:00.000000' },
+      { lesson_id: expect.any(Number), wall: '2025-04-02 09:30:00.500000' },
+    ]);
+    expect((await runSync(pair)).report.summary).toMatchObject({ created: 0, updated: 0, errors: 0 });
+  });
+});
