@@ -117,7 +117,7 @@ async function attempt(
   for (const [b, batch] of batches.entries()) {
     // the preview is in sandbox order: work[…].i is also the lesson's index in the snapshot
     const lessons: BatchLessons = new Map(
-      work.slice(done, done + batch.length).flatMap(({ entry, i }) => (entry.action === 'create' ? [[entry.sandboxLessonId, sandbox.lessons.at(i)]] : [])),
+      work.slice(done, done + batch.length).flatMap(({ entry, i }) => (entry.action === 'create' ? [[entry.sandboxLessonId, { dateKey: sandbox.lessons.dateKeyAt(i), duration: sandbox.lessons.durationAt(i) }]] : [])),
     );
     const values = await next!;
     next = b + 1 < batches.length ? writer.copyValues(batches[b + 1]!) : undefined;

@@ -18,7 +18,7 @@ import type { Db } from './client.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlFilledMask } from './sql.js';
 import { TextPool } from './copy-text.js';
-import { HashGroups, hashKey } from '../engine/hash-groups.js';
+import { HashGroups } from '../engine/hash-groups.js';
 
 const withTimeZone = (type: string) => type.startsWith('timestamp') && type.includes('with time zone');
 
@@ -134,17 +134,19 @@ async function readProdSide(db: Db, schema: SyncSchema, sandboxLessons: SandboxL
   // Candidate keys: every (prod student, lesson_date) a sandbox lesson could land on.
   const keyStudents: number[] = [];
   const keyDates: string[] = [];
+  /** the sandbox lesson each key was taken from */
+  const keyLessons: number[] = [];
   const seen = new HashGroups<number>();
   for (let i = 0; i < sandboxLessons.length; i++) {
     const platformId = sandboxLessons.platformIdAt(i);
     const ids = platformId ? studentsByPlatformId.get(platformId) : undefined;
     if (ids?.length !== 1) continue;
-    const date = sandboxLessons.dateKeyAt(i);
-    const hash = hashKey(ids[0]!, date, null);
-    if (seen.find(hash, (k) => keyStudents[k] === ids[0] && keyDates[k] === date).length) continue;
+    const hash = sandboxLessons.dateHashAt(i, ids[0]!);
+    if (seen.find(hash, (k) => keyStudents[k] === ids[0] && sandboxLessons.sameDate(i, sandboxLessons, keyLessons[k]!)).length) continue;
     seen.add(hash, keyStudents.length);
     keyStudents.push(ids[0]!);
-    keyDates.push(date);
+    keyDates.push(sandboxLessons.dateKeyAt(i));
+    keyLessons.push(i);
   }
   const keyParams: unknown[] = [];
   const keys = jsonTable(keyParams, [

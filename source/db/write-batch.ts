@@ -5,7 +5,7 @@
  */
 import { BugError } from '../errors.js';
 import { matchKey } from '../engine/planner.js';
-import { CONTENT_FIELDS, type PlanEntry, type SandboxLesson } from '../engine/types.js';
+import { CONTENT_FIELDS, type PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
 import { isConnectionFailure, isRowLevel, lostConnection } from './errors.js';
 import { changed } from './recheck.js';
@@ -13,8 +13,8 @@ import { dateKey, readCopyValues, type CopyValues } from './read.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlIsEmpty } from './sql.js';
 
-/** sandbox lesson id → the lesson, for a batch's creates (matched back by their key) */
-export type BatchLessons = ReadonlyMap<number, SandboxLesson>;
+/** sandbox lesson id → its match key, for a batch's creates (matched back by it) */
+export type BatchLessons = ReadonlyMap<number, { dateKey: string; duration: string | null }>;
 
 export class Writer {
   constructor(

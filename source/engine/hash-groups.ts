@@ -8,22 +8,22 @@
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-function mixNumber(hash: number, value: number): number {
+export function mixNumber(hash: number, value: number): number {
   // the low and the high 32 bits: ids are int8, exact up to 2^53
   hash = Math.imul(hash ^ (value % 0x100000000), FNV_PRIME);
   return Math.imul(hash ^ Math.floor(value / 0x100000000), FNV_PRIME);
 }
 
-function mixText(hash: number, text: string | null): number {
+export function mixText(hash: number, text: string | null): number {
   if (text === null) return Math.imul(hash ^ 0x1ffff, FNV_PRIME);
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   // the length ends the text: ("ab", "c") and ("a", "bc") differ
   return Math.imul(hash ^ (0x10000 + text.length), FNV_PRIME);
 }
 
-/** A key of a number and two texts (a student id, a lesson_date, a duration), hashed. */
-export function hashKey(id: number, first: string | null, second: string | null): number {
-  return mixText(mixText(mixNumber(FNV_OFFSET, id), first), second);
+/** A hash begun with a number (a student id), to be extended by the mix functions. */
+export function hashStart(id: number): number {
+  return mixNumber(FNV_OFFSET, id);
 }
 
 /** Items grouped under their keys' hashes; an item must not be an array. */

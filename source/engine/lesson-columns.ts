@@ -3,7 +3,9 @@
  * lesson_date key, a duration, the content fields filled (a bit mask), homework_status.
  * Repeated texts are kept once (TextCodes) and referred to by number.
  */
+import { DateKeys } from './date-keys.js';
 import { fieldsOfMask } from './fields.js';
+import { hashStart, mixText } from './hash-groups.js';
 import { IntColumn } from './int-column.js';
 import { TextCodes } from './text-codes.js';
 import type { ContentField } from './types.js';
@@ -13,7 +15,7 @@ export abstract class LessonColumns {
   private readonly durations = new IntColumn();
   private readonly statuses = new IntColumn();
   private readonly masks = new IntColumn();
-  private readonly dateKeys: string[] = [];
+  private readonly dateKeys = new DateKeys();
   protected readonly texts = new TextCodes();
   /** homework_status is undefined for every lesson when a database lacks the column */
   private hasStatus = true;
@@ -36,7 +38,7 @@ export abstract class LessonColumns {
 
   /** Done adding: the columns give back the room they did not use. */
   done(): this {
-    for (const column of [this.ids, this.durations, this.statuses, this.masks, ...this.ownColumns()]) column.trim();
+    for (const column of [this.ids, this.durations, this.statuses, this.masks, this.dateKeys, ...this.ownColumns()]) column.trim();
     return this;
   }
 
@@ -46,7 +48,26 @@ export abstract class LessonColumns {
   }
 
   dateKeyAt(i: number): string {
-    return this.dateKeys[i]!;
+    return this.dateKeys.at(i);
+  }
+
+  /** The hash of (a student, lesson i's lesson_date), without the date's text. */
+  dateHashAt(i: number, studentId: number): number {
+    return this.dateKeys.mix(hashStart(studentId), i);
+  }
+
+  /** The hash of lesson i's match key for a student: (student, lesson_date, duration). */
+  keyHashAt(i: number, studentId: number): number {
+    return mixText(this.dateHashAt(i, studentId), this.durationAt(i));
+  }
+
+  sameDate(i: number, other: LessonColumns, j: number): boolean {
+    return this.dateKeys.same(i, other.dateKeys, j);
+  }
+
+  /** Whether lesson i here and lesson j of `other` have the same lesson_date and duration. */
+  sameDateAndDuration(i: number, other: LessonColumns, j: number): boolean {
+    return this.sameDate(i, other, j) && this.durationAt(i) === other.durationAt(j);
   }
 
   durationAt(i: number): string | null {

@@ -11,7 +11,7 @@ import {
   type SandboxSnapshot,
 } from './types.js';
 import { TaskList, type TaskTable } from './task-table.js';
-import { HashGroups, hashKey } from './hash-groups.js';
+import { HashGroups } from './hash-groups.js';
 
 const BLANK = /^[ \t\n\r\f\v]*$/;
 
@@ -166,7 +166,7 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
   const { lessons } = sandbox;
   const prodLessons = prod.lessons;
   const prodByKey = new HashGroups<number>();
-  for (let j = 0; j < prodLessons.length; j++) prodByKey.add(hashKey(prodLessons.studentIdAt(j), prodLessons.dateKeyAt(j), prodLessons.durationAt(j)), j);
+  for (let j = 0; j < prodLessons.length; j++) prodByKey.add(prodLessons.keyHashAt(j, prodLessons.studentIdAt(j)), j);
 
   // Step 6: of the sandbox lessons that land on one prod key, the lowest id goes ahead.
   // Entries themselves are made slice by slice: a pass over every lesson keeps only keys.
@@ -177,7 +177,7 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
     const studentId = studentOf(lessons.platformIdAt(i), prod);
     studentIds[i] = studentId ?? Number.NaN;
     if (studentId === null) continue;
-    hashes[i] = hashKey(studentId, lessons.dateKeyAt(i), lessons.durationAt(i));
+    hashes[i] = lessons.keyHashAt(i, studentId);
     resolved++;
   }
   // Only lessons whose key hash another lesson shares can be duplicates: found by sorting
@@ -196,10 +196,8 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
     entry.prodStudentId = resolveStudent(entry, prod);
     if (entry.prodStudentId === null) return entry;
     const studentId = entry.prodStudentId;
-    const sameKey = (otherStudent: number, otherDate: string, otherDuration: string | null) =>
-      otherStudent === studentId && otherDate === lesson.dateKey && otherDuration === lesson.duration;
     let first = lesson.id;
-    for (const j of sandboxByKey.find(hashes[i]!, (j) => sameKey(studentIds[j]!, lessons.dateKeyAt(j), lessons.durationAt(j)))) {
+    for (const j of sandboxByKey.find(hashes[i]!, (j) => studentIds[j] === studentId && lessons.sameDateAndDuration(i, lessons, j))) {
       first = Math.min(first, lessons.idAt(j));
     }
     if (first !== lesson.id) {
@@ -209,7 +207,7 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
     }
     const tasks = { table: sandbox.tasks, ...sandbox.tasks.rowsOf(lesson.id) };
     const matches = prodByKey
-      .find(hashes[i]!, (j) => sameKey(prodLessons.studentIdAt(j), prodLessons.dateKeyAt(j), prodLessons.durationAt(j)))
+      .find(hashes[i]!, (j) => prodLessons.studentIdAt(j) === studentId && lessons.sameDateAndDuration(i, prodLessons, j))
       .map((j) => prodLessons.at(j));
     if (matches.length === 0) {
       entry.action = 'create';

@@ -6,18 +6,18 @@
 import { maskOfFields } from './fields.js';
 import { IntColumn } from './int-column.js';
 import { LessonColumns } from './lesson-columns.js';
-import type { ProdLesson } from './types.js';
+import type { KeyedProdLesson, ProdLesson } from './types.js';
 
 export class ProdLessons extends LessonColumns {
   private readonly studentIds = new IntColumn();
 
-  static from(lessons: readonly ProdLesson[]): ProdLessons {
+  static from(lessons: readonly KeyedProdLesson[]): ProdLessons {
     const store = new ProdLessons();
     lessons.forEach((lesson) => store.add(lesson));
     return store.done();
   }
 
-  add(lesson: ProdLesson): void {
+  add(lesson: KeyedProdLesson): void {
     this.addRow(lesson.id, lesson.studentId, lesson.dateKey, lesson.duration, maskOfFields(lesson.filled), lesson.homeworkStatus);
   }
 
@@ -31,11 +31,11 @@ export class ProdLessons extends LessonColumns {
     return [this.studentIds];
   }
 
+  /** Lesson i, without its key (dateKeyAt). */
   at(i: number): ProdLesson {
     return {
       id: this.idAt(i),
       studentId: this.studentIdAt(i),
-      dateKey: this.dateKeyAt(i),
       duration: this.durationAt(i),
       filled: this.filledAt(i),
       homeworkStatus: this.homeworkStatusAt(i),

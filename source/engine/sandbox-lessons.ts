@@ -6,7 +6,7 @@
 import { maskOfFields } from './fields.js';
 import { IntColumn } from './int-column.js';
 import { LessonColumns } from './lesson-columns.js';
-import type { SandboxLesson } from './types.js';
+import type { KeyedSandboxLesson, SandboxLesson } from './types.js';
 
 export class SandboxLessons extends LessonColumns {
   private readonly platformIds = new IntColumn();
@@ -14,7 +14,7 @@ export class SandboxLessons extends LessonColumns {
   /** the same string as the key when they read alike */
   private readonly dateDisplays: string[] = [];
 
-  static from(lessons: readonly SandboxLesson[]): SandboxLessons {
+  static from(lessons: readonly KeyedSandboxLesson[]): SandboxLessons {
     const store = new SandboxLessons();
     for (const { id, platformId, studentName, dateKey, dateDisplay, duration, filled, homeworkStatus } of lessons) {
       store.addRow(id, platformId, studentName, dateKey, dateDisplay, duration, maskOfFields(filled), homeworkStatus);
@@ -43,12 +43,12 @@ export class SandboxLessons extends LessonColumns {
     return [this.platformIds, this.names];
   }
 
+  /** Lesson i, without its key: a key's text is made anew each time it is asked for. */
   at(i: number): SandboxLesson {
     return {
       id: this.idAt(i),
       platformId: this.platformIdAt(i),
       studentName: this.texts.texts[this.names.at(i)]!,
-      dateKey: this.dateKeyAt(i),
       dateDisplay: this.dateDisplays[i]!,
       duration: this.durationAt(i),
       filled: this.filledAt(i),
@@ -62,6 +62,6 @@ export class SandboxLessons extends LessonColumns {
 
   /** These lessons, in this order (a re-check's slice). */
   pick(indexes: readonly number[]): SandboxLessons {
-    return SandboxLessons.from(indexes.map((i) => this.at(i)));
+    return SandboxLessons.from(indexes.map((i) => ({ ...this.at(i), dateKey: this.dateKeyAt(i) })));
   }
 }

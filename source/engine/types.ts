@@ -25,12 +25,11 @@ export type Reason =
 /** A lesson the run writes: a create or an update (maybe none, if absent). */
 export const isWrite = (entry: { action: Action } | undefined): boolean => entry?.action === 'create' || entry?.action === 'update';
 
+/** A sandbox lesson as the planner and people read it; its match key is asked for apart (SandboxLessons.dateKeyAt). */
 export interface SandboxLesson {
   id: number;
   platformId: string | null;
   studentName: string | null;
-  /** lesson_date as the sandbox stores it, canonical text: the match key */
-  dateKey: string;
   /** YYYY-MM-DD HH:MM:SS, for people and the report */
   dateDisplay: string;
   duration: string | null;
@@ -38,6 +37,11 @@ export interface SandboxLesson {
   filled: readonly ContentField[];
   /** undefined when either database has no homework_status column */
   homeworkStatus: string | null | undefined;
+}
+
+/** A sandbox lesson with its match key: lesson_date as the sandbox stores it, canonical text. */
+export interface KeyedSandboxLesson extends SandboxLesson {
+  dateKey: string;
 }
 
 export interface SandboxTask {
@@ -60,12 +64,15 @@ export interface SandboxSnapshot {
 export interface ProdLesson {
   id: number;
   studentId: number;
-  /** lesson_date rendered as the sandbox renders its own, so keys compare as text */
-  dateKey: string;
   duration: string | null;
   /** the content fields that have a value (the values stay in prod: only "filled?" matters) */
   filled: readonly ContentField[];
   homeworkStatus: string | null | undefined;
+}
+
+/** A prod lesson with its match key: lesson_date rendered as the sandbox renders its own, so keys compare as text. */
+export interface KeyedProdLesson extends ProdLesson {
+  dateKey: string;
 }
 
 export interface ProdSnapshot {

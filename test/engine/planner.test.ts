@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { fieldsOfMask, isEmpty, planLessons, taskKey } from '../../source/engine/planner.js';
-import { HashGroups, hashKey } from '../../source/engine/hash-groups.js';
+import { HashGroups, hashStart, mixText } from '../../source/engine/hash-groups.js';
 import { summarize } from '../../source/engine/summary.js';
-import type { ProdLesson, ProdSnapshot, SandboxLesson, SandboxSnapshot } from '../../source/engine/types.js';
+import type { KeyedProdLesson, ProdSnapshot, KeyedSandboxLesson, SandboxSnapshot } from '../../source/engine/types.js';
 import { TaskList, TaskTable, type TaskRow } from '../../source/engine/task-table.js';
 import { SandboxLessons } from '../../source/engine/sandbox-lessons.js';
 import { ProdLessons } from '../../source/engine/prod-lessons.js';
 
 
-function lesson(id: number, over: Partial<SandboxLesson> = {}): SandboxLesson {
+function lesson(id: number, over: Partial<KeyedSandboxLesson> = {}): KeyedSandboxLesson {
   return {
     id,
     platformId: 'p1',
@@ -22,7 +22,7 @@ function lesson(id: number, over: Partial<SandboxLesson> = {}): SandboxLesson {
   };
 }
 
-function prodLesson(id: number, over: Partial<ProdLesson> = {}): ProdLesson {
+function prodLesson(id: number, over: Partial<KeyedProdLesson> = {}): KeyedProdLesson {
   return { id, studentId: 100, dateKey: '2025-01-15 14:00:00', duration: '60', filled: [], homeworkStatus: null, ...over };
 }
 
@@ -30,11 +30,11 @@ function task(lessonId: number, taskId: number, assignmentType: string | null = 
   return { id: lessonId * 100 + taskId, lessonId, taskId, assignmentType };
 }
 
-function sandbox(lessons: SandboxLesson[], tasks: TaskRow[] = []): SandboxSnapshot {
+function sandbox(lessons: KeyedSandboxLesson[], tasks: TaskRow[] = []): SandboxSnapshot {
   return { lessons: SandboxLessons.from(lessons), tasks: TaskTable.from(tasks) };
 }
 
-function prod(over: Partial<Omit<ProdSnapshot, 'lessons'>> & { lessons?: ProdLesson[] } = {}): ProdSnapshot {
+function prod(over: Partial<Omit<ProdSnapshot, 'lessons'>> & { lessons?: KeyedProdLesson[] } = {}): ProdSnapshot {
   const { lessons = [], ...rest } = over;
   return {
     studentsByPlatformId: new Map([['p1', [100]]]),
@@ -250,6 +250,7 @@ describe('summary', () => {
 });
 
 describe('hashed keys', () => {
+  const hashKey = (id: number, first: string | null, second: string | null) => mixText(mixText(hashStart(id), first), second);
   it('tell keys apart by every part, and find only the items of the key sought when hashes collide', () => {
     expect(hashKey(1, 'ab', 'c')).not.toBe(hashKey(1, 'a', 'bc'));
     expect(hashKey(1, 'a', null)).not.toBe(hashKey(1, 'a', ''));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SandboxLessons } from '../../source/engine/sandbox-lessons.js';
 import { ProdLessons } from '../../source/engine/prod-lessons.js';
-import type { ProdLesson, SandboxLesson } from '../../source/engine/types.js';
+import type { KeyedProdLesson, KeyedSandboxLesson } from '../../source/engine/types.js';
 
-const lesson = (id: number, over: Partial<SandboxLesson> = {}): SandboxLesson => ({
+const lesson = (id: number, over: Partial<KeyedSandboxLesson> = {}): KeyedSandboxLesson => ({
   id,
   platformId: 'p1',
   studentName: 'Ivan',
@@ -24,11 +24,12 @@ describe('SandboxLessons', () => {
     ];
     const store = SandboxLessons.from(lessons);
     expect(store).toHaveLength(3);
-    expect([0, 1, 2].map((i) => store.at(i))).toEqual(lessons);
+    const keyed = (from: SandboxLessons, i: number) => ({ ...from.at(i), dateKey: from.dateKeyAt(i) });
+    expect([0, 1, 2].map((i) => keyed(store, i))).toEqual(lessons);
     expect([0, 1, 2].map((i) => [store.idAt(i), store.platformIdAt(i), store.dateKeyAt(i), store.durationAt(i)])).toEqual(
       lessons.map((l) => [l.id, l.platformId, l.dateKey, l.duration]),
     );
-    expect(store.pick([2, 0]).at(0)).toEqual(lessons[2]);
+    expect(keyed(store.pick([2, 0]), 0)).toEqual(lessons[2]);
   });
 
   it('keeps homework_status undefined when the databases lack the column', () => {
@@ -40,12 +41,12 @@ describe('SandboxLessons', () => {
 
 describe('ProdLessons', () => {
   it('gives back every prod lesson as it was added, and its match key without an object', () => {
-    const lessons: ProdLesson[] = [
+    const lessons: KeyedProdLesson[] = [
       { id: 501, studentId: 100, dateKey: '2025-01-15 14:00:00', duration: '60', filled: [], homeworkStatus: 'not_assigned' },
       { id: 2 ** 35, studentId: 2 ** 33, dateKey: '2025-01-16 09:00:00.5', duration: null, filled: ['topic', 'notes'], homeworkStatus: null },
     ];
     const store = ProdLessons.from(lessons);
-    expect([0, 1].map((i) => store.at(i))).toEqual(lessons);
+    expect([0, 1].map((i) => ({ ...store.at(i), dateKey: store.dateKeyAt(i) }))).toEqual(lessons);
     expect([0, 1].map((i) => [store.studentIdAt(i), store.dateKeyAt(i), store.durationAt(i)])).toEqual(lessons.map((l) => [l.studentId, l.dateKey, l.duration]));
     expect(ProdLessons.from([{ ...lessons[0]!, homeworkStatus: undefined }]).at(0).homeworkStatus).toBeUndefined();
   });

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { DateKeys, decodeDateKey, encodeDateKey } from '../../source/engine/date-keys.js';
+import { hashStart } from '../../source/engine/hash-groups.js';
+
+/** Texts as PostgreSQL prints dates and timestamps, and texts it may print otherwise. */
+const ISO = [
+  '2025-01-15',
+  '0099-12-31',
+  '2025-01-15 00:00:00',
+  '2025-01-15 14:00:00',
+  '2025-01-15 24:00:00',
+  '2025-01-15 14:00:00.5',
+  '2025-01-15 14:00:00.05',
+  '2025-01-15 14:00:00.000625',
+  '2025-01-15 14:00:00.999999',
+  '9999-12-31 23:59:59.123456',
+];
+const OTHER = [
+  '',
+  'infinity',
+  '-infinity',
+  '2025-01-15 BC',
+  '12025-01-15',
+  '2025-01-15 14:00:00.50', // a fraction the server would print without its trailing zero
+  '2025-01-15 14:00:00.',
+  '2025-01-15T14:00:00',
+  '2025-01-15 14:00:00+03',
+  '15.01.2025 14:00:00',
+  '0000-00-00',
+  '2025-0a-15',
+];
+
+describe('lesson_date keys as numbers', () => {
+  it('encodes the ISO texts and gives each back the same; other texts are not encoded', () => {
+    for (const text of ISO) {
+      const encoded = encodeDateKey(text);
+      expect(encoded, text).toBeDefined();
+      expect(decodeDateKey(...encoded!)).toBe(text);
+    }
+    for (const text of OTHER) expect(encodeDateKey(text), text).toBeUndefined();
+  });
+
+  it('tells a date from midnight of that day, and every fraction apart', () => {
+    const codes = ISO.map((text) => encodeDateKey(text)!.join('/'));
+    expect(new Set(codes).size).toBe(ISO.length);
+  });
+
+  it('keeps any text, compares and hashes keys across columns exactly as their texts', () => {
+    const texts = [...ISO, ...OTHER];
+    const a = new DateKeys();
+    const b = new DateKeys();
+    for (const text of texts) a.push(text);
+    for (const text of [...texts].reverse()) b.push(text);
+    a.trim();
+    b.trim();
+    expect(texts.map((_, i) => a.at(i))).toEqual(texts);
+    for (let i = 0; i < texts.length; i++) {
+      for (let j = 0; j < texts.length; j++) {
+        const k = texts.length - 1 - j; // where texts[j] is in b
+        expect(a.same(i, b, k), `${texts[i]} / ${texts[j]}`).toBe(texts[i] === texts[j]);
+        if (texts[i] === texts[j]) expect(a.mix(hashStart(7), i)).toBe(b.mix(hashStart(7), k));
+      }
+    }
+    expect(new Set(texts.map((_, i) => a.mix(hashStart(7), i))).size).toBe(texts.length);
+  });
+});
