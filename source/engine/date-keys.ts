@@ -6,7 +6,6 @@
  * is kept as it is. The text comes back the same, and two keys are equal exactly when
  * their texts are.
  */
-import { IntColumn } from './int-column.js';
 import { mixNumber, mixText } from './hash-groups.js';
 
 const ZERO = 0x30;
@@ -86,43 +85,70 @@ export function decodeDateKey(date: number, time: number): string {
   return scratch.toString('latin1', 0, end);
 }
 
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const LAST = CHUNK - 1;
+
+/**
+ * Each number in a typed array of its own kind: the planner compares keys millions of
+ * times, and a read through arrays of one kind stays a fast one (IntColumn mixes kinds).
+ */
 export class DateKeys {
   /** YYYYMMDD; 0 where the key is kept as text */
-  private readonly dates = new IntColumn();
-  private readonly times = new IntColumn();
+  private readonly dates: Uint32Array[] = [];
+  private readonly times: Float64Array[] = [];
   private readonly texts = new Map<number, string>();
-
-  get length(): number {
-    return this.dates.length;
-  }
+  length = 0;
 
   push(text: string): void {
     const encoded = encodeDateKey(text);
-    if (!encoded) this.texts.set(this.dates.length, text);
-    this.dates.push(encoded ? encoded[0] : 0);
-    this.times.push(encoded ? encoded[1] : 0);
+    const index = this.length & LAST;
+    if (index === 0) {
+      this.dates.push(new Uint32Array(CHUNK));
+      this.times.push(new Float64Array(CHUNK));
+    }
+    const chunk = this.dates.length - 1;
+    if (encoded) {
+      this.dates[chunk]![index] = encoded[0];
+      this.times[chunk]![index] = encoded[1];
+    } else {
+      this.texts.set(this.length, text);
+    }
+    this.length++;
+  }
+
+  private dateAt(i: number): number {
+    return this.dates[i >>> CHUNK_BITS]![i & LAST]!;
+  }
+
+  private timeAt(i: number): number {
+    return this.times[i >>> CHUNK_BITS]![i & LAST]!;
   }
 
   at(i: number): string {
-    const date = this.dates.at(i);
-    return date === 0 ? this.texts.get(i)! : decodeDateKey(date, this.times.at(i));
+    const date = this.dateAt(i);
+    return date === 0 ? this.texts.get(i)! : decodeDateKey(date, this.timeAt(i));
   }
 
   /** `hash` extended by key i: equal keys, in any DateKeys, extend it alike. */
   mix(hash: number, i: number): number {
-    const date = this.dates.at(i);
-    return date === 0 ? mixText(hash, this.texts.get(i)!) : mixNumber(mixNumber(hash, date), this.times.at(i));
+    const date = this.dateAt(i);
+    return date === 0 ? mixText(hash, this.texts.get(i)!) : mixNumber(mixNumber(hash, date), this.timeAt(i));
   }
 
   /** Whether key i here is key j of `other`. */
   same(i: number, other: DateKeys, j: number): boolean {
-    const date = this.dates.at(i);
-    if (date !== other.dates.at(j)) return false;
-    return date === 0 ? this.texts.get(i) === other.texts.get(j) : this.times.at(i) === other.times.at(j);
+    const date = this.dateAt(i);
+    if (date !== other.dateAt(j)) return false;
+    return date === 0 ? this.texts.get(i) === other.texts.get(j) : this.timeAt(i) === other.timeAt(j);
   }
 
+  /** Done adding: the last chunks give back what they did not use. */
   trim(): void {
-    this.dates.trim();
-    this.times.trim();
+    const used = this.length & LAST;
+    if (used === 0) return;
+    const last = this.dates.length - 1;
+    this.dates[last] = this.dates[last]!.slice(0, used);
+    this.times[last] = this.times[last]!.slice(0, used);
   }
 }
