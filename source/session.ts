@@ -16,8 +16,8 @@ import { DEFAULT_WATCHDOG, type LockWait } from './db/watchdog.js';
 import { createPlanner } from './engine/planner.js';
 import { applySelection, EVERY_LESSON, unknownLessons, type Selection } from './engine/selection.js';
 import { summarize } from './engine/summary.js';
-import { followPlan, goneSincePlan, rowsToFingerprint, type ReviewedPlan } from './engine/follow-plan.js';
-import { readFingerprints } from './db/fingerprint.js';
+import { followPlan, goneSincePlan, RowsCheck, type ReviewedPlan } from './engine/follow-plan.js';
+import { readFingerprints, streamFingerprints } from './db/fingerprint.js';
 import { filtersOf, identityText, PLAN_FORMAT, PLAN_VERSION, sameDatabase, writePlanFile, type DatabaseIdentity, type SavedPlan } from './saved-plan.js';
 import { collectAfterPhase, collectIfGrown } from './memory.js';
 import { summaryForFile } from './report.js';
@@ -203,12 +203,7 @@ export class Session {
   async planFromSaved(saved: SavedPlan): Promise<Plan> {
     this.checkPlanDatabases(saved);
     await this.openSnapshot();
-    const ids = rowsToFingerprint(saved.lessons);
-    const now = {
-      sandbox: await this.guard('sandbox', () => readFingerprints(this.sandboxDb, this.schema.sandbox, ids.sandbox)),
-      prod: await this.guard('prod', () => readFingerprints(this.prodDb, this.schema.prod, ids.prod)),
-    };
-    const reviewed: ReviewedPlan = { lessons: saved.lessons, now };
+    const reviewed: ReviewedPlan = { lessons: saved.lessons, unchanged: await this.unchangedRows(saved) };
     const filters = filtersOf(saved.header);
     const { sandbox, prod } = await this.readBothSides(filters);
     const seen = new Set<number>();
@@ -229,6 +224,14 @@ export class Session {
     }
     collectAfterPhase();
     return { sandbox, entries, summary: summarize(entries, true), filters, expectedProd };
+  }
+
+  /** The saved plan's selected lessons whose rows are as it found them: one query a side. */
+  private async unchangedRows(saved: SavedPlan): Promise<Set<number>> {
+    const rows = new RowsCheck(saved.lessons);
+    await this.guard('sandbox', () => streamFingerprints(this.sandboxDb, this.schema.sandbox, rows.sandboxIds, (id, fp) => rows.sandboxRow(id, fp)));
+    await this.guard('prod', () => streamFingerprints(this.prodDb, this.schema.prod, rows.prodIds, (id, fp) => rows.prodRow(id, fp)));
+    return rows.unchanged();
   }
 
   /** Which databases this session reached: what a saved plan or an undo file names. */

@@ -73,9 +73,14 @@ export async function streamLessonStates(
   );
 }
 
+/** Each of `ids` that exists with its fingerprint, handed over as it arrives. */
+export function streamFingerprints(db: Db, tables: LessonTables, ids: readonly number[], onRow: (id: number, fingerprint: string) => void): Promise<void> {
+  return streamLessonStates(db, tables, ids, [], false, (id, state) => onRow(id, state.fingerprint));
+}
+
 /** lesson id → fingerprint, for those of `ids` that exist. */
 export async function readFingerprints(db: Db, tables: LessonTables, ids: readonly number[]): Promise<Map<number, string>> {
   const fingerprints = new Map<number, string>();
-  await streamLessonStates(db, tables, ids, [], false, (id, state) => fingerprints.set(id, state.fingerprint));
+  await streamFingerprints(db, tables, ids, (id, fingerprint) => fingerprints.set(id, fingerprint));
   return fingerprints;
 }

@@ -19,29 +19,57 @@ export interface ReviewedLesson extends LessonIdentity {
 
 export interface ReviewedPlan {
   lessons: ReadonlyMap<number, ReviewedLesson>;
-  /** fingerprints now, of the rows the selected lessons rest on */
-  now: { sandbox: ReadonlyMap<number, string>; prod: ReadonlyMap<number, string> };
+  /** the selected lessons (sandbox ids) whose sandbox and prod rows are still as the plan found them */
+  unchanged: ReadonlySet<number>;
 }
 
-/** The sandbox and prod lessons whose fingerprints to read now: those the plan would write. */
-export function rowsToFingerprint(lessons: ReadonlyMap<number, ReviewedLesson>): { sandbox: number[]; prod: number[] } {
-  const sandbox: number[] = [];
-  const prod: number[] = [];
-  for (const lesson of lessons.values()) {
-    if (!lesson.selected) continue;
-    sandbox.push(lesson.sandboxLessonId);
-    if (lesson.prodLessonId !== null) prod.push(lesson.prodLessonId);
+/**
+ * Tells which selected lessons still rest on the rows the plan was made from, as their
+ * fingerprints are read now: each is compared as it arrives, and none is kept (a million
+ * lessons' fingerprints held in maps were 150 MB).
+ */
+export class RowsCheck {
+  /** the sandbox and prod lessons whose fingerprints to read now: those the plan would write */
+  readonly sandboxIds: number[] = [];
+  readonly prodIds: number[] = [];
+  private readonly byProdId = new Map<number, ReviewedLesson | ReviewedLesson[]>();
+  private readonly sandboxSame = new Set<number>();
+  private readonly prodSame = new Set<number>();
+
+  constructor(private readonly lessons: ReadonlyMap<number, ReviewedLesson>) {
+    for (const lesson of lessons.values()) {
+      if (!lesson.selected) continue;
+      this.sandboxIds.push(lesson.sandboxLessonId);
+      if (lesson.prodLessonId === null) continue;
+      this.prodIds.push(lesson.prodLessonId);
+      const held = this.byProdId.get(lesson.prodLessonId);
+      this.byProdId.set(lesson.prodLessonId, held === undefined ? lesson : Array.isArray(held) ? [...held, lesson] : [held, lesson]);
+    }
   }
-  return { sandbox, prod };
+
+  sandboxRow(id: number, fingerprint: string): void {
+    if (this.lessons.get(id)?.sandboxFingerprint === fingerprint) this.sandboxSame.add(id);
+  }
+
+  prodRow(id: number, fingerprint: string): void {
+    const held = this.byProdId.get(id);
+    for (const lesson of held === undefined ? [] : Array.isArray(held) ? held : [held]) {
+      if (lesson.prodFingerprint === fingerprint) this.prodSame.add(lesson.sandboxLessonId);
+    }
+  }
+
+  /** Once every row was handed over: the selected lessons whose rows are all as they were. */
+  unchanged(): Set<number> {
+    const unchanged = new Set<number>();
+    for (const id of this.sandboxIds) {
+      if (this.sandboxSame.has(id) && (this.lessons.get(id)!.prodLessonId === null || this.prodSame.has(id))) unchanged.add(id);
+    }
+    return unchanged;
+  }
 }
 
 function stillAsReviewed(entry: PlanEntry, saved: ReviewedLesson, plan: ReviewedPlan): boolean {
-  return (
-    entry.action === saved.action &&
-    entry.prodLessonId === saved.prodLessonId &&
-    plan.now.sandbox.get(saved.sandboxLessonId) === saved.sandboxFingerprint &&
-    (saved.prodLessonId === null || plan.now.prod.get(saved.prodLessonId) === saved.prodFingerprint)
-  );
+  return entry.action === saved.action && entry.prodLessonId === saved.prodLessonId && plan.unchanged.has(saved.sandboxLessonId);
 }
 
 /** One lesson of today's plan, as the reviewed plan allows it. */
