@@ -18,7 +18,7 @@ import type { Db } from './client.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlFilledMask } from './sql.js';
 import { TextPool } from './copy-text.js';
-import { HashGroups } from '../engine/hash-groups.js';
+import { HashGroups, sharedHashes } from '../engine/hash-groups.js';
 
 const withTimeZone = (type: string) => type.startsWith('timestamp') && type.includes('with time zone');
 
@@ -131,27 +131,35 @@ async function readProdSide(db: Db, schema: SyncSchema, sandboxLessons: SandboxL
     else studentsByPlatformId.set(platformId, [Number(id)]);
   }
 
-  // Candidate keys: every (prod student, lesson_date) a sandbox lesson could land on.
-  const keyStudents: number[] = [];
-  const keyDates: string[] = [];
-  /** the sandbox lesson each key was taken from */
-  const keyLessons: number[] = [];
-  const seen = new HashGroups<number>();
+  // Candidate keys: every (prod student, lesson_date) a sandbox lesson could land on, once.
+  // Their hashes find the few that repeat (no map of them all), and the dates go as one JSON text.
+  const students = new Float64Array(sandboxLessons.length).fill(Number.NaN);
+  const hashes = new Int32Array(sandboxLessons.length);
   for (let i = 0; i < sandboxLessons.length; i++) {
     const platformId = sandboxLessons.platformIdAt(i);
     const ids = platformId ? studentsByPlatformId.get(platformId) : undefined;
     if (ids?.length !== 1) continue;
-    const hash = sandboxLessons.dateHashAt(i, ids[0]!);
-    if (seen.find(hash, (k) => keyStudents[k] === ids[0] && sandboxLessons.sameDate(i, sandboxLessons, keyLessons[k]!)).length) continue;
-    seen.add(hash, keyStudents.length);
-    keyStudents.push(ids[0]!);
-    keyDates.push(sandboxLessons.dateKeyAt(i));
+    students[i] = ids[0]!;
+    hashes[i] = sandboxLessons.dateHashAt(i, ids[0]!);
+  }
+  const resolved = (i: number) => !Number.isNaN(students[i]!);
+  const shared = sharedHashes(hashes, resolved);
+  const repeats = new HashGroups<number>();
+  /** the sandbox lessons whose key is sent */
+  const keyLessons: number[] = [];
+  for (let i = 0; i < sandboxLessons.length; i++) {
+    if (!resolved(i)) continue;
+    if (shared.has(hashes[i]!)) {
+      const same = (k: number) => students[k] === students[i] && sandboxLessons.sameDate(i, sandboxLessons, k);
+      if (repeats.find(hashes[i]!, same).length) continue;
+      repeats.add(hashes[i]!, i);
+    }
     keyLessons.push(i);
   }
   const keyParams: unknown[] = [];
   const keys = jsonTable(keyParams, [
-    { name: 'student_id', type: 'int8', values: keyStudents },
-    { name: 'lesson_date', values: keyDates },
+    { name: 'student_id', type: 'int8', values: keyLessons.map((i) => students[i]!) },
+    { name: 'lesson_date', serialized: sandboxLessons.dateKeysJson(keyLessons) },
   ]);
   const lessons = new ProdLessons();
   await db.stream(

@@ -18,6 +18,8 @@ export interface JsonColumn {
   /** cast applied to the element's text; none keeps text */
   type?: string;
   values?: readonly unknown[];
+  /** the values, already serialized as a JSON array of texts */
+  serialized?: string;
   /** an array already serialized as JSON (rows straight from the sandbox), passed as it is */
   json?: string;
 }
@@ -34,7 +36,7 @@ export interface JsonColumn {
  */
 export function jsonTable(params: unknown[], columns: readonly JsonColumn[]): string {
   const sources = columns.map((column) => {
-    params.push(column.json ?? JSON.stringify(column.values));
+    params.push(column.json ?? column.serialized ?? JSON.stringify(column.values));
     return column.json === undefined ? `json_array_elements_text($${params.length}::json)` : `jsonb_array_elements($${params.length}::jsonb)`;
   });
   const select = columns.map((c, i) => (c.type ? `u.c${i}::${c.type} AS ${c.name}` : `u.c${i} AS ${c.name}`));

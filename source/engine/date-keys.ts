@@ -54,35 +54,42 @@ export function encodeDateKey(text: string): [number, number] | undefined {
 
 /** Where a key's text is put together: one flat string a key (a template string makes a rope of its parts, 300 bytes a key). */
 const scratch = Buffer.alloc(26);
+/** The longest key text in the ISO form. */
+const MAX_KEY = 26;
 
-function putDigits(at: number, value: number, width: number): void {
+function putDigits(target: Buffer, at: number, value: number, width: number): void {
   for (let k = width - 1; k >= 0; k--) {
-    scratch[at + k] = ZERO + (value % 10);
+    target[at + k] = ZERO + (value % 10);
     value = Math.floor(value / 10);
   }
 }
 
-export function decodeDateKey(date: number, time: number): string {
-  putDigits(0, Math.floor(date / 10000), 4);
-  scratch[4] = 0x2d; // -
-  putDigits(5, Math.floor(date / 100) % 100, 2);
-  scratch[7] = 0x2d;
-  putDigits(8, date % 100, 2);
-  if (time === 0) return scratch.toString('latin1', 0, 10);
+/** Writes the text of an encoded key at target[at]; returns where it ends. */
+function writeDateKey(target: Buffer, at: number, date: number, time: number): number {
+  putDigits(target, at, Math.floor(date / 10000), 4);
+  target[at + 4] = 0x2d; // -
+  putDigits(target, at + 5, Math.floor(date / 100) % 100, 2);
+  target[at + 7] = 0x2d;
+  putDigits(target, at + 8, date % 100, 2);
+  if (time === 0) return at + 10;
   const micros = (time - 1) % 1e6;
   const clock = (time - 1 - micros) / 1e6;
-  scratch[10] = 0x20; // space
-  putDigits(11, Math.floor(clock / 10000), 2);
-  scratch[13] = 0x3a; // :
-  putDigits(14, Math.floor(clock / 100) % 100, 2);
-  scratch[16] = 0x3a;
-  putDigits(17, clock % 100, 2);
-  if (micros === 0) return scratch.toString('latin1', 0, 19);
-  scratch[19] = 0x2e; // .
-  putDigits(20, micros, 6);
-  let end = 26;
-  while (scratch[end - 1] === ZERO) end--;
-  return scratch.toString('latin1', 0, end);
+  target[at + 10] = 0x20; // space
+  putDigits(target, at + 11, Math.floor(clock / 10000), 2);
+  target[at + 13] = 0x3a; // :
+  putDigits(target, at + 14, Math.floor(clock / 100) % 100, 2);
+  target[at + 16] = 0x3a;
+  putDigits(target, at + 17, clock % 100, 2);
+  if (micros === 0) return at + 19;
+  target[at + 19] = 0x2e; // .
+  putDigits(target, at + 20, micros, 6);
+  let end = at + 26;
+  while (target[end - 1] === ZERO) end--;
+  return end;
+}
+
+export function decodeDateKey(date: number, time: number): string {
+  return scratch.toString('latin1', 0, writeDateKey(scratch, 0, date, time));
 }
 
 const CHUNK_BITS = 16;
@@ -134,6 +141,34 @@ export class DateKeys {
   mix(hash: number, i: number): number {
     const date = this.dateAt(i);
     return date === 0 ? mixText(hash, this.texts.get(i)!) : mixNumber(mixNumber(hash, date), this.timeAt(i));
+  }
+
+  /** Keys `indexes` as a JSON array of their texts, written without a string a key. */
+  json(indexes: readonly number[]): string {
+    let out = Buffer.allocUnsafe(indexes.length * (MAX_KEY + 3) + 2);
+    let at = 0;
+    out[at++] = 0x5b; // [
+    for (let k = 0; k < indexes.length; k++) {
+      const i = indexes[k]!;
+      if (k > 0) out[at++] = 0x2c; // ,
+      const date = this.dateAt(i);
+      if (date !== 0) {
+        out[at++] = 0x22; // "
+        at = writeDateKey(out, at, date, this.timeAt(i));
+        out[at++] = 0x22;
+        continue;
+      }
+      const text = JSON.stringify(this.texts.get(i)!);
+      const needed = at + Buffer.byteLength(text) + (indexes.length - k) * (MAX_KEY + 3) + 2;
+      if (needed > out.length) {
+        const wider = Buffer.allocUnsafe(needed * 2);
+        out.copy(wider, 0, 0, at);
+        out = wider;
+      }
+      at += out.write(text, at);
+    }
+    out[at++] = 0x5d; // ]
+    return out.toString('utf8', 0, at);
   }
 
   /** Whether key i here is key j of `other`. */

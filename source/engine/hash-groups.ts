@@ -26,6 +26,17 @@ export function hashStart(id: number): number {
   return mixNumber(FNV_OFFSET, id);
 }
 
+/**
+ * The hashes that more than one of the counted items has (usually few): found by sorting
+ * a copy natively, without a map of every item. Only those items need a HashGroups.
+ */
+export function sharedHashes(hashes: Int32Array, counted: (i: number) => boolean): Set<number> {
+  const sorted = hashes.filter((_, i) => counted(i)).sort();
+  const shared = new Set<number>();
+  for (let n = 1; n < sorted.length; n++) if (sorted[n] === sorted[n - 1]) shared.add(sorted[n]!);
+  return shared;
+}
+
 /** Items grouped under their keys' hashes; an item must not be an array. */
 export class HashGroups<T> {
   private readonly byHash = new Map<number, T | T[]>();

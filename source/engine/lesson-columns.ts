@@ -61,6 +61,11 @@ export abstract class LessonColumns {
     return mixText(this.dateHashAt(i, studentId), this.durationAt(i));
   }
 
+  /** The lesson_date keys of these lessons, as a JSON array of their texts. */
+  dateKeysJson(indexes: readonly number[]): string {
+    return this.dateKeys.json(indexes);
+  }
+
   sameDate(i: number, other: LessonColumns, j: number): boolean {
     return this.dateKeys.same(i, other.dateKeys, j);
   }

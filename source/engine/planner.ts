@@ -11,7 +11,7 @@ import {
   type SandboxSnapshot,
 } from './types.js';
 import { TaskList, type TaskTable } from './task-table.js';
-import { HashGroups } from './hash-groups.js';
+import { HashGroups, sharedHashes } from './hash-groups.js';
 
 const BLANK = /^[ \t\n\r\f\v]*$/;
 
@@ -172,23 +172,16 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
   // Entries themselves are made slice by slice: a pass over every lesson keeps only keys.
   const studentIds = new Float64Array(lessons.length);
   const hashes = new Int32Array(lessons.length);
-  let resolved = 0;
   for (let i = 0; i < lessons.length; i++) {
     const studentId = studentOf(lessons.platformIdAt(i), prod);
     studentIds[i] = studentId ?? Number.NaN;
-    if (studentId === null) continue;
-    hashes[i] = lessons.keyHashAt(i, studentId);
-    resolved++;
+    if (studentId !== null) hashes[i] = lessons.keyHashAt(i, studentId);
   }
-  // Only lessons whose key hash another lesson shares can be duplicates: found by sorting
-  // the hashes (a typed array sorts natively), and only they are grouped.
-  const sorted = new Int32Array(resolved);
-  for (let i = 0, n = 0; i < lessons.length; i++) if (!Number.isNaN(studentIds[i]!)) sorted[n++] = hashes[i]!;
-  sorted.sort();
-  const sharedHashes = new Set<number>();
-  for (let n = 1; n < sorted.length; n++) if (sorted[n] === sorted[n - 1]) sharedHashes.add(sorted[n]!);
+  // Only lessons whose key hash another lesson shares can be duplicates: only they are grouped.
+  const resolved = (i: number) => !Number.isNaN(studentIds[i]!);
+  const shared = sharedHashes(hashes, resolved);
   const sandboxByKey = new HashGroups<number>();
-  for (let i = 0; i < lessons.length; i++) if (!Number.isNaN(studentIds[i]!) && sharedHashes.has(hashes[i]!)) sandboxByKey.add(hashes[i]!, i);
+  for (let i = 0; i < lessons.length; i++) if (resolved(i) && shared.has(hashes[i]!)) sandboxByKey.add(hashes[i]!, i);
 
   function planOne(i: number): PlanEntry {
     const lesson = lessons.at(i);

@@ -63,4 +63,16 @@ describe('lesson_date keys as numbers', () => {
     }
     expect(new Set(texts.map((_, i) => a.mix(hashStart(7), i))).size).toBe(texts.length);
   });
+
+  it('writes chosen keys as a JSON array of their texts, text kept as text (quotes, non-ASCII)', () => {
+    const texts = [...ISO, ...OTHER, 'quoted "x" \\ ünïcödé', '2025-01-15'];
+    const keys = new DateKeys();
+    for (const text of texts) keys.push(text);
+    const chosen = [3, 0, texts.length - 2, 12, texts.length - 1, 7];
+    expect(JSON.parse(keys.json(chosen))).toEqual(chosen.map((i) => texts[i]));
+    expect(keys.json([])).toBe('[]');
+    const many = new DateKeys();
+    for (let i = 0; i < 3; i++) many.push('x'.repeat(200));
+    expect(JSON.parse(many.json([0, 1, 2]))).toEqual(['x'.repeat(200), 'x'.repeat(200), 'x'.repeat(200)]);
+  });
 });
