@@ -5,6 +5,7 @@
  * the lesson or its tasks (a column, a task added or removed) changes it. Computed in SQL
  * for all the lessons asked at once: one query whatever their number.
  */
+import { collectIfGrown } from '../memory.js';
 import type { Db } from './client.js';
 import type { Table } from './schema.js';
 import { jsonTable, quoteIdent } from './sql.js';
@@ -13,6 +14,8 @@ export interface LessonTables {
   lessons: Table;
   lessonTasks: Table;
 }
+
+const STREAM_COLLECT_EVERY = 10_000;
 
 /** A lesson as it stands: its fingerprint, the columns asked for (as text), its LessonTasks' ids. */
 export interface LessonState {
@@ -50,6 +53,7 @@ export async function streamLessonStates(
   const params: unknown[] = [];
   const keys = jsonTable(params, [{ name: 'id', type: 'int8', values: ids }]);
   const values = columns.length ? `json_build_array(${columns.map((c) => `l.${quoteIdent(c)}::text`).join(', ')})::text` : `'[]'`;
+  let rows = 0;
   await db.hashJoinsOnly(() =>
     db.stream(
       `WITH k AS MATERIALIZED ${keys}
@@ -62,6 +66,8 @@ export async function streamLessonStates(
        ${lock ? 'FOR UPDATE OF l' : ''}`,
       params,
       (row) => {
+        // a million rows' parsed texts would otherwise pile up in the heap before V8 collects them
+        if (++rows % STREAM_COLLECT_EVERY === 0) collectIfGrown();
         const texts = JSON.parse(row[2] as string) as (string | null)[];
         onState(Number(row[0]), {
           fingerprint: row[1] as string,
