@@ -86,7 +86,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
   try {
     resolved = targets ?? parseTargets(config.sandboxUrl, config.prodUrl);
     // a plan file that is not whole and unedited is refused before any database is touched
-    const saved = config.applyPlanPath ? await readPlanFile(config.applyPlanPath) : undefined;
+    let saved = config.applyPlanPath ? await readPlanFile(config.applyPlanPath) : undefined;
     out(m.banner);
     out(m.rule);
     out(m.connecting);
@@ -103,6 +103,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
     }
     out(m.reading);
     plan = saved ? await session.planFromSaved(saved) : await session.plan(config.filters, config.selection);
+    saved = undefined; // planned from: its lessons (250 MB at a million) are not held through apply
     out(m.found(plan.entries.length));
     if (config.savePlanPath) {
       await session.savePlan(config.savePlanPath, plan);
