@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoSchoolPerTest } from '../helpers/databases.js';
+import { demoSchoolPerTest, onServer } from '../helpers/databases.js';
 import { runSync } from '../helpers/run.js';
 import type { PlanEntry } from '../../source/engine/types.js';
 import { parseTargets, Session } from '../../source/session.js';
@@ -134,6 +134,30 @@ describe('the demo school, end to end', () => {
       expect(outcome.entries.map((e) => e.action)).toEqual(plan.entries.map((e) => (e.sandboxLessonId === 12 ? 'error' : e.action)));
     } finally {
       await session.close();
+    }
+  });
+
+  it('leaves a plan as planned when its apply stops after some batches, and the same plan then applies whole', async () => {
+    const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
+    const plan = await session.plan({ students: [] });
+    const planned = plan.entries.map((e) => ({ ...e }));
+    const stop = new AbortController();
+    session.subscribe((event) => {
+      if (event.type === 'written' && event.done >= 2) stop.abort();
+    });
+    await expect(session.apply(plan, { chunkSize: 2, recheckSize: 2, signal: stop.signal })).rejects.toMatchObject({ code: 'interrupted' });
+    await session.close();
+    // the written entries were their own outcomes until the rollback: they are the plan again
+    expect(plan.entries).toEqual(planned);
+
+    // PGlite serves one connection, and may still be closing the one the stop dropped
+    if (!onServer) return;
+    const again = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
+    try {
+      const outcome = await again.apply(plan, { chunkSize: 2, recheckSize: 2 });
+      expect(outcome.summary).toMatchObject({ created: 2, updated: 2, tasksCopied: 9, changedSincePreview: 0 });
+    } finally {
+      await again.close();
     }
   });
 
