@@ -20,9 +20,13 @@ const STREAM_COLLECT_EVERY = 10_000;
 /** A lesson as it stands: its fingerprint, the columns asked for (as text), its LessonTasks' ids. */
 export interface LessonState {
   fingerprint: string;
-  values: Record<string, string | null>;
+  /** the columns asked for, in their order */
+  values: (string | null)[];
   taskIds: number[];
 }
+
+/** A row of the states query: lesson id, fingerprint, the columns' texts (JSON), the task ids (JSON). */
+type StateRow = [string, string, string, string];
 
 /**
  * lesson id → its state, for those of `ids` that exist. `columns`: the lesson columns to
@@ -41,13 +45,31 @@ export async function readLessonStates(
 }
 
 /** The same, each lesson handed over as it arrives (a million of them never held at once). */
-export async function streamLessonStates(
+export function streamLessonStates(
   db: Db,
   tables: LessonTables,
   ids: readonly number[],
   columns: readonly string[],
   lock: boolean,
   onState: (id: number, state: LessonState) => void,
+): Promise<void> {
+  return streamStateRows(db, tables, ids, columns, lock, (row) =>
+    onState(Number(row[0]), {
+      fingerprint: row[1],
+      values: JSON.parse(row[2]) as (string | null)[],
+      taskIds: JSON.parse(row[3]) as number[],
+    }),
+  );
+}
+
+/** The states query, its rows as they come. */
+async function streamStateRows(
+  db: Db,
+  tables: LessonTables,
+  ids: readonly number[],
+  columns: readonly string[],
+  lock: boolean,
+  onRow: (row: StateRow) => void,
 ): Promise<void> {
   if (!ids.length) return;
   const params: unknown[] = [];
@@ -68,20 +90,15 @@ export async function streamLessonStates(
       (row) => {
         // a million rows' parsed texts would otherwise pile up in the heap before V8 collects them
         if (++rows % STREAM_COLLECT_EVERY === 0) collectIfGrown();
-        const texts = JSON.parse(row[2] as string) as (string | null)[];
-        onState(Number(row[0]), {
-          fingerprint: row[1] as string,
-          values: Object.fromEntries(columns.map((c, i) => [c, texts[i] ?? null])),
-          taskIds: JSON.parse(row[3] as string) as number[],
-        });
+        onRow(row as StateRow);
       },
     ),
   );
 }
 
-/** Each of `ids` that exists with its fingerprint, handed over as it arrives. */
+/** Each of `ids` that exists with its fingerprint, handed over as it arrives (nothing else parsed). */
 export function streamFingerprints(db: Db, tables: LessonTables, ids: readonly number[], onRow: (id: number, fingerprint: string) => void): Promise<void> {
-  return streamLessonStates(db, tables, ids, [], false, (id, state) => onRow(id, state.fingerprint));
+  return streamStateRows(db, tables, ids, [], false, (row) => onRow(Number(row[0]), row[1]));
 }
 
 /** lesson id → fingerprint, for those of `ids` that exist. */

@@ -79,8 +79,8 @@ export async function captureAfter(
       chunk.push({
         kind: 'updated',
         ...common,
-        before: columns.map((c) => was.values[c] ?? null),
-        written: columns.map((c) => now.values[c] ?? null),
+        before: was.values,
+        written: now.values,
         tasks: now.taskIds.filter((t) => !existed.has(t)),
         beforeFingerprint: was.fingerprint,
       });
