@@ -10,7 +10,7 @@ import {
   type ProdSnapshot,
   type SandboxSnapshot,
 } from '../engine/types.js';
-import { taskKey } from '../engine/planner.js';
+import { studentOf, taskKey } from '../engine/planner.js';
 import { SandboxLessons } from '../engine/sandbox-lessons.js';
 import { ProdLessons } from '../engine/prod-lessons.js';
 import { TaskTable } from '../engine/task-table.js';
@@ -18,7 +18,7 @@ import type { Db } from './client.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlFilledMask } from './sql.js';
 import { TextPool } from './copy-text.js';
-import { HashGroups, sharedHashes } from '../engine/hash-groups.js';
+import { groupShared } from '../engine/hash-groups.js';
 
 const withTimeZone = (type: string) => type.startsWith('timestamp') && type.includes('with time zone');
 
@@ -133,28 +133,21 @@ async function readProdSide(db: Db, schema: SyncSchema, sandboxLessons: SandboxL
 
   // Candidate keys: every (prod student, lesson_date) a sandbox lesson could land on, once.
   // Their hashes find the few that repeat (no map of them all), and the dates go as one JSON text.
-  const students = new Float64Array(sandboxLessons.length).fill(Number.NaN);
+  const students = new Float64Array(sandboxLessons.length);
   const hashes = new Int32Array(sandboxLessons.length);
   for (let i = 0; i < sandboxLessons.length; i++) {
-    const platformId = sandboxLessons.platformIdAt(i);
-    const ids = platformId ? studentsByPlatformId.get(platformId) : undefined;
-    if (ids?.length !== 1) continue;
-    students[i] = ids[0]!;
-    hashes[i] = sandboxLessons.dateHashAt(i, ids[0]!);
+    const studentId = studentOf(sandboxLessons.platformIdAt(i), studentsByPlatformId);
+    students[i] = studentId ?? Number.NaN;
+    if (studentId !== null) hashes[i] = sandboxLessons.dateHashAt(i, studentId);
   }
   const resolved = (i: number) => !Number.isNaN(students[i]!);
-  const shared = sharedHashes(hashes, resolved);
-  const repeats = new HashGroups<number>();
-  /** the sandbox lessons whose key is sent */
+  const repeats = groupShared(hashes, resolved);
+  /** the sandbox lessons whose key is sent: the first of each (student, lesson_date) */
   const keyLessons: number[] = [];
   for (let i = 0; i < sandboxLessons.length; i++) {
     if (!resolved(i)) continue;
-    if (shared.has(hashes[i]!)) {
-      const same = (k: number) => students[k] === students[i] && sandboxLessons.sameDate(i, sandboxLessons, k);
-      if (repeats.find(hashes[i]!, same).length) continue;
-      repeats.add(hashes[i]!, i);
-    }
-    keyLessons.push(i);
+    const earlier = (k: number) => k < i && students[k] === students[i] && sandboxLessons.sameDate(i, sandboxLessons, k);
+    if (!repeats.find(hashes[i]!, earlier).length) keyLessons.push(i);
   }
   const keyParams: unknown[] = [];
   const keys = jsonTable(keyParams, [

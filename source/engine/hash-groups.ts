@@ -27,14 +27,17 @@ export function hashStart(id: number): number {
 }
 
 /**
- * The hashes that more than one of the counted items has (usually few): found by sorting
- * a copy natively, without a map of every item. Only those items need a HashGroups.
+ * The counted items (positions in `hashes`) whose hash another counted item shares,
+ * grouped by it: only they can share a key. Found by sorting a copy of the hashes natively
+ * (they are usually few), without a map of every item.
  */
-export function sharedHashes(hashes: Int32Array, counted: (i: number) => boolean): Set<number> {
+export function groupShared(hashes: Int32Array, counted: (i: number) => boolean): HashGroups<number> {
   const sorted = hashes.filter((_, i) => counted(i)).sort();
   const shared = new Set<number>();
   for (let n = 1; n < sorted.length; n++) if (sorted[n] === sorted[n - 1]) shared.add(sorted[n]!);
-  return shared;
+  const groups = new HashGroups<number>();
+  for (let i = 0; i < hashes.length; i++) if (counted(i) && shared.has(hashes[i]!)) groups.add(hashes[i]!, i);
+  return groups;
 }
 
 /** Items grouped under their keys' hashes; an item must not be an array. */

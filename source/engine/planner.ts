@@ -11,7 +11,7 @@ import {
   type SandboxSnapshot,
 } from './types.js';
 import { TaskList, type TaskTable } from './task-table.js';
-import { HashGroups, sharedHashes } from './hash-groups.js';
+import { groupShared, HashGroups } from './hash-groups.js';
 
 const BLANK = /^[ \t\n\r\f\v]*$/;
 
@@ -152,9 +152,9 @@ function planExisting(entry: PlanEntry, lesson: SandboxLesson, match: ProdLesson
 }
 
 /** Step 1 without a plan entry: the one prod student of a platform_id, or none. */
-function studentOf(platformId: string | null, prod: ProdSnapshot): number | null {
+export function studentOf(platformId: string | null, studentsByPlatformId: ProdSnapshot['studentsByPlatformId']): number | null {
   if (isEmpty(platformId)) return null;
-  const ids = prod.studentsByPlatformId.get(platformId!);
+  const ids = studentsByPlatformId.get(platformId!);
   return ids?.length === 1 ? ids[0]! : null;
 }
 
@@ -173,15 +173,13 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
   const studentIds = new Float64Array(lessons.length);
   const hashes = new Int32Array(lessons.length);
   for (let i = 0; i < lessons.length; i++) {
-    const studentId = studentOf(lessons.platformIdAt(i), prod);
+    const studentId = studentOf(lessons.platformIdAt(i), prod.studentsByPlatformId);
     studentIds[i] = studentId ?? Number.NaN;
     if (studentId !== null) hashes[i] = lessons.keyHashAt(i, studentId);
   }
   // Only lessons whose key hash another lesson shares can be duplicates: only they are grouped.
   const resolved = (i: number) => !Number.isNaN(studentIds[i]!);
-  const shared = sharedHashes(hashes, resolved);
-  const sandboxByKey = new HashGroups<number>();
-  for (let i = 0; i < lessons.length; i++) if (resolved(i) && shared.has(hashes[i]!)) sandboxByKey.add(hashes[i]!, i);
+  const sandboxByKey = groupShared(hashes, resolved);
 
   function planOne(i: number): PlanEntry {
     const lesson = lessons.at(i);

@@ -137,6 +137,20 @@ describe('the demo school, end to end', () => {
     }
   });
 
+  it('reads a prod lesson once when two sandbox lessons of its student share its lesson_date (another duration)', async () => {
+    // lesson 3 fills prod lesson 502; a second lesson of that student, same date, longer: its own key
+    const [added] = await school.pair.query<{ lesson_id: number }>(
+      'sandbox',
+      `INSERT INTO "Lessons" (student_id, lesson_date, duration, status, topic)
+       SELECT student_id, lesson_date, duration + 15, status, 'same day, longer' FROM "Lessons" WHERE lesson_id = 3
+       RETURNING lesson_id`,
+    );
+    const run = await runSync(school.pair, { dryRun: true, yes: false });
+    const lessons = byId(run.report);
+    expect(lessons.get(3)).toMatchObject({ action: 'update', prodLessonId: 502 });
+    expect(lessons.get(added!.lesson_id)).toMatchObject({ action: 'create', reason: null });
+  });
+
   // a dropped connection: PGlite serves one, and the tests after this one would meet it closing
   it.runIf(onServer)('leaves a plan as planned when its apply stops after some batches, and the same plan then applies whole', async () => {
     const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
