@@ -24,7 +24,7 @@ import { readUndoFile } from '../undo-file.js';
 import { summarizeUndo } from '../undo/plan.js';
 import { UndoSession } from '../undo/session.js';
 import { prodSql, sandboxSql } from './generate.js';
-import { startLatencyProxy, viaProxy, type LatencyProxy } from './latency-proxy.js';
+import { spawnLatencyProxy, viaProxy, type LatencyProxy } from './latency-proxy.js';
 import { runNaive } from './naive.js';
 import { timeCopyFloor, timeReadFloor, timeWriteFloor } from './floor.js';
 
@@ -212,7 +212,7 @@ async function main() {
     if (latency > 0) {
       for (const side of ['sandbox', 'prod'] as const) {
         const target = new URL(urls[side]);
-        const proxy = await startLatencyProxy(target.hostname, Number(target.port || 5432), latency);
+        const proxy = await spawnLatencyProxy(target.hostname, Number(target.port || 5432), latency);
         proxies.push(proxy);
         urls = { ...urls, [side]: viaProxy(urls[side], proxy.port) };
       }

@@ -2,7 +2,9 @@
  * A loopback TCP proxy that holds every chunk `delayMs` in each direction: a remote
  * database's round trip, on this machine.
  */
+import { fork } from 'node:child_process';
 import { createConnection, createServer, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 export interface LatencyProxy {
   port: number;
@@ -40,6 +42,36 @@ export async function startLatencyProxy(targetHost: string, targetPort: number, 
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The same proxy in a process of its own: in the benchmark's process its timers would wait
+ * behind the synchronous planning it measures, and a round trip would look longer than it is.
+ */
+export function spawnLatencyProxy(targetHost: string, targetPort: number, delayMs: number): Promise<LatencyProxy> {
+  const child = fork(fileURLToPath(import.meta.url), [targetHost, String(targetPort), String(delayMs)], { stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the latency proxy exited (${code})`)));
+    child.once('message', (port) => {
+      child.removeAllListeners('exit');
+      resolve({
+        port: port as number,
+        close: () =>
+          new Promise<void>((done) => {
+            child.once('exit', () => done());
+            child.kill();
+          }),
+      });
+    });
+  });
+}
+
+if (process.send && process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [host, port, delayMs] = process.argv.slice(2);
+  const proxy = await startLatencyProxy(host!, Number(port), Number(delayMs));
+  process.send(proxy.port);
+  process.on('disconnect', () => process.exit(0));
 }
 
 /** The same URL, through a proxy. */
