@@ -1,0 +1,40 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return /\.tsx?$/.test(entry.name) ? [path] : [];
+  });
+}
+
+/** The packages a file loads when it runs: static and dynamic imports, type-only ones aside. */
+function packagesLoaded(text: string): string[] {
+  const specifiers = [
+    ...[...text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!),
+    ...[...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!),
+  ];
+  return specifiers
+    .filter((s) => !s.startsWith('.') && !s.startsWith('node:'))
+    .map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!));
+}
+
+describe('the published package', () => {
+  it('lists every package the CLI loads under dependencies (a production install has nothing else)', () => {
+    // the benchmark runs from the repository, with its devDependencies
+    const shipped = sourceFiles(join(root, 'source')).filter((file) => !relative(root, file).startsWith('source/bench/'));
+    const missing = shipped.flatMap((file) =>
+      packagesLoaded(readFileSync(file, 'utf8'))
+        .filter((name) => !builtinModules.includes(name) && !(name in manifest.dependencies))
+        .map((name) => `${relative(root, file)}: ${name}`),
+    );
+    expect(shipped.length).toBeGreaterThan(50);
+    expect(missing).toEqual([]);
+  });
+});
