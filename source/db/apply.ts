@@ -14,7 +14,7 @@ import { holdToFingerprints, recheck, RECHECK_SLICE } from './recheck.js';
 import { captureAfter, captureBefore, type UndoLesson } from './undo-capture.js';
 import type { SyncSchema } from './schema.js';
 import { Watchdog, type LockWait, type WatchdogTiming } from './watchdog.js';
-import { Writer, type BatchLessons } from './write-batch.js';
+import { Writer, type BatchLessons, type BatchSink } from './write-batch.js';
 
 /** One key for every lesson-sync run on any database: hashtext('lesson-sync'). */
 const RUN_LOCK_SQL = `hashtext('lesson-sync')::int8`;
@@ -105,43 +105,80 @@ async function attempt(
   // meanwhile waits): a saved plan's fingerprints are held against them, the undo file keeps them.
   const before = hooks.undo || hooks.expectedProd ? await captureBefore(db, schema, outcomes) : undefined;
   if (hooks.expectedProd) outcomes = holdToFingerprints(outcomes, before!, hooks.expectedProd);
-  const work = outcomes.map((entry, i) => ({ entry, i })).filter(({ entry }) => isWrite(entry));
-  hooks.onProgress?.(0, work.length, undefined);
-  const batches: PlanEntry[][] = [];
-  for (let start = 0; start < work.length; start += size) batches.push(work.slice(start, start + size).map(({ entry }) => entry));
+  const writes: number[] = []; // the outcomes to write, by index: the preview is in sandbox order, so also the lesson's in the snapshot
+  outcomes.forEach((entry, i) => {
+    if (isWrite(entry)) writes.push(i);
+  });
+  hooks.onProgress?.(0, writes.length, undefined);
+  const batches: number[][] = [];
+  for (let start = 0; start < writes.length; start += size) batches.push(writes.slice(start, start + size));
+  const entriesOf = (batch: number[]) => batch.map((i) => outcomes[i]!);
   // The sandbox reads the next batch's columns while prod writes this one.
-  const unchanged = batches.length > 0 && batches[0]!.length === guess.length && batches[0]!.every((entry, k) => entry === guess[k]);
-  let next = unchanged ? early : batches.length ? writer.copyValues(batches[0]!) : undefined;
+  const unchanged = batches.length > 0 && batches[0]!.length === guess.length && batches[0]!.every((i, k) => outcomes[i] === guess[k]);
+  let next = unchanged ? early : batches.length ? writer.copyValues(entriesOf(batches[0]!)) : undefined;
   next?.catch(() => {});
+  const written = new WrittenLessons(outcomes.length);
   let done = 0;
   for (const [b, batch] of batches.entries()) {
-    // the preview is in sandbox order: work[…].i is also the lesson's index in the snapshot
+    const items = entriesOf(batch);
     const lessons: BatchLessons = new Map(
-      work.slice(done, done + batch.length).flatMap(({ entry, i }) => (entry.action === 'create' ? [[entry.sandboxLessonId, { dateKey: sandbox.lessons.dateKeyAt(i), duration: sandbox.lessons.durationAt(i) }]] : [])),
+      batch.flatMap((i) => (outcomes[i]!.action === 'create' ? [[outcomes[i]!.sandboxLessonId, { dateKey: sandbox.lessons.dateKeyAt(i), duration: sandbox.lessons.durationAt(i) }]] : [])),
     );
     const values = await next!;
-    next = b + 1 < batches.length ? writer.copyValues(batches[b + 1]!) : undefined;
+    next = b + 1 < batches.length ? writer.copyValues(entriesOf(batches[b + 1]!)) : undefined;
     next?.catch(() => {}); // awaited on the next turn; an early failure must not go unhandled
-    let written: PlanEntry[];
+    const sink: BatchSink = {
+      written: (k, prodLessonId, tasksCopied) => written.set(batch[k]!, prodLessonId, tasksCopied),
+      notWritten: (k, outcome) => {
+        outcomes[batch[k]!] = outcome;
+      },
+    };
     if (careful) {
-      written = await writer.writeCareful(batch, values, lessons, hooks.onError);
+      await writer.writeCareful(items, values, lessons, sink, hooks.onError);
     } else {
       try {
-        written = await writer.writeBatch(batch, values, lessons);
+        await writer.writeBatch(items, values, lessons, sink);
       } catch (error) {
         throw isRowLevel(error) ? new Rejected() : error;
       }
     }
-    written.forEach((outcome, j) => {
-      outcomes[work[done + j]!.i] = outcome;
-    });
     done += batch.length;
-    hooks.onProgress?.(done, work.length, written[written.length - 1]);
+    hooks.onProgress?.(done, writes.length, outcomes[batch[batch.length - 1]!]);
     collectIfGrown();
   }
   const undo = hooks.undo;
-  if (undo) await captureAfter(db, schema, outcomes, before!, (lessons) => undo.add(lessons));
-  return outcomes;
+  if (undo) await captureAfter(db, schema, outcomes, written.prodLessonIds, before!, (lessons) => undo.add(lessons));
+  return written.settle(outcomes);
+}
+
+/**
+ * What the batches wrote, as numbers beside the entries until the last batch is in: a copy
+ * of each written entry held through the apply was 110 MB at a million lessons.
+ */
+class WrittenLessons {
+  /** by outcome index: the prod lesson written, NaN where none */
+  readonly prodLessonIds: Float64Array;
+  private readonly tasksCopied: Int32Array;
+
+  constructor(size: number) {
+    this.prodLessonIds = new Float64Array(size).fill(Number.NaN);
+    this.tasksCopied = new Int32Array(size);
+  }
+
+  set(i: number, prodLessonId: number, tasksCopied: number): void {
+    this.prodLessonIds[i] = prodLessonId;
+    this.tasksCopied[i] = tasksCopied;
+  }
+
+  /** The outcomes with each written lesson's entry given its prod lesson and tasks copied. */
+  settle(outcomes: PlanEntry[]): PlanEntry[] {
+    for (let i = 0; i < outcomes.length; i++) {
+      const prodLessonId = this.prodLessonIds[i]!;
+      if (!Number.isNaN(prodLessonId)) outcomes[i] = { ...outcomes[i]!, prodLessonId, tasksCopied: this.tasksCopied[i]! };
+      if (i % 100_000 === 0) collectIfGrown();
+    }
+    return outcomes;
+  }
 }
 
 /**

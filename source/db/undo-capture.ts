@@ -3,6 +3,7 @@
  * the updates before anything is written (locked, so nothing slips in between), and every
  * lesson the apply wrote as it left them. Two queries, whatever the number of lessons.
  */
+import { BugError } from '../errors.js';
 import { CONTENT_FIELDS, type PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
 import { readLessonStates, streamLessonStates, type LessonState } from './fingerprint.js';
@@ -47,22 +48,23 @@ export function captureBefore(db: Db, schema: SyncSchema, updates: readonly Plan
 const CAPTURE_CHUNK = 5000;
 
 /**
- * After the last batch: every lesson the apply wrote, as it left it, with what it was
- * before; one query, streamed to `onLessons` in chunks.
+ * After the last batch: every lesson the apply wrote (`prodLessonIds[i]`: where outcome i
+ * went, NaN where it was not written), as it left it, with what it was before; one query,
+ * streamed to `onLessons` in chunks.
  */
 export async function captureAfter(
   db: Db,
   schema: SyncSchema,
   outcomes: readonly PlanEntry[],
+  prodLessonIds: Float64Array,
   before: ReadonlyMap<number, LessonState>,
   onLessons: (lessons: UndoLesson[]) => void,
 ): Promise<void> {
-  const written = new Map<number, PlanEntry>();
-  for (const e of outcomes) if ((e.action === 'create' || e.action === 'update') && e.prodLessonId !== null) written.set(e.prodLessonId, e);
+  const written = new SortedIds(prodLessonIds);
   const columns = restoredColumns(schema);
   let chunk: UndoLesson[] = [];
-  await streamLessonStates(db, schema.prod, [...written.keys()], columns, false, (id, now) => {
-    const entry = written.get(id)!;
+  await streamLessonStates(db, schema.prod, written.ids(), columns, false, (id, now) => {
+    const entry = outcomes[written.indexOf(id)]!;
     const common = {
       sandboxLessonId: entry.sandboxLessonId,
       prodLessonId: id,
@@ -91,4 +93,35 @@ export async function captureAfter(
     }
   });
   if (chunk.length) onLessons(chunk);
+}
+
+/** The written ones of `byIndex` (NaN: none), sorted, to find an id's index by bisection: no map of a million entries. */
+class SortedIds {
+  private readonly sorted: Float64Array;
+  private readonly order: Uint32Array;
+
+  constructor(byIndex: Float64Array) {
+    const indexes: number[] = [];
+    byIndex.forEach((id, i) => {
+      if (!Number.isNaN(id)) indexes.push(i);
+    });
+    this.order = Uint32Array.from(indexes).sort((a, b) => byIndex[a]! - byIndex[b]!);
+    this.sorted = Float64Array.from(this.order, (i) => byIndex[i]!);
+  }
+
+  ids(): number[] {
+    return Array.from(this.sorted);
+  }
+
+  indexOf(id: number): number {
+    let low = 0;
+    let high = this.sorted.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.sorted[middle]! < id) low = middle + 1;
+      else high = middle;
+    }
+    if (this.sorted[low] !== id) throw new BugError(`lesson ${id} was not written by this apply`);
+    return this.order[low]!;
+  }
 }

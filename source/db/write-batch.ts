@@ -16,6 +16,14 @@ import { jsonTable, quoteIdent, sqlIsEmpty } from './sql.js';
 /** sandbox lesson id → its match key, for a batch's creates (matched back by it) */
 export type BatchLessons = ReadonlyMap<number, { dateKey: string; duration: string | null }>;
 
+/** How each lesson of a batch ended, told by its index in the batch. */
+export interface BatchSink {
+  /** written to this prod lesson, with this many of its LessonTasks */
+  written(k: number, prodLessonId: number, tasksCopied: number): void;
+  /** not written: the entry that says why (changed since the preview, rejected by prod) */
+  notWritten(k: number, outcome: PlanEntry): void;
+}
+
 export class Writer {
   constructor(
     private readonly db: Db,
@@ -142,26 +150,28 @@ export class Writer {
   }
 
   /**
-   * Writes one batch with the values fetched for exactly these items; throws what the
-   * database said. Without a savepoint a data error aborts the transaction: the fast path.
+   * Writes one batch with the values fetched for exactly these items and tells `sink` how
+   * each ended, once every statement went in; throws what the database said. Without a
+   * savepoint a data error aborts the transaction: the fast path.
    */
-  async writeBatch(items: PlanEntry[], values: CopyValues, lessons: BatchLessons): Promise<PlanEntry[]> {
+  async writeBatch(items: PlanEntry[], values: CopyValues, lessons: BatchLessons, sink: BatchSink): Promise<void> {
     const created = await this.insertLessons(items.filter((e) => e.action === 'create'), values.creates, lessons);
     const updated = await this.updateLessons(items.filter((e) => e.action === 'update'), values.updates);
-    const outcomes: PlanEntry[] = [];
+    const prodLessonIds: (number | null)[] = [];
     const taskLessons: (number | null)[] = [];
     for (const entry of items) {
       const prodLessonId = entry.action === 'create' ? created.get(entry.sandboxLessonId)! : entry.prodLessonId!;
+      // an update that matched nothing: filled by someone else between the re-check and the update
       const written = entry.action === 'create' || updated.has(prodLessonId);
       for (let t = 0; t < entry.tasksToCopy.length; t++) taskLessons.push(written ? prodLessonId : null);
-      // an update that matched nothing: filled by someone else between the re-check and the update
-      outcomes.push(written ? { ...entry, prodLessonId } : changed(entry));
+      prodLessonIds.push(written ? prodLessonId : null);
     }
     const copied = await this.insertTasks(values.tasks, taskLessons);
-    for (const outcome of outcomes) {
-      if (outcome.reason !== 'changed-since-preview') outcome.tasksCopied = copied.get(outcome.prodLessonId!) ?? 0;
-    }
-    return outcomes;
+    items.forEach((entry, k) => {
+      const id = prodLessonIds[k]!;
+      if (id === null) sink.notWritten(k, changed(entry));
+      else sink.written(k, id, copied.get(id) ?? 0);
+    });
   }
 
   /** A batch under a savepoint; on a data error, halves until the failing lessons stand alone. */
@@ -169,13 +179,13 @@ export class Writer {
     items: PlanEntry[],
     values: CopyValues | undefined,
     lessons: BatchLessons,
+    sink: BatchSink,
     onError: ((entry: PlanEntry) => void) | undefined,
-  ): Promise<PlanEntry[]> {
+  ): Promise<void> {
     await this.db.query('SAVEPOINT lesson_sync_batch');
     try {
-      const outcomes = await this.writeBatch(items, values ?? (await this.copyValues(items)), lessons);
+      await this.writeBatch(items, values ?? (await this.copyValues(items)), lessons, sink);
       await this.db.query('RELEASE SAVEPOINT lesson_sync_batch');
-      return outcomes;
     } catch (error) {
       if (!isRowLevel(error)) throw error;
       await this.db.query('ROLLBACK TO SAVEPOINT lesson_sync_batch; RELEASE SAVEPOINT lesson_sync_batch');
@@ -188,13 +198,18 @@ export class Writer {
           message: this.db.describe(error),
         };
         onError?.(failed);
-        return [failed];
+        sink.notWritten(0, failed);
+        return;
       }
       const middle = Math.ceil(items.length / 2);
-      return [
-        ...(await this.writeCareful(items.slice(0, middle), undefined, lessons, onError)),
-        ...(await this.writeCareful(items.slice(middle), undefined, lessons, onError)),
-      ];
+      await this.writeCareful(items.slice(0, middle), undefined, lessons, sink, onError);
+      await this.writeCareful(items.slice(middle), undefined, lessons, shifted(sink, middle), onError);
     }
   }
 }
+
+/** The same sink for the part of a batch that starts at `by`. */
+const shifted = (sink: BatchSink, by: number): BatchSink => ({
+  written: (k, prodLessonId, tasksCopied) => sink.written(k + by, prodLessonId, tasksCopied),
+  notWritten: (k, outcome) => sink.notWritten(k + by, outcome),
+});
