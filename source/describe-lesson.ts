@@ -116,7 +116,5 @@ export function warningLine(warning: SchemaWarning, m: Messages): string {
 
 /** "📄 Plan FILE, saved …: 12 lessons, 5 to write": which reviewed plan this run follows. */
 export function planLoadedLine(saved: SavedPlan, m: Messages): string {
-  let writes = 0;
-  for (const lesson of saved.lessons.values()) if (lesson.selected) writes++;
-  return m.planLoaded(printable(saved.path), utcTime(saved.header.createdAt), saved.lessons.size, writes);
+  return m.planLoaded(printable(saved.path), utcTime(saved.header.createdAt), saved.lessons.size, saved.lessons.selectedCount());
 }

@@ -126,6 +126,8 @@ export interface FramedSpec {
 export interface FramedContents {
   header: Record<string, unknown>;
   count: number;
+  /** the line the first item is on (items are one a line) */
+  firstItemLine: number;
   trailer: Record<string, unknown>;
 }
 
@@ -142,6 +144,7 @@ export async function readFramedFile(path: string, spec: FramedSpec): Promise<Fr
   let items = 0;
   let sha = '';
   let lineNo = 0;
+  let firstItemLine = 0;
   /** a line that is not the format's: the file was edited, or, when it is the last one, cut off */
   let badLine = 0;
   const input = createReadStream(path, { encoding: 'utf8' });
@@ -153,8 +156,10 @@ export async function readFramedFile(path: string, spec: FramedSpec): Promise<Fr
       if (lineNo === 2 && line !== `  "format": ${JSON.stringify(spec.format)},`) throw new FramedFileError('not-this-format');
       switch (part) {
         case 'head':
-          if (line === LIST_OPEN) part = 'items';
-          else head.push(line);
+          if (line === LIST_OPEN) {
+            part = 'items';
+            firstItemLine = lineNo + 1;
+          } else head.push(line);
           break;
         case 'items': {
           if (line === LIST_CLOSE) {
@@ -213,5 +218,5 @@ export async function readFramedFile(path: string, spec: FramedSpec): Promise<Fr
   }
   if (!header) throw new FramedFileError('invalid', '1');
   if (header.version !== spec.version) throw new FramedFileError('version', String(header.version));
-  return { header, count, trailer };
+  return { header, count, trailer, firstItemLine };
 }

@@ -9,7 +9,7 @@ import { UsageError } from './errors.js';
 import { checkWritablePath, writeAtomicallyWith } from './files.js';
 import { FramedFileError, FramedWriter, readFramedFile } from './framed-file.js';
 import type { ReviewedLesson } from './engine/follow-plan.js';
-import { interner } from './engine/interner.js';
+import { DuplicateLessonError, ReviewedLessons } from './engine/reviewed-lessons.js';
 import { isWrite, type PlanEntry, type Reason } from './engine/types.js';
 import type { summaryForFile } from './report.js';
 
@@ -56,7 +56,7 @@ export interface SavedLesson extends ReviewedLesson {
 export interface SavedPlan {
   path: string;
   header: PlanHeader;
-  lessons: Map<number, ReviewedLesson>;
+  lessons: ReviewedLessons;
 }
 
 export interface Fingerprints {
@@ -141,19 +141,19 @@ function validHeader(value: unknown): value is PlanHeader {
  * but a whole, unedited plan of this version is a usage error (exit 2) that says why.
  */
 export async function readPlanFile(path: string): Promise<SavedPlan> {
-  const lessons: SavedPlan['lessons'] = new Map();
-  const intern = interner();
+  const lessons = new ReviewedLessons();
   try {
-    const { header } = await readFramedFile(path, {
+    const { header, firstItemLine } = await readFramedFile(path, {
       format: PLAN_FORMAT,
       version: PLAN_VERSION,
       item: (value) => {
         if (!validLesson(value)) return false;
-        lessons.set(value.sandboxLessonId, reviewedLesson(value, intern));
+        lessons.add(value);
         return true;
       },
     });
     if (!validHeader(header)) throw new FramedFileError('invalid', '1');
+    sealed(lessons, firstItemLine);
     return { path, header, lessons };
   } catch (error) {
     if (!(error instanceof FramedFileError)) throw error;
@@ -161,23 +161,14 @@ export async function readPlanFile(path: string): Promise<SavedPlan> {
   }
 }
 
-/**
- * What applying needs of a saved lesson; its lists are for the people who read the file.
- * A student's texts are kept once: a million lessons read back are a million objects.
- */
-function reviewedLesson(lesson: SavedLesson, intern: (text: string | null) => string | null): ReviewedLesson {
-  return {
-    sandboxLessonId: lesson.sandboxLessonId,
-    platformId: intern(lesson.platformId),
-    studentName: intern(lesson.studentName),
-    lessonDate: lesson.lessonDate,
-    duration: lesson.duration,
-    action: lesson.action,
-    selected: lesson.selected,
-    prodLessonId: lesson.prodLessonId,
-    sandboxFingerprint: lesson.sandboxFingerprint,
-    prodFingerprint: lesson.prodFingerprint,
-  };
+/** The lessons indexed by sandbox id; one given twice is an invalid line. */
+function sealed(lessons: ReviewedLessons, firstItemLine: number): void {
+  try {
+    lessons.seal();
+  } catch (error) {
+    if (error instanceof DuplicateLessonError) throw new FramedFileError('invalid', String(firstItemLine + error.row));
+    throw error;
+  }
 }
 
 export function filtersOf(header: PlanHeader): Filters {

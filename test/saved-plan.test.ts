@@ -6,6 +6,8 @@ import { runCli, runSync, tempPath } from './helpers/run.js';
 import { closedPort } from './helpers/silent-server.js';
 import { parseTargets, Session } from '../source/session.js';
 import { readPlanFile } from '../source/saved-plan.js';
+import { FramedWriter } from '../source/framed-file.js';
+import { writeAtomicallyWith } from '../source/files.js';
 
 const school = demoSchoolPerTest();
 
@@ -125,6 +127,22 @@ describe('a plan file that cannot be trusted is refused before any connection (e
       expect(run.stderr).toContain(why);
       expect(run.stderr).not.toContain('    at ');
     }
+  });
+
+  it('a lesson given twice, even in a file whose checksum holds, names the line of the second', async () => {
+    const file = JSON.parse(readFileSync(await savePlan(), 'utf8'));
+    const { lessons, lessonCount: _count, sha256: _sha, ...header } = file;
+    const path = tempPath('twice.json');
+    writeAtomicallyWith(path, (fd) => {
+      const writer = new FramedWriter(fd);
+      writer.head(header);
+      for (const lesson of [...lessons, lessons[2]]) writer.item(lesson);
+      writer.end();
+    });
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const second = lines.findLastIndex((line) => line.includes(`"sandboxLessonId":${lessons[2].sandboxLessonId},`)) + 1;
+    expect(second).toBeGreaterThan(lessons.length);
+    await expect(readPlanFile(path)).rejects.toMatchObject({ code: 'bad-plan-file', params: { why: 'invalid', detail: String(second) } });
   });
 
   it('its flags: --apply-plan carries its own filters; --save-plan goes with --dry-run, to a writable place', async () => {

@@ -7,6 +7,7 @@
 import { TaskList } from './task-table.js';
 import { notWritten } from './selection.js';
 import { isWrite, type Action, type LessonIdentity, type PlanEntry } from './types.js';
+import type { ReviewedLessonsView } from './reviewed-lessons.js';
 
 /** A lesson as the reviewed plan decided it. */
 export interface ReviewedLesson extends LessonIdentity {
@@ -18,7 +19,7 @@ export interface ReviewedLesson extends LessonIdentity {
 }
 
 export interface ReviewedPlan {
-  lessons: ReadonlyMap<number, ReviewedLesson>;
+  lessons: ReviewedLessonsView;
   /** the selected lessons (sandbox ids) whose sandbox and prod rows are still as the plan found them */
   unchanged: ReadonlySet<number>;
 }
@@ -32,18 +33,20 @@ export class RowsCheck {
   /** the sandbox and prod lessons whose fingerprints to read now: those the plan would write */
   readonly sandboxIds: number[] = [];
   readonly prodIds: number[] = [];
-  private readonly byProdId = new Map<number, ReviewedLesson | ReviewedLesson[]>();
+  /** prod lesson id → the selected lessons (sandbox ids) resting on it */
+  private readonly byProdId = new Map<number, number | number[]>();
   private readonly sandboxSame = new Set<number>();
   private readonly prodSame = new Set<number>();
 
-  constructor(private readonly lessons: ReadonlyMap<number, ReviewedLesson>) {
+  constructor(private readonly lessons: ReviewedLessonsView) {
     for (const lesson of lessons.values()) {
       if (!lesson.selected) continue;
-      this.sandboxIds.push(lesson.sandboxLessonId);
+      const id = lesson.sandboxLessonId;
+      this.sandboxIds.push(id);
       if (lesson.prodLessonId === null) continue;
       this.prodIds.push(lesson.prodLessonId);
       const held = this.byProdId.get(lesson.prodLessonId);
-      this.byProdId.set(lesson.prodLessonId, held === undefined ? lesson : Array.isArray(held) ? [...held, lesson] : [held, lesson]);
+      this.byProdId.set(lesson.prodLessonId, held === undefined ? id : Array.isArray(held) ? [...held, id] : [held, id]);
     }
   }
 
@@ -53,8 +56,8 @@ export class RowsCheck {
 
   prodRow(id: number, fingerprint: string): void {
     const held = this.byProdId.get(id);
-    for (const lesson of held === undefined ? [] : Array.isArray(held) ? held : [held]) {
-      if (lesson.prodFingerprint === fingerprint) this.prodSame.add(lesson.sandboxLessonId);
+    for (const sandboxId of held === undefined ? [] : Array.isArray(held) ? held : [held]) {
+      if (this.lessons.get(sandboxId)!.prodFingerprint === fingerprint) this.prodSame.add(sandboxId);
     }
   }
 

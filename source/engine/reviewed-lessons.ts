@@ -1,0 +1,159 @@
+/**
+ * A saved plan's lessons as applying reads them (SPEC §11), held in columns: as a million
+ * objects in a map they were 275 MB, the most an `--apply-plan` process held while it
+ * planned. Here a lesson is about 70 bytes: fingerprints as their 16 bytes, lesson dates
+ * as date keys, a student's texts once. Looked up by sandbox id through a sorted index.
+ */
+import { DateKeys } from './date-keys.js';
+import { IntColumn } from './int-column.js';
+import type { ReviewedLesson } from './follow-plan.js';
+import type { Action } from './types.js';
+
+const ACTIONS: readonly Action[] = ['create', 'update', 'skip', 'error'];
+const SELECTED = 4;
+const NO_SANDBOX_FINGERPRINT = 8;
+const NO_PROD_FINGERPRINT = 16;
+const FINGERPRINT_BYTES = 16;
+
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const LAST = CHUNK - 1;
+
+/** What followPlan and RowsCheck read of the reviewed lessons: a Map of them serves as well. */
+export interface ReviewedLessonsView {
+  get(sandboxLessonId: number): ReviewedLesson | undefined;
+  values(): IterableIterator<ReviewedLesson>;
+  readonly size: number;
+}
+
+/** A sandbox lesson given twice; `row`: the later one, counted from 0 in the order added. */
+export class DuplicateLessonError extends Error {
+  constructor(
+    readonly sandboxLessonId: number,
+    readonly row: number,
+  ) {
+    super(`lesson ${sandboxLessonId} is in the plan twice`);
+  }
+}
+
+export class ReviewedLessons implements ReviewedLessonsView {
+  private readonly sandboxIds = new IntColumn();
+  /** prodLessonId + 1; 0: none */
+  private readonly prodIds = new IntColumn();
+  /** action index | SELECTED | NO_…_FINGERPRINT */
+  private readonly flags = new IntColumn();
+  /** NaN: none */
+  private readonly durations = new IntColumn();
+  private readonly students = new IntColumn();
+  private readonly dates = new DateKeys();
+  /** per lesson: the sandbox fingerprint's bytes, then prod's */
+  private readonly fingerprints: Buffer[] = [];
+  /** each [platformId, studentName] once, and where it is */
+  private readonly people: [string | null, string | null][] = [];
+  /** platformId → studentName → index in people */
+  private readonly personIndex = new Map<string | null, Map<string | null, number>>();
+  /** row numbers in sandbox id order, and those ids, once every lesson is in */
+  private order: Uint32Array | undefined;
+  private sortedIds: Float64Array | undefined;
+
+  get size(): number {
+    return this.sandboxIds.length;
+  }
+
+  add(lesson: ReviewedLesson): void {
+    const row = this.size;
+    if ((row & LAST) === 0) this.fingerprints.push(Buffer.alloc(CHUNK * 2 * FINGERPRINT_BYTES));
+    const bytes = this.fingerprints[row >>> CHUNK_BITS]!;
+    const at = (row & LAST) * 2 * FINGERPRINT_BYTES;
+    if (lesson.sandboxFingerprint !== null) bytes.write(lesson.sandboxFingerprint, at, FINGERPRINT_BYTES, 'hex');
+    if (lesson.prodFingerprint !== null) bytes.write(lesson.prodFingerprint, at + FINGERPRINT_BYTES, FINGERPRINT_BYTES, 'hex');
+    this.flags.push(
+      ACTIONS.indexOf(lesson.action) |
+        (lesson.selected ? SELECTED : 0) |
+        (lesson.sandboxFingerprint === null ? NO_SANDBOX_FINGERPRINT : 0) |
+        (lesson.prodFingerprint === null ? NO_PROD_FINGERPRINT : 0),
+    );
+    this.sandboxIds.push(lesson.sandboxLessonId);
+    this.prodIds.push(lesson.prodLessonId === null ? 0 : lesson.prodLessonId + 1);
+    this.durations.push(lesson.duration ?? Number.NaN);
+    this.students.push(this.person(lesson.platformId, lesson.studentName));
+    this.dates.push(lesson.lessonDate);
+    this.order = undefined;
+  }
+
+  private person(platformId: string | null, studentName: string | null): number {
+    let names = this.personIndex.get(platformId);
+    if (!names) this.personIndex.set(platformId, (names = new Map()));
+    let index = names.get(studentName);
+    if (index === undefined) {
+      index = this.people.length;
+      this.people.push([platformId, studentName]);
+      names.set(studentName, index);
+    }
+    return index;
+  }
+
+  /** Sorts the index once the lessons are in; a sandbox id given twice is refused. */
+  seal(): void {
+    const rows = new Uint32Array(this.size);
+    for (let row = 0; row < rows.length; row++) rows[row] = row;
+    rows.sort((a, b) => this.sandboxIds.at(a) - this.sandboxIds.at(b));
+    const ids = Float64Array.from(rows, (row) => this.sandboxIds.at(row));
+    for (let k = 1; k < ids.length; k++) {
+      if (ids[k] === ids[k - 1]) throw new DuplicateLessonError(ids[k]!, Math.max(rows[k]!, rows[k - 1]!));
+    }
+    this.order = rows;
+    this.sortedIds = ids;
+  }
+
+  private rowOf(sandboxLessonId: number): number | undefined {
+    if (!this.order) this.seal();
+    const ids = this.sortedIds!;
+    let low = 0;
+    let high = ids.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (ids[middle]! < sandboxLessonId) low = middle + 1;
+      else high = middle;
+    }
+    return ids[low] === sandboxLessonId ? this.order![low] : undefined;
+  }
+
+  get(sandboxLessonId: number): ReviewedLesson | undefined {
+    const row = this.rowOf(sandboxLessonId);
+    return row === undefined ? undefined : this.at(row);
+  }
+
+  /** How many the plan selected to be written. */
+  selectedCount(): number {
+    let count = 0;
+    for (let row = 0; row < this.size; row++) if (this.flags.at(row) & SELECTED) count++;
+    return count;
+  }
+
+  /** In the order they were added (the plan's). */
+  *values(): IterableIterator<ReviewedLesson> {
+    for (let row = 0; row < this.size; row++) yield this.at(row);
+  }
+
+  private at(row: number): ReviewedLesson {
+    const flags = this.flags.at(row);
+    const bytes = this.fingerprints[row >>> CHUNK_BITS]!;
+    const at = (row & LAST) * 2 * FINGERPRINT_BYTES;
+    const prodId = this.prodIds.at(row);
+    const duration = this.durations.at(row);
+    const [platformId, studentName] = this.people[this.students.at(row)]!;
+    return {
+      sandboxLessonId: this.sandboxIds.at(row),
+      platformId,
+      studentName,
+      lessonDate: this.dates.at(row),
+      duration: Number.isNaN(duration) ? null : duration,
+      action: ACTIONS[flags & 3]!,
+      selected: (flags & SELECTED) !== 0,
+      prodLessonId: prodId === 0 ? null : prodId - 1,
+      sandboxFingerprint: flags & NO_SANDBOX_FINGERPRINT ? null : bytes.toString('hex', at, at + FINGERPRINT_BYTES),
+      prodFingerprint: flags & NO_PROD_FINGERPRINT ? null : bytes.toString('hex', at + FINGERPRINT_BYTES, at + 2 * FINGERPRINT_BYTES),
+    };
+  }
+}
