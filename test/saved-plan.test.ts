@@ -140,7 +140,8 @@ describe('a plan file that cannot be trusted is refused before any connection (e
       writer.end();
     });
     const lines = readFileSync(path, 'utf8').split('\n');
-    const second = lines.findLastIndex((line) => line.includes(`"sandboxLessonId":${lessons[2].sandboxLessonId},`)) + 1;
+    const mentions = lines.flatMap((line, i) => (line.includes(`"sandboxLessonId":${lessons[2].sandboxLessonId},`) ? [i + 1] : []));
+    const second = mentions[mentions.length - 1]!;
     expect(second).toBeGreaterThan(lessons.length);
     await expect(readPlanFile(path)).rejects.toMatchObject({ code: 'bad-plan-file', params: { why: 'invalid', detail: String(second) } });
   });

@@ -6,10 +6,7 @@
  */
 import type { Filters } from '../config.js';
 import { BugError } from '../errors.js';
-import {
-  type ProdSnapshot,
-  type SandboxSnapshot,
-} from '../engine/types.js';
+import type { ProdSnapshot } from '../engine/types.js';
 import { studentOf, taskKey } from '../engine/planner.js';
 import { SandboxLessons } from '../engine/sandbox-lessons.js';
 import { ProdLessons } from '../engine/prod-lessons.js';
@@ -197,11 +194,6 @@ export async function readExistingTaskIds(db: Db, schema: SyncSchema, sandboxTas
   const wanted = jsonTable(params, [{ name: 'id', type: 'int8', values: [...sandboxTasks.distinctTaskIds()] }]);
   const existing = await db.rows(`SELECT t.task_id::int8::text FROM ${schema.prod.tasks.sql} t JOIN ${wanted} AS k ON t.task_id = k.id`, params);
   return new Set(existing.map((row) => Number(row[0])));
-}
-
-/** The prod rows that the sandbox lessons can touch: four queries. */
-export async function readProd(db: Db, schema: SyncSchema, sandbox: SandboxSnapshot): Promise<ProdSnapshot> {
-  return { ...(await readProdLessons(db, schema, sandbox.lessons)), existingTaskIds: await readExistingTaskIds(db, schema, sandbox.tasks) };
 }
 
 /**
