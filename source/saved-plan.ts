@@ -59,11 +59,16 @@ export interface SavedPlan {
   lessons: ReviewedLessons;
 }
 
+/** A fingerprint by lesson id (db/fingerprint.ts readFingerprints; a Map serves as well). */
+export interface FingerprintLookup {
+  get(id: number): string | undefined;
+}
+
 export interface Fingerprints {
-  /** sandbox lesson id → fingerprint */
-  sandbox: ReadonlyMap<number, string>;
-  /** prod lesson id → fingerprint */
-  prod: ReadonlyMap<number, string>;
+  /** by sandbox lesson id */
+  sandbox: FingerprintLookup;
+  /** by prod lesson id */
+  prod: FingerprintLookup;
 }
 
 export const checkPlanPath = (path: string) => checkWritablePath(path, 'plan-unwritable');

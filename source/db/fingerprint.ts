@@ -5,6 +5,7 @@
  * the lesson or its tasks (a column, a task added or removed) changes it. Computed in SQL
  * for all the lessons asked at once: one query whatever their number.
  */
+import { FingerprintTable } from '../engine/fingerprint-table.js';
 import { collectIfGrown } from '../memory.js';
 import type { Db } from './client.js';
 import type { Table } from './schema.js';
@@ -102,8 +103,8 @@ export function streamFingerprints(db: Db, tables: LessonTables, ids: readonly n
 }
 
 /** lesson id → fingerprint, for those of `ids` that exist. */
-export async function readFingerprints(db: Db, tables: LessonTables, ids: readonly number[]): Promise<Map<number, string>> {
-  const fingerprints = new Map<number, string>();
-  await streamFingerprints(db, tables, ids, (id, fingerprint) => fingerprints.set(id, fingerprint));
+export async function readFingerprints(db: Db, tables: LessonTables, ids: readonly number[]): Promise<FingerprintTable> {
+  const fingerprints = new FingerprintTable(ids);
+  await streamFingerprints(db, tables, fingerprints.wanted(), (id, fingerprint) => fingerprints.set(id, fingerprint));
   return fingerprints;
 }

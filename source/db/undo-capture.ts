@@ -4,6 +4,7 @@
  * lesson the apply wrote as it left them. Two queries, whatever the number of lessons.
  */
 import { BugError } from '../errors.js';
+import { positionOf } from '../engine/sorted-ids.js';
 import { CONTENT_FIELDS, type PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
 import { readLessonStates, streamLessonStates, type LessonState } from './fingerprint.js';
@@ -114,14 +115,8 @@ class SortedIds {
   }
 
   indexOf(id: number): number {
-    let low = 0;
-    let high = this.sorted.length - 1;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.sorted[middle]! < id) low = middle + 1;
-      else high = middle;
-    }
-    if (this.sorted[low] !== id) throw new BugError(`lesson ${id} was not written by this apply`);
-    return this.order[low]!;
+    const at = positionOf(this.sorted, id);
+    if (at < 0) throw new BugError(`lesson ${id} was not written by this apply`);
+    return this.order[at]!;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { DateKeys } from './date-keys.js';
 import { IntColumn } from './int-column.js';
+import { positionOf } from './sorted-ids.js';
 import type { ReviewedLesson } from './follow-plan.js';
 import type { Action } from './types.js';
 
@@ -108,15 +109,8 @@ export class ReviewedLessons implements ReviewedLessonsView {
 
   private rowOf(sandboxLessonId: number): number | undefined {
     if (!this.order) this.seal();
-    const ids = this.sortedIds!;
-    let low = 0;
-    let high = ids.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (ids[middle]! < sandboxLessonId) low = middle + 1;
-      else high = middle;
-    }
-    return ids[low] === sandboxLessonId ? this.order![low] : undefined;
+    const at = positionOf(this.sortedIds!, sandboxLessonId);
+    return at < 0 ? undefined : this.order![at];
   }
 
   get(sandboxLessonId: number): ReviewedLesson | undefined {
