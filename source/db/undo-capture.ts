@@ -4,7 +4,7 @@
  * lesson the apply wrote as it left them. Two queries, whatever the number of lessons.
  */
 import { BugError } from '../errors.js';
-import { positionOf } from '../engine/sorted-ids.js';
+import { orderById, positionOf } from '../engine/sorted-ids.js';
 import { CONTENT_FIELDS, type PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
 import { readLessonStates, streamLessonStates, type LessonState } from './fingerprint.js';
@@ -106,8 +106,7 @@ class SortedIds {
     byIndex.forEach((id, i) => {
       if (!Number.isNaN(id)) indexes.push(i);
     });
-    this.order = Uint32Array.from(indexes).sort((a, b) => byIndex[a]! - byIndex[b]!);
-    this.sorted = Float64Array.from(this.order, (i) => byIndex[i]!);
+    ({ order: this.order, sorted: this.sorted } = orderById(Uint32Array.from(indexes), (i) => byIndex[i]!));
   }
 
   ids(): number[] {

@@ -6,7 +6,7 @@
  */
 import { DateKeys } from './date-keys.js';
 import { IntColumn } from './int-column.js';
-import { positionOf } from './sorted-ids.js';
+import { orderById, positionOf } from './sorted-ids.js';
 import type { ReviewedLesson } from './follow-plan.js';
 import type { Action } from './types.js';
 
@@ -98,13 +98,12 @@ export class ReviewedLessons implements ReviewedLessonsView {
   seal(): void {
     const rows = new Uint32Array(this.size);
     for (let row = 0; row < rows.length; row++) rows[row] = row;
-    rows.sort((a, b) => this.sandboxIds.at(a) - this.sandboxIds.at(b));
-    const ids = Float64Array.from(rows, (row) => this.sandboxIds.at(row));
-    for (let k = 1; k < ids.length; k++) {
-      if (ids[k] === ids[k - 1]) throw new DuplicateLessonError(ids[k]!, Math.max(rows[k]!, rows[k - 1]!));
+    const { order, sorted } = orderById(rows, (row) => this.sandboxIds.at(row));
+    for (let k = 1; k < sorted.length; k++) {
+      if (sorted[k] === sorted[k - 1]) throw new DuplicateLessonError(sorted[k]!, Math.max(order[k]!, order[k - 1]!));
     }
-    this.order = rows;
-    this.sortedIds = ids;
+    this.order = order;
+    this.sortedIds = sorted;
   }
 
   private rowOf(sandboxLessonId: number): number | undefined {

@@ -19,3 +19,9 @@ export function sortedUnique(ids: readonly number[]): Float64Array {
   for (let k = 0; k < sorted.length; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) sorted[kept++] = sorted[k]!;
   return sorted.subarray(0, kept);
 }
+
+/** `positions` put in the order of their ids (`idAt`), and those ids in it: bisect `sorted`, read `order`. */
+export function orderById(positions: Uint32Array, idAt: (position: number) => number): { order: Uint32Array; sorted: Float64Array } {
+  const order = positions.sort((a, b) => idAt(a) - idAt(b));
+  return { order, sorted: Float64Array.from(order, idAt) };
+}
