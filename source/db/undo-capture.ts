@@ -4,7 +4,7 @@
  * lesson the apply wrote as it left them. Two queries, whatever the number of lessons.
  */
 import { BugError } from '../errors.js';
-import { orderById, positionOf } from '../engine/sorted-ids.js';
+import { IdIndex } from '../engine/sorted-ids.js';
 import { CONTENT_FIELDS, type PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
 import { readLessonStates, streamLessonStates, type LessonState } from './fingerprint.js';
@@ -61,11 +61,13 @@ export async function captureAfter(
   before: ReadonlyMap<number, LessonState>,
   onLessons: (lessons: UndoLesson[]) => void,
 ): Promise<void> {
-  const written = new SortedIds(prodLessonIds);
+  const written = writtenIndex(prodLessonIds);
   const columns = restoredColumns(schema);
   let chunk: UndoLesson[] = [];
-  await streamLessonStates(db, schema.prod, written.ids(), columns, false, (id, now) => {
-    const entry = outcomes[written.indexOf(id)]!;
+  await streamLessonStates(db, schema.prod, Array.from(written.sorted), columns, false, (id, now) => {
+    const i = written.positionOf(id);
+    if (i === undefined) throw new BugError(`lesson ${id} was not written by this apply`);
+    const entry = outcomes[i]!;
     const common = {
       sandboxLessonId: entry.sandboxLessonId,
       prodLessonId: id,
@@ -96,26 +98,11 @@ export async function captureAfter(
   if (chunk.length) onLessons(chunk);
 }
 
-/** The written ones of `byIndex` (NaN: none), sorted, to find an id's index by bisection: no map of a million entries. */
-class SortedIds {
-  private readonly sorted: Float64Array;
-  private readonly order: Uint32Array;
-
-  constructor(byIndex: Float64Array) {
-    const indexes: number[] = [];
-    byIndex.forEach((id, i) => {
-      if (!Number.isNaN(id)) indexes.push(i);
-    });
-    ({ order: this.order, sorted: this.sorted } = orderById(Uint32Array.from(indexes), (i) => byIndex[i]!));
-  }
-
-  ids(): number[] {
-    return Array.from(this.sorted);
-  }
-
-  indexOf(id: number): number {
-    const at = positionOf(this.sorted, id);
-    if (at < 0) throw new BugError(`lesson ${id} was not written by this apply`);
-    return this.order[at]!;
-  }
+/** The outcomes written (`byIndex[i]` not NaN), found by their prod lesson id. */
+function writtenIndex(byIndex: Float64Array): IdIndex {
+  const indexes: number[] = [];
+  byIndex.forEach((id, i) => {
+    if (!Number.isNaN(id)) indexes.push(i);
+  });
+  return new IdIndex(Uint32Array.from(indexes), (i) => byIndex[i]!);
 }

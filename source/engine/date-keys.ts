@@ -7,6 +7,7 @@
  * their texts are.
  */
 import { mixNumber, mixText } from './hash-groups.js';
+import { CHUNK, CHUNK_BITS, LAST } from './int-column.js';
 
 const ZERO = 0x30;
 
@@ -91,10 +92,6 @@ function writeDateKey(target: Buffer, at: number, date: number, time: number): n
 export function decodeDateKey(date: number, time: number): string {
   return scratch.toString('latin1', 0, writeDateKey(scratch, 0, date, time));
 }
-
-const CHUNK_BITS = 16;
-const CHUNK = 1 << CHUNK_BITS;
-const LAST = CHUNK - 1;
 
 /**
  * Each number in a typed array of its own kind: the planner compares keys millions of

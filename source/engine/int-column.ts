@@ -4,9 +4,10 @@
  * Growing never copies what is there (a doubling array of a million lessons' tasks held
  * its old and new copies at once: 150 MB more at the peak).
  */
-const CHUNK_BITS = 16;
-const CHUNK = 1 << CHUNK_BITS;
-const LAST = CHUNK - 1;
+/** Columns grow in chunks of 2^CHUNK_BITS; item i is item i & LAST of chunk i >>> CHUNK_BITS. */
+export const CHUNK_BITS = 16;
+export const CHUNK = 1 << CHUNK_BITS;
+export const LAST = CHUNK - 1;
 
 type Chunk = Uint8Array | Uint32Array | Float64Array;
 

@@ -2,11 +2,12 @@
  * A saved plan's lessons as applying reads them (SPEC §11), held in columns: as a million
  * objects in a map they were 275 MB, the most an `--apply-plan` process held while it
  * planned. Here a lesson is about 70 bytes: fingerprints as their 16 bytes, lesson dates
- * as date keys, a student's texts once. Looked up by sandbox id through a sorted index.
+ * as date keys, repeated texts once. Looked up by sandbox id through a sorted index.
  */
 import { DateKeys } from './date-keys.js';
-import { IntColumn } from './int-column.js';
-import { orderById, positionOf } from './sorted-ids.js';
+import { CHUNK, CHUNK_BITS, IntColumn, LAST } from './int-column.js';
+import { IdIndex } from './sorted-ids.js';
+import { TextCodes } from './text-codes.js';
 import type { ReviewedLesson } from './follow-plan.js';
 import type { Action } from './types.js';
 
@@ -15,10 +16,6 @@ const SELECTED = 4;
 const NO_SANDBOX_FINGERPRINT = 8;
 const NO_PROD_FINGERPRINT = 16;
 const FINGERPRINT_BYTES = 16;
-
-const CHUNK_BITS = 16;
-const CHUNK = 1 << CHUNK_BITS;
-const LAST = CHUNK - 1;
 
 /** What followPlan and RowsCheck read of the reviewed lessons: a Map of them serves as well. */
 export interface ReviewedLessonsView {
@@ -45,17 +42,14 @@ export class ReviewedLessons implements ReviewedLessonsView {
   private readonly flags = new IntColumn();
   /** NaN: none */
   private readonly durations = new IntColumn();
-  private readonly students = new IntColumn();
+  private readonly platformIds = new IntColumn();
+  private readonly studentNames = new IntColumn();
+  private readonly texts = new TextCodes();
   private readonly dates = new DateKeys();
   /** per lesson: the sandbox fingerprint's bytes, then prod's */
   private readonly fingerprints: Buffer[] = [];
-  /** each [platformId, studentName] once, and where it is */
-  private readonly people: [string | null, string | null][] = [];
-  /** platformId → studentName → index in people */
-  private readonly personIndex = new Map<string | null, Map<string | null, number>>();
-  /** row numbers in sandbox id order, and those ids, once every lesson is in */
-  private order: Uint32Array | undefined;
-  private sortedIds: Float64Array | undefined;
+  /** rows by sandbox id, once every lesson is in */
+  private index: IdIndex | undefined;
 
   get size(): number {
     return this.sandboxIds.length;
@@ -77,43 +71,24 @@ export class ReviewedLessons implements ReviewedLessonsView {
     this.sandboxIds.push(lesson.sandboxLessonId);
     this.prodIds.push(lesson.prodLessonId === null ? 0 : lesson.prodLessonId + 1);
     this.durations.push(lesson.duration ?? Number.NaN);
-    this.students.push(this.person(lesson.platformId, lesson.studentName));
+    this.platformIds.push(this.texts.code(lesson.platformId));
+    this.studentNames.push(this.texts.code(lesson.studentName));
     this.dates.push(lesson.lessonDate);
-    this.order = undefined;
-  }
-
-  private person(platformId: string | null, studentName: string | null): number {
-    let names = this.personIndex.get(platformId);
-    if (!names) this.personIndex.set(platformId, (names = new Map()));
-    let index = names.get(studentName);
-    if (index === undefined) {
-      index = this.people.length;
-      this.people.push([platformId, studentName]);
-      names.set(studentName, index);
-    }
-    return index;
+    this.index = undefined;
   }
 
   /** Sorts the index once the lessons are in; a sandbox id given twice is refused. */
-  seal(): void {
+  seal(): IdIndex {
     const rows = new Uint32Array(this.size);
     for (let row = 0; row < rows.length; row++) rows[row] = row;
-    const { order, sorted } = orderById(rows, (row) => this.sandboxIds.at(row));
-    for (let k = 1; k < sorted.length; k++) {
-      if (sorted[k] === sorted[k - 1]) throw new DuplicateLessonError(sorted[k]!, Math.max(order[k]!, order[k - 1]!));
-    }
-    this.order = order;
-    this.sortedIds = sorted;
-  }
-
-  private rowOf(sandboxLessonId: number): number | undefined {
-    if (!this.order) this.seal();
-    const at = positionOf(this.sortedIds!, sandboxLessonId);
-    return at < 0 ? undefined : this.order![at];
+    const index = new IdIndex(rows, (row) => this.sandboxIds.at(row));
+    const twice = index.repeated();
+    if (twice) throw new DuplicateLessonError(twice.id, twice.position);
+    return (this.index = index);
   }
 
   get(sandboxLessonId: number): ReviewedLesson | undefined {
-    const row = this.rowOf(sandboxLessonId);
+    const row = (this.index ?? this.seal()).positionOf(sandboxLessonId);
     return row === undefined ? undefined : this.at(row);
   }
 
@@ -135,11 +110,10 @@ export class ReviewedLessons implements ReviewedLessonsView {
     const at = (row & LAST) * 2 * FINGERPRINT_BYTES;
     const prodId = this.prodIds.at(row);
     const duration = this.durations.at(row);
-    const [platformId, studentName] = this.people[this.students.at(row)]!;
     return {
       sandboxLessonId: this.sandboxIds.at(row),
-      platformId,
-      studentName,
+      platformId: this.texts.texts[this.platformIds.at(row)]!,
+      studentName: this.texts.texts[this.studentNames.at(row)]!,
       lessonDate: this.dates.at(row),
       duration: Number.isNaN(duration) ? null : duration,
       action: ACTIONS[flags & 3]!,

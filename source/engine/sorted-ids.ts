@@ -20,8 +20,29 @@ export function sortedUnique(ids: readonly number[]): Float64Array {
   return sorted.subarray(0, kept);
 }
 
-/** `positions` put in the order of their ids (`idAt`), and those ids in it: bisect `sorted`, read `order`. */
-export function orderById(positions: Uint32Array, idAt: (position: number) => number): { order: Uint32Array; sorted: Float64Array } {
-  const order = positions.sort((a, b) => idAt(a) - idAt(b));
-  return { order, sorted: Float64Array.from(order, idAt) };
+/** Positions (rows, indexes) found by their ids: the positions sorted by id, bisected. */
+export class IdIndex {
+  /** the ids, ascending */
+  readonly sorted: Float64Array;
+  /** the positions, in the order of their ids */
+  private readonly order: Uint32Array;
+
+  constructor(positions: Uint32Array, idAt: (position: number) => number) {
+    this.order = positions.sort((a, b) => idAt(a) - idAt(b));
+    this.sorted = Float64Array.from(this.order, idAt);
+  }
+
+  /** The position holding `id` (one of them, if several do), or undefined. */
+  positionOf(id: number): number | undefined {
+    const at = positionOf(this.sorted, id);
+    return at < 0 ? undefined : this.order[at];
+  }
+
+  /** An id two positions hold, with the later of them; undefined when each id is held once. */
+  repeated(): { id: number; position: number } | undefined {
+    for (let k = 1; k < this.sorted.length; k++) {
+      if (this.sorted[k] === this.sorted[k - 1]) return { id: this.sorted[k]!, position: Math.max(this.order[k]!, this.order[k - 1]!) };
+    }
+    return undefined;
+  }
 }
