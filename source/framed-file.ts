@@ -118,7 +118,8 @@ function parseHeader(head: readonly string[]): Record<string, unknown> | undefin
 
 export interface FramedSpec {
   format: string;
-  version: number;
+  /** the versions this reader knows */
+  versions: readonly number[];
   /** takes one item's parsed JSON; false when it is not an item of this format */
   item: (value: unknown) => boolean;
 }
@@ -217,6 +218,6 @@ export async function readFramedFile(path: string, spec: FramedSpec): Promise<Fr
     throw new FramedFileError('invalid', String(lineNo - 1));
   }
   if (!header) throw new FramedFileError('invalid', '1');
-  if (header.version !== spec.version) throw new FramedFileError('version', String(header.version));
+  if (!spec.versions.includes(header.version as number)) throw new FramedFileError('version', String(header.version));
   return { header, count, trailer, firstItemLine };
 }

@@ -150,7 +150,7 @@ export async function readPlanFile(path: string): Promise<SavedPlan> {
   try {
     const { header, firstItemLine } = await readFramedFile(path, {
       format: PLAN_FORMAT,
-      version: PLAN_VERSION,
+      versions: [PLAN_VERSION],
       item: (value) => {
         if (!validLesson(value)) return false;
         lessons.add(value);

@@ -14,11 +14,13 @@ import type { DatabaseIdentity } from './saved-plan.js';
 import { validIdentity } from './saved-plan.js';
 
 export const UNDO_FORMAT = 'lesson-sync-undo';
-export const UNDO_VERSION = 1;
+/** 2: a lesson as the apply left it is told by its row versions; 1: by a fingerprint of its contents */
+export const UNDO_VERSION = 2;
+const READABLE_VERSIONS = [1, UNDO_VERSION];
 
 export interface UndoHeader {
   format: typeof UNDO_FORMAT;
-  version: typeof UNDO_VERSION;
+  version: number;
   createdAt: string;
   prod: DatabaseIdentity;
   sandbox: DatabaseIdentity;
@@ -154,7 +156,9 @@ function validLesson(value: unknown): value is UndoLesson {
   const values = (list: unknown) => Array.isArray(list) && list.every(isTextOrNull);
   const common =
     isId(l.sandboxLessonId) && isId(l.prodLessonId) && isTextOrNull(l.platformId) && isTextOrNull(l.studentName) &&
-    typeof l.lessonDate === 'string' && Array.isArray(l.tasks) && l.tasks.every(isId) && isMd5(l.fingerprint);
+    typeof l.lessonDate === 'string' && Array.isArray(l.tasks) && l.tasks.every(isId) &&
+    // as the apply left it: by row versions, or (version 1) by contents
+    (l.versions === undefined ? isMd5(l.fingerprint) : isMd5(l.versions) && l.fingerprint === undefined);
   if (!common) return false;
   if (l.kind === 'created') return l.before === null && l.written === null && l.beforeFingerprint === null;
   return l.kind === 'updated' && values(l.before) && values(l.written) && l.before!.length === l.written!.length && isMd5(l.beforeFingerprint);
@@ -174,7 +178,7 @@ export async function readUndoFile(path: string): Promise<UndoFile> {
   try {
     const { header, trailer } = await readFramedFile(path, {
       format: UNDO_FORMAT,
-      version: UNDO_VERSION,
+      versions: READABLE_VERSIONS,
       item: (value) => {
         if (!validLesson(value)) return false;
         lessons.push(value);
@@ -183,10 +187,11 @@ export async function readUndoFile(path: string): Promise<UndoFile> {
     });
     if (!validHeader(header) || typeof trailer.committed !== 'boolean') throw new FramedFileError('invalid', '1');
     if (lessons.some((l) => l.before && l.before.length !== header.columns.length)) throw new FramedFileError('invalid', '1');
+    if (lessons.some((l) => (l.versions !== undefined) !== (header.version === UNDO_VERSION))) throw new FramedFileError('invalid', '1');
     return { path, header, lessons, committed: trailer.committed, whole: true };
   } catch (error) {
     if (!(error instanceof FramedFileError)) throw error;
-    if (error.why === 'truncated' && error.header && error.header.version === UNDO_VERSION && validHeader(error.header)) {
+    if (error.why === 'truncated' && error.header && READABLE_VERSIONS.includes(error.header.version as number) && validHeader(error.header)) {
       return { path, header: error.header, lessons: [], committed: false, whole: false };
     }
     throw new UsageError('bad-undo-file', { path, why: error.why, detail: error.detail });

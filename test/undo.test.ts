@@ -1,5 +1,5 @@
 /** SPEC §12: every apply leaves an undo file, and `lesson-sync undo FILE` takes the sync back, row for row. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { demoSchoolPerTest, onServer, withClient } from './helpers/databases.js';
 import { runCli, runSync, startCli, tempPath, testConfig } from './helpers/run.js';
@@ -9,6 +9,10 @@ import { parseTargets, Session } from '../source/session.js';
 import { readUndoFile } from '../source/undo-file.js';
 import { parseDbUrl } from '../source/db-url.js';
 import { UndoSession } from '../source/undo/session.js';
+import { connectDb } from '../source/db/client.js';
+import { readLessonStates } from '../source/db/fingerprint.js';
+import { checkUndoSchema, introspect } from '../source/db/schema.js';
+import { FramedWriter } from '../source/framed-file.js';
 import type { Config } from '../source/config.js';
 
 const school = demoSchoolPerTest();
@@ -120,6 +124,45 @@ describe('lesson-sync undo', () => {
     expect(kept.map((r) => r.notes)).toEqual(['a teacher added this', 'Задачи на сплавы']);
     const restored = await school.pair.query('prod', `SELECT topic, homework, homework_status FROM "Lessons" WHERE lesson_id = 502`);
     expect(restored).toEqual([{ topic: null, homework: '  ', homework_status: 'not_assigned' }]);
+  });
+
+  it('keeps a lesson whose row was written since, even with the same values, and one whose added LessonTask was', async () => {
+    const path = await sync();
+    const file = await readUndoFile(path);
+    expect(file.header.version).toBe(2);
+    const created = file.lessons.find((l) => l.sandboxLessonId === 8)!.prodLessonId;
+    const addedTo502 = file.lessons.find((l) => l.prodLessonId === 502)!.tasks[0]!;
+    // the same values written again: still a write since the sync, which its row versions tell
+    await school.pair.query('prod', `UPDATE "Lessons" SET notes = notes WHERE lesson_id = $1`, [created]);
+    await school.pair.query('prod', `UPDATE "LessonTasks" SET notes = notes WHERE lesson_task_id = $1`, [addedTo502]);
+    const run = await undo(path);
+    expect(run.code).toBe(1);
+    expect(reasons(run.report)).toEqual({ 1: 'remove', 3: 'changed-since', 8: 'changed-since', 11: 'restore' });
+    expect(await school.pair.query('prod', `SELECT count(*)::int AS n FROM "Lessons" WHERE lesson_id = $1`, [created])).toEqual([{ n: 1 }]);
+    expect(await school.pair.query('prod', `SELECT count(*)::int AS n FROM "LessonTasks" WHERE lesson_task_id = $1`, [addedTo502])).toEqual([{ n: 1 }]);
+  });
+
+  it('still undoes a sync from an undo file of version 1 (lessons told by their contents)', async () => {
+    const before = await school.pair.checksum('prod');
+    const path = await sync();
+    const file = await readUndoFile(path);
+    // the same file as the version before wrote it: each lesson's fingerprint of its contents as the sync left them
+    const db = await connectDb(parseDbUrl(school.pair.urls.prod, 'prod'), 'prod');
+    const tables = checkUndoSchema(await introspect(db), file.header.columns);
+    const now = await readLessonStates(db, tables, file.lessons.map((l) => l.prodLessonId));
+    await db.close();
+    const old = tempPath('undo-v1.json');
+    const fd = openSync(old, 'wx');
+    const writer = new FramedWriter(fd);
+    writer.head({ ...file.header, version: 1 });
+    for (const { versions: _, ...lesson } of file.lessons) writer.item({ ...lesson, fingerprint: now.get(lesson.prodLessonId)!.fingerprint });
+    writer.end({ committed: true });
+    closeSync(fd);
+
+    const run = await undo(old);
+    expect(run.code).toBe(0);
+    expect(run.report.summary).toMatchObject({ removed: 2, restored: 2, kept: 0 });
+    expect(await school.pair.checksum('prod')).toBe(before);
   });
 
   it('refuses another database than the file\'s, reading and writing nothing (exit 2)', async () => {

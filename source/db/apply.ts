@@ -11,7 +11,7 @@ import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.j
 import type { Db } from './client.js';
 import { isConnectionFailure, isLockTimeout, isRowLevel, runFailure } from './errors.js';
 import { holdToFingerprints, recheck, RECHECK_SLICE } from './recheck.js';
-import { captureAfter, captureBefore, type UndoLesson } from './undo-capture.js';
+import { captureBefore, undoRecord, type UndoLesson } from './undo-capture.js';
 import type { SyncSchema } from './schema.js';
 import { Watchdog, type LockWait, type WatchdogTiming } from './watchdog.js';
 import { Writer, type BatchLessons, type BatchSink } from './write-batch.js';
@@ -127,8 +127,12 @@ async function attempt(
     const values = await next!;
     next = b + 1 < batches.length ? writer.copyValues(entriesOf(batches[b + 1]!)) : undefined;
     next?.catch(() => {}); // awaited on the next turn; an early failure must not go unhandled
+    const records: UndoLesson[] = [];
     const sink: BatchSink = {
-      written: (k, prodLessonId, tasksCopied) => written.set(batch[k]!, prodLessonId, tasksCopied),
+      written: (k, lesson) => {
+        written.set(batch[k]!, lesson.prodLessonId, lesson.tasksCopied);
+        if (hooks.undo) records.push(undoRecord(outcomes[batch[k]!]!, lesson, before!));
+      },
       notWritten: (k, outcome) => {
         outcomes[batch[k]!] = outcome;
       },
@@ -142,12 +146,11 @@ async function attempt(
         throw isRowLevel(error) ? new Rejected() : error;
       }
     }
+    if (records.length) hooks.undo!.add(records);
     done += batch.length;
     hooks.onProgress?.(done, writes.length, outcomes[batch[batch.length - 1]!]);
     collectIfGrown();
   }
-  const undo = hooks.undo;
-  if (undo) await captureAfter(db, schema, outcomes, written.prodLessonIds, before!, (lessons) => undo.add(lessons));
   return written.settle(outcomes);
 }
 
@@ -157,7 +160,7 @@ async function attempt(
  */
 class WrittenLessons {
   /** by outcome index: the prod lesson written, NaN where none */
-  readonly prodLessonIds: Float64Array;
+  private readonly prodLessonIds: Float64Array;
   private readonly tasksCopied: Int32Array;
 
   constructor(size: number) {

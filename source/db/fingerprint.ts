@@ -3,11 +3,13 @@
  * LessonTasks rows, in lesson_task_id order, as the database prints them (`row::text`:
  * 40% cheaper than row_to_json, measured on 100,000 lessons and 350,000 tasks). Any change to
  * the lesson or its tasks (a column, a task added or removed) changes it. Computed in SQL
- * for all the lessons asked at once: one query whatever their number.
+ * for all the lessons asked at once: one query whatever their number, which also tells,
+ * for an undo, the lessons' row versions (row-versions.ts).
  */
 import { FingerprintTable } from '../engine/fingerprint-table.js';
 import { collectIfGrown } from '../memory.js';
 import type { Db } from './client.js';
+import { ROW_VERSIONS_SQL, TASK_VERSIONS_SQL } from './row-versions.js';
 import type { Table } from './schema.js';
 import { jsonTable, quoteIdent } from './sql.js';
 
@@ -18,16 +20,26 @@ export interface LessonTables {
 
 const STREAM_COLLECT_EVERY = 10_000;
 
-/** A lesson as it stands: its fingerprint, the columns asked for (as text), its LessonTasks' ids. */
+/** A lesson as it stands: its fingerprint, the columns asked for (as text), its and its LessonTasks' row versions. */
 export interface LessonState {
   fingerprint: string;
   /** the columns asked for, in their order */
   values: (string | null)[];
-  taskIds: number[];
+  /** row-versions.ts: which also tells its LessonTasks' ids */
+  versions: string;
 }
 
-/** A row of the states query: lesson id, fingerprint, the columns' texts (JSON), the task ids (JSON). */
+/** A row of the states query: lesson id, fingerprint, the columns' texts (JSON), the row versions. */
 type StateRow = [string, string, string, string];
+
+interface StateQuery {
+  /** the lesson columns to return as text */
+  columns: readonly string[];
+  /** FOR UPDATE of the lesson rows (inside a write transaction) */
+  lock: boolean;
+  /** the row versions too */
+  versions: boolean;
+}
 
 /**
  * lesson id → its state, for those of `ids` that exist. `columns`: the lesson columns to
@@ -41,26 +53,14 @@ export async function readLessonStates(
   lock = false,
 ): Promise<Map<number, LessonState>> {
   const states = new Map<number, LessonState>();
-  await streamLessonStates(db, tables, ids, columns, lock, (id, state) => states.set(id, state));
-  return states;
-}
-
-/** The same, each lesson handed over as it arrives (a million of them never held at once). */
-export function streamLessonStates(
-  db: Db,
-  tables: LessonTables,
-  ids: readonly number[],
-  columns: readonly string[],
-  lock: boolean,
-  onState: (id: number, state: LessonState) => void,
-): Promise<void> {
-  return streamStateRows(db, tables, ids, columns, lock, (row) =>
-    onState(Number(row[0]), {
+  await streamStateRows(db, tables, ids, { columns, lock, versions: true }, (row) =>
+    states.set(Number(row[0]), {
       fingerprint: row[1],
       values: JSON.parse(row[2]) as (string | null)[],
-      taskIds: JSON.parse(row[3]) as number[],
+      versions: row[3],
     }),
   );
+  return states;
 }
 
 /** The states query, its rows as they come. */
@@ -68,8 +68,7 @@ async function streamStateRows(
   db: Db,
   tables: LessonTables,
   ids: readonly number[],
-  columns: readonly string[],
-  lock: boolean,
+  { columns, lock, versions }: StateQuery,
   onRow: (row: StateRow) => void,
 ): Promise<void> {
   if (!ids.length) return;
@@ -80,10 +79,11 @@ async function streamStateRows(
   await db.hashJoinsOnly(() =>
     db.stream(
       `WITH k AS MATERIALIZED ${keys}
-       SELECT l.lesson_id::int8::text, md5(l::text || coalesce(t.rows, '')), ${values}, coalesce(t.ids, '[]')
+       SELECT l.lesson_id::int8::text, md5(l::text || coalesce(t.rows, '')), ${values},
+              ${versions ? ROW_VERSIONS_SQL('l.xmin', 't.versions') : `''`}
          FROM ${tables.lessons.sql} l JOIN k ON l.lesson_id = k.id
-         LEFT JOIN (SELECT lt.lesson_id, string_agg(lt::text, '|' ORDER BY lt.lesson_task_id) AS rows,
-                           json_agg(lt.lesson_task_id ORDER BY lt.lesson_task_id)::text AS ids
+         LEFT JOIN (SELECT lt.lesson_id, string_agg(lt::text, '|' ORDER BY lt.lesson_task_id) AS rows
+                           ${versions ? `, ${TASK_VERSIONS_SQL('lt')} AS versions` : ''}
                       FROM ${tables.lessonTasks.sql} lt JOIN k ON lt.lesson_id = k.id
                      GROUP BY lt.lesson_id) t ON t.lesson_id = l.lesson_id
        ${lock ? 'FOR UPDATE OF l' : ''}`,
@@ -99,7 +99,7 @@ async function streamStateRows(
 
 /** Each of `ids` that exists with its fingerprint, handed over as it arrives (nothing else parsed). */
 export function streamFingerprints(db: Db, tables: LessonTables, ids: readonly number[], onRow: (id: number, fingerprint: string) => void): Promise<void> {
-  return streamStateRows(db, tables, ids, [], false, (row) => onRow(Number(row[0]), row[1]));
+  return streamStateRows(db, tables, ids, { columns: [], lock: false, versions: false }, (row) => onRow(Number(row[0]), row[1]));
 }
 
 /** lesson id → fingerprint, for those of `ids` that exist. */

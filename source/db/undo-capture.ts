@@ -1,14 +1,15 @@
 /**
  * What an apply records for its undo (SPEC §12), inside its transaction: the prod rows of
- * the updates before anything is written (locked, so nothing slips in between), and every
- * lesson the apply wrote as it left them. Two queries, whatever the number of lessons.
+ * the updates before anything is written (locked, so nothing slips in between; one query),
+ * and every lesson the apply wrote as its statements left them.
  */
 import { BugError } from '../errors.js';
-import { IdIndex } from '../engine/sorted-ids.js';
 import { CONTENT_FIELDS, type PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
-import { readLessonStates, streamLessonStates, type LessonState } from './fingerprint.js';
+import { readLessonStates, type LessonState } from './fingerprint.js';
+import { mergeTaskVersions, rowVersions, taskIdsOf, taskVersionsOf, versionsDigest } from './row-versions.js';
 import type { SyncSchema } from './schema.js';
+import type { WrittenLesson } from './write-batch.js';
 
 /** A lesson the apply wrote, and what undoing it takes. */
 export interface UndoLesson {
@@ -23,8 +24,10 @@ export interface UndoLesson {
   written: (string | null)[] | null;
   /** created: all its LessonTasks; updated: those the apply added */
   tasks: number[];
-  /** the lesson and its LessonTasks as the apply left them */
-  fingerprint: string;
+  /** md5 of the lesson's and its LessonTasks' row versions as the apply left them (row-versions.ts) */
+  versions?: string;
+  /** the same in undo files of version 1: md5 of their contents (fingerprint.ts) */
+  fingerprint?: string;
   /** updated: the same before the apply (an undone lesson is back to it) */
   beforeFingerprint: string | null;
 }
@@ -45,64 +48,30 @@ export function captureBefore(db: Db, schema: SyncSchema, updates: readonly Plan
   return readLessonStates(db, schema.prod, ids, restoredColumns(schema), true);
 }
 
-/** Undo records handed over this many at a time. */
-const CAPTURE_CHUNK = 5000;
-
 /**
- * After the last batch: every lesson the apply wrote (`prodLessonIds[i]`: where outcome i
- * went, NaN where it was not written), as it left it, with what it was before; one query,
- * streamed to `onLessons` in chunks.
+ * The undo file's record of a lesson a batch wrote, from what the batch's statements
+ * returned (write-batch.ts) and, for an update, the lesson as captureBefore read it.
  */
-export async function captureAfter(
-  db: Db,
-  schema: SyncSchema,
-  outcomes: readonly PlanEntry[],
-  prodLessonIds: Float64Array,
-  before: ReadonlyMap<number, LessonState>,
-  onLessons: (lessons: UndoLesson[]) => void,
-): Promise<void> {
-  const written = writtenIndex(prodLessonIds);
-  const columns = restoredColumns(schema);
-  let chunk: UndoLesson[] = [];
-  await streamLessonStates(db, schema.prod, Array.from(written.sorted), columns, false, (id, now) => {
-    const i = written.positionOf(id);
-    if (i === undefined) throw new BugError(`lesson ${id} was not written by this apply`);
-    const entry = outcomes[i]!;
-    const common = {
-      sandboxLessonId: entry.sandboxLessonId,
-      prodLessonId: id,
-      platformId: entry.platformId,
-      studentName: entry.studentName,
-      lessonDate: entry.lessonDate,
-      fingerprint: now.fingerprint,
-    };
-    if (entry.action === 'create') {
-      chunk.push({ kind: 'created', ...common, before: null, written: null, tasks: now.taskIds, beforeFingerprint: null });
-    } else {
-      const was = before.get(id)!;
-      const existed = new Set(was.taskIds);
-      chunk.push({
-        kind: 'updated',
-        ...common,
-        before: was.values,
-        written: now.values,
-        tasks: now.taskIds.filter((t) => !existed.has(t)),
-        beforeFingerprint: was.fingerprint,
-      });
-    }
-    if (chunk.length >= CAPTURE_CHUNK) {
-      onLessons(chunk);
-      chunk = [];
-    }
-  });
-  if (chunk.length) onLessons(chunk);
-}
-
-/** The outcomes written (`byIndex[i]` not NaN), found by their prod lesson id. */
-function writtenIndex(byIndex: Float64Array): IdIndex {
-  const indexes: number[] = [];
-  byIndex.forEach((id, i) => {
-    if (!Number.isNaN(id)) indexes.push(i);
-  });
-  return new IdIndex(Uint32Array.from(indexes), (i) => byIndex[i]!);
+export function undoRecord(entry: PlanEntry, written: WrittenLesson, before: ReadonlyMap<number, LessonState>): UndoLesson {
+  const common = {
+    sandboxLessonId: entry.sandboxLessonId,
+    prodLessonId: written.prodLessonId,
+    platformId: entry.platformId,
+    studentName: entry.studentName,
+    lessonDate: entry.lessonDate,
+    tasks: taskIdsOf(written.tasks),
+  };
+  if (entry.action === 'create') {
+    return { kind: 'created', ...common, before: null, written: null, versions: versionsDigest(rowVersions(written.xmin, written.tasks)), beforeFingerprint: null };
+  }
+  const was = before.get(written.prodLessonId);
+  if (!was) throw new BugError(`lesson ${written.prodLessonId} was updated but not read before`);
+  return {
+    kind: 'updated',
+    ...common,
+    before: was.values,
+    written: written.values,
+    versions: versionsDigest(rowVersions(written.xmin, mergeTaskVersions(taskVersionsOf(was.versions), written.tasks))),
+    beforeFingerprint: was.fingerprint,
+  };
 }

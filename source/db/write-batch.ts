@@ -9,17 +9,30 @@ import { CONTENT_FIELDS, type PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
 import { isConnectionFailure, isRowLevel, lostConnection } from './errors.js';
 import { changed } from './recheck.js';
+import { TASK_VERSIONS_SQL } from './row-versions.js';
 import { dateKey, readCopyValues, type CopyValues } from './read.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlIsEmpty } from './sql.js';
+import { restoredColumns } from './undo-capture.js';
 
 /** sandbox lesson id → its match key, for a batch's creates (matched back by it) */
 export type BatchLessons = ReadonlyMap<number, { dateKey: string; duration: string | null }>;
 
+/** What a batch wrote to one lesson, as its statements returned it: what its undo needs. */
+export interface WrittenLesson {
+  prodLessonId: number;
+  /** the lesson row's xmin as the write left it (row-versions.ts) */
+  xmin: string;
+  /** the LessonTasks written to it: their ids and xmins (row-versions.ts), empty for none */
+  tasks: string;
+  tasksCopied: number;
+  /** updates: the restored columns (undo-capture.ts) as written, as text */
+  values: (string | null)[] | null;
+}
+
 /** How each lesson of a batch ended, told by its index in the batch. */
 export interface BatchSink {
-  /** written to this prod lesson, with this many of its LessonTasks */
-  written(k: number, prodLessonId: number, tasksCopied: number): void;
+  written(k: number, lesson: WrittenLesson): void;
   /** not written: the entry that says why (changed since the preview, rejected by prod) */
   notWritten(k: number, outcome: PlanEntry): void;
 }
@@ -54,9 +67,9 @@ export class Writer {
     return `r->>${columns.findIndex((c) => c.name === name) + 1}`;
   }
 
-  /** Creates: returns sandbox lesson id → new prod lesson id. */
-  private async insertLessons(creates: PlanEntry[], rows: string, lessons: BatchLessons): Promise<Map<number, number>> {
-    const created = new Map<number, number>();
+  /** Creates: returns sandbox lesson id → the new prod lesson's id and xmin. */
+  private async insertLessons(creates: PlanEntry[], rows: string, lessons: BatchLessons): Promise<Map<number, { id: number; xmin: string }>> {
+    const created = new Map<number, { id: number; xmin: string }>();
     if (!creates.length) return created;
     const copy = this.schema.lessonCopy;
     const params: unknown[] = [];
@@ -74,16 +87,16 @@ export class Writer {
       SELECT student_id${copy.map((c, i) => `, (r->>${i + 1})::${c.prodType}`).join('')}
         FROM ${batch} AS b WHERE (r->>0)::int8 = sandbox_id
       RETURNING lesson_id::int8::text, student_id::int8::text,
-                ${dateKey('lesson_date', this.schema.prod.lessons.columns.get('lesson_date')!.type, sandboxDateType)}, duration::text`;
+                ${dateKey('lesson_date', this.schema.prod.lessons.columns.get('lesson_date')!.type, sandboxDateType)}, duration::text, xmin::text`;
     const result = await this.db.rows(sql, params);
-    const byKey = new Map<string, number>();
-    for (const [lessonId, studentId, date, duration] of result as [string, string, string, string | null][]) {
-      byKey.set(matchKey(Number(studentId), date, duration), Number(lessonId));
+    const byKey = new Map<string, { id: number; xmin: string }>();
+    for (const [lessonId, studentId, date, duration, xmin] of result as [string, string, string, string | null, string][]) {
+      byKey.set(matchKey(Number(studentId), date, duration), { id: Number(lessonId), xmin });
     }
     for (const entry of creates) {
       const lesson = lessons.get(entry.sandboxLessonId)!;
-      const id = byKey.get(matchKey(entry.prodStudentId!, lesson.dateKey, lesson.duration));
-      if (id !== undefined) created.set(entry.sandboxLessonId, id);
+      const row = byKey.get(matchKey(entry.prodStudentId!, lesson.dateKey, lesson.duration));
+      if (row !== undefined) created.set(entry.sandboxLessonId, row);
     }
     if (created.size !== creates.length || result.length !== creates.length) {
       throw new BugError('created lessons could not be matched back to the sandbox ones');
@@ -91,9 +104,10 @@ export class Writer {
     return created;
   }
 
-  /** Updates that can only fill empty fields of a still-empty lesson: returns the prod ids updated. */
-  private async updateLessons(updates: PlanEntry[], rows: string): Promise<Set<number>> {
-    if (!updates.length) return new Set();
+  /** Updates that can only fill empty fields of a still-empty lesson: returns prod id → xmin and restored columns, of those updated. */
+  private async updateLessons(updates: PlanEntry[], rows: string): Promise<Map<number, { xmin: string; values: (string | null)[] }>> {
+    const updated = new Map<number, { xmin: string; values: (string | null)[] }>();
+    if (!updates.length) return updated;
     const prod = this.schema.prod.lessons;
     const fields: string[] = [...CONTENT_FIELDS, ...(this.schema.homeworkStatus ? ['homework_status'] : [])];
     const params: unknown[] = [];
@@ -120,33 +134,40 @@ export class Writer {
         FROM (SELECT lesson_id, ${source.join(', ')} FROM ${batch} AS b WHERE (r->>0)::int8 = sandbox_id) AS v
        WHERE l.lesson_id = v.lesson_id
          AND CASE WHEN ${CONTENT_FIELDS.map((f) => sqlIsEmpty(`l.${quoteIdent(f)}`)).join(' AND ')} THEN true ELSE false END
-      RETURNING l.lesson_id::int8::text`;
+      RETURNING l.lesson_id::int8::text, l.xmin::text,
+                json_build_array(${restoredColumns(this.schema).map((c) => `l.${quoteIdent(c)}::text`).join(', ')})::text`;
     const result = await this.db.rows(sql, params);
-    return new Set(result.map((row) => Number(row[0])));
+    for (const [id, xmin, values] of result as [string, string, string][]) {
+      updated.set(Number(id), { xmin, values: JSON.parse(values) as (string | null)[] });
+    }
+    return updated;
   }
 
   /**
    * LessonTasks of the batch: `rows` holds every task the batch's entries would copy, in
    * their order; `lessonIds` the prod lesson for each, null where that lesson was not written.
-   * Returns prod lesson id → tasks inserted.
+   * Returns prod lesson id → the tasks inserted (their versions, in id order) and how many.
    */
-  private async insertTasks(rows: string, lessonIds: (number | null)[]): Promise<Map<number, number>> {
-    const counts = new Map<number, number>();
-    if (!lessonIds.some((id) => id !== null)) return counts;
+  private async insertTasks(rows: string, lessonIds: (number | null)[]): Promise<Map<number, { tasks: string; count: number }>> {
+    const inserted = new Map<number, { tasks: string; count: number }>();
+    if (!lessonIds.some((id) => id !== null)) return inserted;
     const copy = this.schema.taskCopy;
     const params: unknown[] = [];
     const batch = jsonTable(params, [
       { name: 'r', json: rows },
       { name: 'lesson_id', type: 'int8', values: lessonIds },
     ]);
+    // grouped by lesson on the server: a row a lesson to read back, not one a task
     const sql = `
-      INSERT INTO ${this.schema.prod.lessonTasks.sql} (lesson_id${copy.map((c) => `, ${quoteIdent(c.name)}`).join('')})
-      SELECT lesson_id${copy.map((c, i) => `, (r->>${i + 1})::${c.prodType}`).join('')}
-        FROM ${batch} AS v WHERE lesson_id IS NOT NULL
-      RETURNING lesson_id::int8::text`;
+      WITH inserted AS (
+        INSERT INTO ${this.schema.prod.lessonTasks.sql} (lesson_id${copy.map((c) => `, ${quoteIdent(c.name)}`).join('')})
+        SELECT lesson_id${copy.map((c, i) => `, (r->>${i + 1})::${c.prodType}`).join('')}
+          FROM ${batch} AS v WHERE lesson_id IS NOT NULL
+        RETURNING lesson_id, lesson_task_id, xmin)
+      SELECT lesson_id::int8::text, ${TASK_VERSIONS_SQL('inserted')}, count(*)::int4::text FROM inserted GROUP BY lesson_id`;
     const result = await this.db.rows(sql, params);
-    for (const [id] of result as [string][]) counts.set(Number(id), (counts.get(Number(id)) ?? 0) + 1);
-    return counts;
+    for (const [lessonId, tasks, count] of result as [string, string, string][]) inserted.set(Number(lessonId), { tasks, count: Number(count) });
+    return inserted;
   }
 
   /**
@@ -157,20 +178,30 @@ export class Writer {
   async writeBatch(items: PlanEntry[], values: CopyValues, lessons: BatchLessons, sink: BatchSink): Promise<void> {
     const created = await this.insertLessons(items.filter((e) => e.action === 'create'), values.creates, lessons);
     const updated = await this.updateLessons(items.filter((e) => e.action === 'update'), values.updates);
-    const prodLessonIds: (number | null)[] = [];
+    // per item: the lesson as written, without its tasks yet; null where an update matched
+    // nothing (filled by someone else between the re-check and the update)
+    const lessonsWritten: (Omit<WrittenLesson, 'tasks' | 'tasksCopied'> | null)[] = [];
     const taskLessons: (number | null)[] = [];
     for (const entry of items) {
-      const prodLessonId = entry.action === 'create' ? created.get(entry.sandboxLessonId)! : entry.prodLessonId!;
-      // an update that matched nothing: filled by someone else between the re-check and the update
-      const written = entry.action === 'create' || updated.has(prodLessonId);
-      for (let t = 0; t < entry.tasksToCopy.length; t++) taskLessons.push(written ? prodLessonId : null);
-      prodLessonIds.push(written ? prodLessonId : null);
+      let lesson: Omit<WrittenLesson, 'tasks' | 'tasksCopied'> | null;
+      if (entry.action === 'create') {
+        const row = created.get(entry.sandboxLessonId)!;
+        lesson = { prodLessonId: row.id, xmin: row.xmin, values: null };
+      } else {
+        const row = updated.get(entry.prodLessonId!);
+        lesson = row ? { prodLessonId: entry.prodLessonId!, ...row } : null;
+      }
+      for (let t = 0; t < entry.tasksToCopy.length; t++) taskLessons.push(lesson ? lesson.prodLessonId : null);
+      lessonsWritten.push(lesson);
     }
-    const copied = await this.insertTasks(values.tasks, taskLessons);
+    const inserted = await this.insertTasks(values.tasks, taskLessons);
     items.forEach((entry, k) => {
-      const id = prodLessonIds[k]!;
-      if (id === null) sink.notWritten(k, changed(entry));
-      else sink.written(k, id, copied.get(id) ?? 0);
+      const lesson = lessonsWritten[k]!;
+      if (lesson === null) sink.notWritten(k, changed(entry));
+      else {
+        const tasks = inserted.get(lesson.prodLessonId);
+        sink.written(k, { ...lesson, tasks: tasks?.tasks ?? '', tasksCopied: tasks?.count ?? 0 });
+      }
     });
   }
 
@@ -210,6 +241,6 @@ export class Writer {
 
 /** The same sink for the part of a batch that starts at `by`. */
 const shifted = (sink: BatchSink, by: number): BatchSink => ({
-  written: (k, prodLessonId, tasksCopied) => sink.written(k + by, prodLessonId, tasksCopied),
+  written: (k, lesson) => sink.written(k + by, lesson),
   notWritten: (k, outcome) => sink.notWritten(k + by, outcome),
 });

@@ -1,10 +1,12 @@
 /**
  * What an undo does to each lesson an apply wrote (SPEC §12), as a pure function of the
  * undo file and of the lesson as prod holds it now: only rows still exactly as the apply
- * left them are taken back; anything touched since is kept and said so.
+ * left them (no row written since: their versions, row-versions.ts) are taken back;
+ * anything touched since is kept and said so.
  */
 import type { UndoLesson } from '../db/undo-capture.js';
 import type { LessonState } from '../db/fingerprint.js';
+import { taskIdsOf, taskVersionsOf, versionsDigest } from '../db/row-versions.js';
 
 export type UndoAction = 'remove' | 'restore' | 'keep';
 
@@ -37,17 +39,21 @@ export interface UndoSummary {
   alreadyUndone: number;
 }
 
+/** Is the lesson, with its LessonTasks, still as the sync left it? */
+const asLeft = (lesson: UndoLesson, now: LessonState) =>
+  lesson.versions !== undefined ? versionsDigest(now.versions) === lesson.versions : now.fingerprint === lesson.fingerprint;
+
 /** One lesson: what undoing it takes, given how prod holds it now (undefined: not there). */
 export function decide(lesson: UndoLesson, now: LessonState | undefined): UndoEntry {
   const keep = (reason: UndoReason): UndoEntry => ({ lesson, action: 'keep', reason });
   if (lesson.kind === 'created') {
     if (!now) return keep('already-undone');
-    if (now.fingerprint === lesson.fingerprint) return { lesson, action: 'remove', reason: null };
+    if (asLeft(lesson, now)) return { lesson, action: 'remove', reason: null };
     const own = new Set(lesson.tasks);
-    return keep(now.taskIds.some((id) => !own.has(id)) ? 'other-tasks' : 'changed-since');
+    return keep(taskIdsOf(taskVersionsOf(now.versions)).some((id) => !own.has(id)) ? 'other-tasks' : 'changed-since');
   }
   if (!now) return keep('gone');
-  if (now.fingerprint === lesson.fingerprint) return { lesson, action: 'restore', reason: null };
+  if (asLeft(lesson, now)) return { lesson, action: 'restore', reason: null };
   return keep(now.fingerprint === lesson.beforeFingerprint ? 'already-undone' : 'changed-since');
 }
 
