@@ -14,7 +14,7 @@ import { holdToFingerprints, recheck, RECHECK_SLICE } from './recheck.js';
 import { captureBefore, undoRecord, type UndoLesson } from './undo-capture.js';
 import type { SyncSchema } from './schema.js';
 import { Watchdog, type LockWait, type WatchdogTiming } from './watchdog.js';
-import { Writer, type BatchLessons, type BatchSink } from './write-batch.js';
+import { Writer, type BatchLessons, type BatchSink, type WrittenLesson } from './write-batch.js';
 
 /** One key for every lesson-sync run on any database: hashtext('lesson-sync'). */
 const RUN_LOCK_SQL = `hashtext('lesson-sync')::int8`;
@@ -119,6 +119,9 @@ async function attempt(
   next?.catch(() => {});
   const written = new WrittenLessons(outcomes.length);
   let done = 0;
+  // What a written batch leaves to JavaScript (its undo records, progress) is done while prod
+  // runs the next batch's first statement: 0.1-0.2 s a batch the server would otherwise idle.
+  let settlePrevious: (() => void) | undefined;
   for (const [b, batch] of batches.entries()) {
     const items = entriesOf(batch);
     const lessons: BatchLessons = new Map(
@@ -127,30 +130,34 @@ async function attempt(
     const values = await next!;
     next = b + 1 < batches.length ? writer.copyValues(entriesOf(batches[b + 1]!)) : undefined;
     next?.catch(() => {}); // awaited on the next turn; an early failure must not go unhandled
-    const records: UndoLesson[] = [];
+    const writtenHere: [number, WrittenLesson][] = [];
     const sink: BatchSink = {
-      written: (k, lesson) => {
-        written.set(batch[k]!, lesson.prodLessonId, lesson.tasksCopied);
-        if (hooks.undo) records.push(undoRecord(outcomes[batch[k]!]!, lesson, before!));
-      },
+      written: (k, lesson) => writtenHere.push([batch[k]!, lesson]),
       notWritten: (k, outcome) => {
         outcomes[batch[k]!] = outcome;
       },
     };
-    if (careful) {
-      await writer.writeCareful(items, values, lessons, sink, hooks.onError);
-    } else {
-      try {
-        await writer.writeBatch(items, values, lessons, sink);
-      } catch (error) {
-        throw isRowLevel(error) ? new Rejected() : error;
+    const writing = careful
+      ? writer.writeCareful(items, values, lessons, sink, hooks.onError)
+      : writer.writeBatch(items, values, lessons, sink).catch((error: unknown) => {
+          throw isRowLevel(error) ? new Rejected() : error;
+        });
+    writing.catch(() => {}); // awaited below; settling the previous batch may throw first
+    settlePrevious?.();
+    await writing;
+    settlePrevious = () => {
+      const records: UndoLesson[] = [];
+      for (const [i, lesson] of writtenHere) {
+        written.set(i, lesson.prodLessonId, lesson.tasksCopied);
+        if (hooks.undo) records.push(undoRecord(outcomes[i]!, lesson, before!));
       }
-    }
-    if (records.length) hooks.undo!.add(records);
-    done += batch.length;
-    hooks.onProgress?.(done, writes.length, outcomes[batch[batch.length - 1]!]);
-    collectIfGrown();
+      if (records.length) hooks.undo!.add(records);
+      done += batch.length;
+      hooks.onProgress?.(done, writes.length, outcomes[batch[batch.length - 1]!]);
+      collectIfGrown();
+    };
   }
+  settlePrevious?.();
   return written.settle(outcomes);
 }
 
