@@ -199,7 +199,8 @@ describe('set-based, whatever the number of lessons', () => {
     expect(counts[1000]).toEqual(counts[10]);
     // saving: one fingerprint query a side; planning: the snapshot, fingerprints, two reads / fingerprints and four reads;
     // applying: the sync's nine statements and one fingerprint re-check
-    // every fingerprint read and prod's key joins between SET and RESET of nested loops
-    expect(counts[10]).toEqual({ saving: { sandbox: 3, prod: 3 }, planning: { sandbox: 6, prod: 9 }, applying: 14 });
+    // every fingerprint read and prod's key joins between SET and RESET of nested loops; the
+    // apply's re-check and its capture of the updates share one SET and one RESET
+    expect(counts[10]).toEqual({ saving: { sandbox: 3, prod: 3 }, planning: { sandbox: 6, prod: 9 }, applying: 12 });
   });
 });

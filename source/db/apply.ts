@@ -100,10 +100,18 @@ async function attempt(
   const xid = await beginRun(db, hooks.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_S, hooks.onLockWait);
   hooks.undo?.begin(xid);
 
-  let outcomes = await recheck(db, schema, sandbox, preview, hooks.recheckSize ?? RECHECK_SLICE);
   // The updates' prod lessons, read once and locked until COMMIT (a LessonTask added to one
-  // meanwhile waits): a saved plan's fingerprints are held against them, the undo file keeps them.
-  const before = hooks.undo || hooks.expectedProd ? await captureBefore(db, schema, outcomes) : undefined;
+  // meanwhile waits): a saved plan's fingerprints are held against them, the undo file keeps
+  // them. Those of the preview: the re-check keeps an update only on the same prod lesson.
+  // One SET of hash joins for the phase's reads (client.ts), so the capture is sent while
+  // the re-check's last slice is planned.
+  const rechecked = await db.hashJoinsOnly(() =>
+    recheck(db, schema, sandbox, preview, hooks.recheckSize ?? RECHECK_SLICE, async () =>
+      hooks.undo || hooks.expectedProd ? await captureBefore(db, schema, preview) : undefined,
+    ),
+  );
+  let outcomes = rechecked.outcomes;
+  const before = rechecked.then;
   if (hooks.expectedProd) outcomes = holdToFingerprints(outcomes, before!, hooks.expectedProd);
   const writes: number[] = []; // the outcomes to write, by index: the preview is in sandbox order, so also the lesson's in the snapshot
   outcomes.forEach((entry, i) => {

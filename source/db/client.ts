@@ -35,6 +35,8 @@ export class Db {
   /** set when the connection dropped on its own */
   lost: Error | undefined;
   private server: ServerInfo | undefined;
+  /** inside hashJoinsOnly: nested loops are off */
+  private hashJoinsSet = false;
 
   constructor(
     private readonly client: pg.Client,
@@ -132,12 +134,18 @@ export class Db {
    * join is a hash join, linear whatever the guess. Not for the whole session: a batch's
    * lookups by primary key are index nested loops (off, each batch scanned whole tables:
    * apply of 1,000,000 lessons 81–90 → 123 s).
+   *
+   * Nested inside another, it sends nothing: a phase of several reads pays one SET and one
+   * RESET, and a read started while another runs is sent at once, not after a SET.
    */
   async hashJoinsOnly<T>(work: () => Promise<T>): Promise<T> {
-    await this.query('SET enable_nestloop = off');
+    if (this.hashJoinsSet) return work();
+    this.hashJoinsSet = true;
     try {
+      await this.query('SET enable_nestloop = off');
       return await work();
     } finally {
+      this.hashJoinsSet = false;
       // in a failed transaction this fails too, and the rollback puts the setting back
       await this.query('RESET enable_nestloop').catch(() => {});
     }

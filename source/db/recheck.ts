@@ -5,7 +5,7 @@
 import { collectIfGrown } from '../memory.js';
 import { createPlanner } from '../engine/planner.js';
 import { notWritten } from '../engine/selection.js';
-import { isWrite, type PlanEntry, type ProdSnapshot, type SandboxSnapshot } from '../engine/types.js';
+import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
 import type { LessonState } from './fingerprint.js';
 import { readExistingTaskIds, readProdLessons } from './read.js';
@@ -54,20 +54,44 @@ export const changed = (preview: PlanEntry): PlanEntry => notWritten(preview, 'c
  * sandbox only the first lesson is among them, and a lesson whose prod student changed ends
  * changed, so slices of them plan independently. Every slice is re-checked before the first
  * write: what the re-check sees is prod as the transaction found it.
+ *
+ * Prod reads the next slice while this process plans the current one, and runs `thenRead`
+ * (one statement at a time on the connection all the same) while the last slice is planned.
  */
-export async function recheck(db: Db, schema: SyncSchema, sandbox: SandboxSnapshot, preview: PlanEntry[], sliceSize: number): Promise<PlanEntry[]> {
+export async function recheck<T>(
+  db: Db,
+  schema: SyncSchema,
+  sandbox: SandboxSnapshot,
+  preview: PlanEntry[],
+  sliceSize: number,
+  thenRead: () => Promise<T>,
+): Promise<{ outcomes: PlanEntry[]; then: T }> {
   const writes = preview.flatMap((entry, i) => (isWrite(entry) ? [i] : []));
   const outcomes = preview.slice(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
-  if (!writes.length) return outcomes;
+  if (!writes.length) return { outcomes, then: await thenRead() };
   // once for every slice: which of the sandbox's task ids prod has
   const existingTaskIds = await readExistingTaskIds(db, schema, sandbox.tasks);
   const size = writes.length <= 2 * sliceSize ? writes.length : sliceSize;
-  for (let start = 0; start < writes.length; start += size) {
-    const slice = writes.slice(start, start + size);
-    const subset: SandboxSnapshot = { lessons: sandbox.lessons.pick(slice), tasks: sandbox.tasks };
-    const prod: ProdSnapshot = { ...(await readProdLessons(db, schema, subset.lessons)), existingTaskIds };
+  const slices: number[][] = [];
+  for (let start = 0; start < writes.length; start += size) slices.push(writes.slice(start, start + size));
+  const readSlice = async (slice: number[]) => {
+    const lessons = sandbox.lessons.pick(slice);
+    return { lessons, prod: await readProdLessons(db, schema, lessons) };
+  };
+  let reading: Promise<Awaited<ReturnType<typeof readSlice>>> = readSlice(slices[0]!);
+  let then: Promise<T> | undefined;
+  for (const [s, slice] of slices.entries()) {
+    const { lessons, prod } = await reading;
+    // awaited later: a failure meanwhile must not go unhandled
+    if (s + 1 < slices.length) {
+      reading = readSlice(slices[s + 1]!);
+      reading.catch(() => {});
+    } else {
+      then = thenRead();
+      then.catch(() => {});
+    }
     collectIfGrown();
-    const planner = createPlanner(subset, prod);
+    const planner = createPlanner({ lessons, tasks: sandbox.tasks }, { ...prod, existingTaskIds });
     planner.plan(0, slice.length).forEach((fresh, k) => {
       const i = slice[k]!;
       const entry = preview[i]!;
@@ -75,5 +99,5 @@ export async function recheck(db: Db, schema: SyncSchema, sandbox: SandboxSnapsh
     });
     collectIfGrown();
   }
-  return outcomes;
+  return { outcomes, then: await then! };
 }

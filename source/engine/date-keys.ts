@@ -106,18 +106,28 @@ export class DateKeys {
 
   push(text: string): void {
     const encoded = encodeDateKey(text);
+    if (encoded) this.pushEncoded(encoded[0], encoded[1]);
+    else this.pushEncoded(0, 0, text);
+  }
+
+  /** Key i of `other`, as it is held there (no text made of it). */
+  pushFrom(other: DateKeys, i: number): void {
+    const date = other.dateAt(i);
+    if (date !== 0) this.pushEncoded(date, other.timeAt(i));
+    else this.pushEncoded(0, 0, other.texts.get(i)!);
+  }
+
+  /** `date` 0: the key is kept as `text`. */
+  private pushEncoded(date: number, time: number, text?: string): void {
     const index = this.length & LAST;
     if (index === 0) {
       this.dates.push(new Uint32Array(CHUNK));
       this.times.push(new Float64Array(CHUNK));
     }
     const chunk = this.dates.length - 1;
-    if (encoded) {
-      this.dates[chunk]![index] = encoded[0];
-      this.times[chunk]![index] = encoded[1];
-    } else {
-      this.texts.set(this.length, text);
-    }
+    this.dates[chunk]![index] = date;
+    this.times[chunk]![index] = time;
+    if (date === 0) this.texts.set(this.length, text!);
     this.length++;
   }
 

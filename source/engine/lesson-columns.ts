@@ -33,6 +33,16 @@ export abstract class LessonColumns {
     this.dateKeys.push(dateKey);
   }
 
+  /** Lesson i of `other`, its key copied as it is held (a re-check's subset). */
+  protected addLessonFrom(other: LessonColumns, i: number): void {
+    if (this.length === 0) this.hasStatus = other.hasStatus;
+    this.ids.push(other.idAt(i));
+    this.durations.push(this.texts.code(other.durationAt(i)));
+    this.statuses.push(this.texts.code(other.homeworkStatusAt(i) ?? null));
+    this.masks.push(other.masks.at(i));
+    this.dateKeys.pushFrom(other.dateKeys, i);
+  }
+
   /** The columns a subclass adds, trimmed with the others by done(). */
   protected abstract ownColumns(): IntColumn[];
 

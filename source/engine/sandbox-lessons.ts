@@ -60,8 +60,15 @@ export class SandboxLessons extends LessonColumns {
     return this.texts.texts[this.platformIds.at(i)]!;
   }
 
-  /** These lessons, in this order (a re-check's slice). */
+  /** These lessons, in this order (a re-check's slice), copied column by column. */
   pick(indexes: readonly number[]): SandboxLessons {
-    return SandboxLessons.from(indexes.map((i) => ({ ...this.at(i), dateKey: this.dateKeyAt(i) })));
+    const store = new SandboxLessons();
+    for (const i of indexes) {
+      store.addLessonFrom(this, i);
+      store.platformIds.push(store.texts.code(this.platformIdAt(i)));
+      store.names.push(store.texts.code(this.texts.texts[this.names.at(i)]!));
+      store.dateDisplays.push(this.dateDisplays[i]!);
+    }
+    return store.done();
   }
 }

@@ -58,4 +58,24 @@ describe('how the tool’s sessions plan', () => {
       await session.close();
     }
   });
+
+  it('turns nested loops off once for a phase of reads, and back on after it', async () => {
+    const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
+    try {
+      const db = session.prodDb;
+      const nestloop = async () => (await db.query<{ enable_nestloop: string }>('SHOW enable_nestloop')).rows[0]!.enable_nestloop;
+      const sent = db.queries;
+      const inside = await db.hashJoinsOnly(async () => {
+        const outer = await nestloop();
+        // a read nested in the phase, and one started alongside it: no SET or RESET of their own
+        const [nested, alongside] = await Promise.all([db.hashJoinsOnly(nestloop), db.hashJoinsOnly(nestloop)]);
+        return [outer, nested, alongside, await nestloop()];
+      });
+      expect(inside).toEqual(['off', 'off', 'off', 'off']);
+      expect(db.queries - sent).toBe(2 + 4); // one SET, one RESET, the four SHOWs
+      expect(await nestloop()).toBe('on');
+    } finally {
+      await session.close();
+    }
+  });
 });

@@ -29,12 +29,28 @@ describe('SandboxLessons', () => {
     expect([0, 1, 2].map((i) => [store.idAt(i), store.platformIdAt(i), store.dateKeyAt(i), store.durationAt(i)])).toEqual(
       lessons.map((l) => [l.id, l.platformId, l.dateKey, l.duration]),
     );
-    expect(keyed(store.pick([2, 0]), 0)).toEqual(lessons[2]);
+  });
+
+  it('picks lessons column by column, a key kept as text included, as they were added', () => {
+    const lessons = [
+      lesson(3),
+      lesson(2 ** 40, { platformId: null, studentName: null, duration: null, homeworkStatus: null, filled: [] }),
+      lesson(7, { dateKey: 'infinity', dateDisplay: 'infinity', filled: ['notes', 'homework_result_notes'] }),
+      lesson(9, { platformId: 'p2', studentName: 'Olga', duration: '90' }),
+    ];
+    const store = SandboxLessons.from(lessons);
+    const picked = store.pick([2, 0, 3, 1]);
+    expect(picked).toHaveLength(4);
+    expect([0, 1, 2, 3].map((i) => ({ ...picked.at(i), dateKey: picked.dateKeyAt(i) }))).toEqual([lessons[2], lessons[0], lessons[3], lessons[1]]);
+    // the same keys: a picked lesson still matches its original
+    expect([0, 1, 2, 3].map((i) => picked.keyHashAt(i, 100))).toEqual([2, 0, 3, 1].map((i) => store.keyHashAt(i, 100)));
+    expect(picked.sameDateAndDuration(0, store, 2)).toBe(true);
   });
 
   it('keeps homework_status undefined when the databases lack the column', () => {
     const store = SandboxLessons.from([lesson(1, { homeworkStatus: undefined }), lesson(2, { homeworkStatus: undefined })]);
     expect(store.at(1).homeworkStatus).toBeUndefined();
+    expect(store.pick([1]).at(0).homeworkStatus).toBeUndefined();
     expect(SandboxLessons.from([]).length).toBe(0);
   });
 });
