@@ -78,7 +78,7 @@ export async function recheck<T>(
     const lessons = sandbox.lessons.pick(slice);
     return { lessons, prod: await readProdLessons(db, schema, lessons) };
   };
-  let reading: Promise<Awaited<ReturnType<typeof readSlice>>> = readSlice(slices[0]!);
+  let reading = readSlice(slices[0]!);
   let then: Promise<T> | undefined;
   for (const [s, slice] of slices.entries()) {
     const { lessons, prod } = await reading;

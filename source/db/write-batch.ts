@@ -180,10 +180,11 @@ export class Writer {
     const updated = await this.updateLessons(items.filter((e) => e.action === 'update'), values.updates);
     // per item: the lesson as written, without its tasks yet; null where an update matched
     // nothing (filled by someone else between the re-check and the update)
-    const lessonsWritten: (Omit<WrittenLesson, 'tasks' | 'tasksCopied'> | null)[] = [];
+    type LessonWritten = Omit<WrittenLesson, 'tasks' | 'tasksCopied'>;
+    const lessonsWritten: (LessonWritten | null)[] = [];
     const taskLessons: (number | null)[] = [];
     for (const entry of items) {
-      let lesson: Omit<WrittenLesson, 'tasks' | 'tasksCopied'> | null;
+      let lesson: LessonWritten | null;
       if (entry.action === 'create') {
         const row = created.get(entry.sandboxLessonId)!;
         lesson = { prodLessonId: row.id, xmin: row.xmin, values: null };
