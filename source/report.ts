@@ -2,7 +2,7 @@
 import { writeSync } from 'node:fs';
 import { checkWritablePath, writeAtomically } from './files.js';
 import { escapeJsonControls } from './text.js';
-import type { PlanEntry, Summary } from './engine/types.js';
+import type { EntryList, PlanEntry, Summary } from './engine/types.js';
 
 export interface ReportInput {
   mode: 'dry-run' | 'apply';
@@ -11,7 +11,7 @@ export interface ReportInput {
   startedAt: Date;
   finishedAt: Date;
   summary: Summary;
-  entries: readonly PlanEntry[];
+  entries: EntryList;
   /** true before apply: "tasksCopied" is what the plan would copy */
   planned: boolean;
   /** the apply was stopped by this signal and rolled back: the lessons are the plan */
@@ -75,7 +75,7 @@ export function reportChunks(input: ReportInput): Generator<string> {
 }
 
 /** A JSON object, indented, whose "lessons" list holds one lesson a line, as text piece by piece. */
-export function* lessonLinesJson<T>(head: object, items: readonly T[], line: (item: T) => unknown): Generator<string> {
+export function* lessonLinesJson<T>(head: object, items: Iterable<T> & { readonly length: number }, line: (item: T) => unknown): Generator<string> {
   const text = escapeJsonControls(JSON.stringify({ ...head, lessons: [] }, null, 2));
   if (!items.length) {
     yield text + '\n';

@@ -10,7 +10,7 @@ import { checkWritablePath, writeAtomicallyWith } from './files.js';
 import { FramedFileError, FramedWriter, readFramedFile } from './framed-file.js';
 import type { ReviewedLesson } from './engine/follow-plan.js';
 import { DuplicateLessonError, ReviewedLessons } from './engine/reviewed-lessons.js';
-import { isWrite, type PlanEntry, type Reason } from './engine/types.js';
+import { isWrite, type EntryList, type PlanEntry, type Reason } from './engine/types.js';
 import type { summaryForFile } from './report.js';
 
 export const PLAN_FORMAT = 'lesson-sync-plan';
@@ -92,7 +92,7 @@ export function savedLesson(entry: PlanEntry, fingerprints: Fingerprints): Saved
 }
 
 /** Writes the plan file: a temporary file renamed, so a reader never sees half a plan. */
-export function writePlanFile(path: string, header: PlanHeader, entries: readonly PlanEntry[], fingerprints: Fingerprints): void {
+export function writePlanFile(path: string, header: PlanHeader, entries: EntryList, fingerprints: Fingerprints): void {
   try {
     writeAtomicallyWith(path, (fd) => {
       const file = new FramedWriter(fd);

@@ -23,7 +23,8 @@ import { collectAfterPhase, collectIfGrown } from './memory.js';
 import { summaryForFile } from './report.js';
 import { UNDO_FORMAT, UNDO_VERSION, UndoFileWriter } from './undo-file.js';
 import { restoredColumns } from './db/undo-capture.js';
-import type { PlanEntry, ProdSnapshot, SandboxSnapshot, Summary } from './engine/types.js';
+import { PlanEntries } from './engine/plan-entries.js';
+import type { EntryList, PlanEntry, ProdSnapshot, SandboxSnapshot, Summary } from './engine/types.js';
 
 export type CheckId = 'sandbox' | 'prod' | 'same-database' | 'schema';
 
@@ -36,7 +37,7 @@ export type CheckEvent =
 
 export interface Plan {
   sandbox: SandboxSnapshot;
-  entries: PlanEntry[];
+  entries: PlanEntries;
   summary: Summary;
   /** the filters it was made with (a saved plan keeps them) */
   filters: Filters;
@@ -51,8 +52,8 @@ export type SessionEvent =
   | ({ type: 'check' } & CheckEvent)
   /** `lessons`: how many the sandbox holds, once it was read */
   | { type: 'stage'; stage: PlanStage; lessons?: number }
-  /** lessons as they are planned, in order; a view may draw between slices */
-  | { type: 'planned'; entries: PlanEntry[] }
+  /** lessons as they are planned, in order; a view may draw between slices. `all`: every entry so far (it grows) */
+  | { type: 'planned'; entries: PlanEntry[]; all: EntryList }
   /** apply waits for a lock: what, who holds it, since when */
   | { type: 'lock-wait'; wait: LockWait }
   /** `latest`: the last lesson of the batch just written */
@@ -72,7 +73,7 @@ export type ApplyOptions = Pick<
 };
 
 export interface ApplyOutcome {
-  entries: PlanEntry[];
+  entries: PlanEntries;
   summary: Summary;
   /** the undo file, when the apply wrote something and was asked to keep one */
   undoPath: string | undefined;
@@ -215,8 +216,8 @@ export class Session {
     );
     const gone = goneSincePlan(reviewed, seen);
     if (gone.length) {
-      entries.push(...gone);
-      this.emit({ type: 'planned', entries: gone });
+      for (const entry of gone) entries.push(entry);
+      this.emit({ type: 'planned', entries: gone, all: entries });
     }
     const expectedProd = new Map<number, string>();
     for (const lesson of saved.lessons.values()) {
@@ -249,8 +250,13 @@ export class Session {
    * query a side, the sandbox's in the snapshot the plan was made from.
    */
   async savePlan(path: string, plan: Plan): Promise<void> {
-    const sandboxIds = plan.entries.map((e) => e.sandboxLessonId);
-    const prodIds = plan.entries.flatMap((e) => (e.prodLessonId === null ? [] : [e.prodLessonId]));
+    const sandboxIds: number[] = [];
+    const prodIds: number[] = [];
+    for (let i = 0; i < plan.entries.length; i++) {
+      sandboxIds.push(plan.entries.sandboxLessonIdAt(i));
+      const prodLessonId = plan.entries.prodLessonIdAt(i);
+      if (prodLessonId !== null) prodIds.push(prodLessonId);
+    }
     const fingerprints = {
       sandbox: await this.guard('sandbox', () => readFingerprints(this.sandboxDb, this.schema.sandbox, sandboxIds)),
       prod: await this.guard('prod', () => readFingerprints(this.prodDb, this.schema.prod, prodIds)),
@@ -300,16 +306,16 @@ export class Session {
     return { sandbox: { lessons, tasks }, prod: { ...prodLessons, existingTaskIds } };
   }
 
-  private async planAll(sandbox: SandboxSnapshot, prod: ProdSnapshot, shape: (slice: PlanEntry[]) => PlanEntry[]): Promise<PlanEntry[]> {
+  private async planAll(sandbox: SandboxSnapshot, prod: ProdSnapshot, shape: (slice: PlanEntry[]) => PlanEntry[]): Promise<PlanEntries> {
     this.emit({ type: 'stage', stage: 'planning', lessons: sandbox.lessons.length });
     const planner = createPlanner(sandbox, prod);
-    const entries: PlanEntry[] = [];
+    const entries = new PlanEntries(sandbox.lessons, sandbox.tasks, sandbox.lessons.length);
     for (let start = 0; start < planner.total; start += PLAN_SLICE) {
       const slice = shape(planner.plan(start, start + PLAN_SLICE));
-      entries.push(...slice);
+      for (const entry of slice) entries.push(entry);
       collectIfGrown();
       if (this.listeners.size) {
-        this.emit({ type: 'planned', entries: slice });
+        this.emit({ type: 'planned', entries: slice, all: entries });
         // lets a view draw the slice before the next one is planned
         await new Promise((resolve) => setImmediate(resolve));
       }

@@ -74,11 +74,11 @@ describe('save a plan, apply it later', () => {
     const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
     try {
       const plan = await session.planFromSaved(await readPlanFile(path));
-      expect(plan.entries.find((e) => e.sandboxLessonId === 3)).toMatchObject({ action: 'update' });
+      expect([...plan.entries].find((e) => e.sandboxLessonId === 3)).toMatchObject({ action: 'update' });
       // a task added to prod lesson 502 after the plan was checked: the re-check alone would still write it
       await session.prodDb.query(`INSERT INTO "LessonTasks" (lesson_id, task_id, assignment_type) VALUES (502, 7, 'homework')`);
       const outcome = await session.apply(plan);
-      expect(outcome.entries.find((e) => e.sandboxLessonId === 3)).toMatchObject({ action: 'skip', reason: 'changed-since-preview' });
+      expect([...outcome.entries].find((e) => e.sandboxLessonId === 3)).toMatchObject({ action: 'skip', reason: 'changed-since-preview' });
       expect(outcome.summary).toMatchObject({ created: 2, updated: 1 });
     } finally {
       await session.close();

@@ -468,7 +468,7 @@ async function applyChild(job: { urls: { sandbox: string; prod: string }; planFi
     const plan = await session.planFromSaved(await readPlanFile(job.planFile));
     const before = session.queryCounts().prod;
     const applied = await measured(() => session.apply(plan, { undoPath: job.undoFile }));
-    const ids = (keep: (e: PlanEntry) => boolean) => applied.value.entries.filter(keep).map((e) => e.sandboxLessonId);
+    const ids = (keep: (e: PlanEntry) => boolean) => [...applied.value.entries].filter(keep).map((e) => e.sandboxLessonId);
     const report: AppliedInChild = {
       seconds: applied.seconds,
       queries: session.queryCounts().prod - before,

@@ -7,6 +7,7 @@
 import { DEFAULT_LOCK_TIMEOUT_S } from '../config.js';
 import { BugError, ConnectError, InterruptedError, isAppError, LockTimeoutError, type InterruptSignal } from '../errors.js';
 import { collectIfGrown } from '../memory.js';
+import type { PlanEntries } from '../engine/plan-entries.js';
 import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
 import { isConnectionFailure, isLockTimeout, isRowLevel, runFailure } from './errors.js';
@@ -85,15 +86,17 @@ async function attempt(
   sandboxDb: Db,
   schema: SyncSchema,
   sandbox: SandboxSnapshot,
-  preview: PlanEntry[],
+  preview: PlanEntries,
   hooks: ApplyHooks,
   careful: boolean,
-): Promise<PlanEntry[]> {
+): Promise<PlanEntries> {
   const size = hooks.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const writer = new Writer(db, sandboxDb, schema);
   // The sandbox reads the first batch's columns, as the preview has it, while prod locks
   // and re-checks: when the re-check keeps that batch as it was, its values are ready.
-  const guess = preview.filter(isWrite).slice(0, size);
+  const guessed: number[] = [];
+  for (let i = 0; i < preview.length && guessed.length < size; i++) if (isWrite({ action: preview.actionAt(i) })) guessed.push(i);
+  const guess = guessed.map((i) => preview.at(i)!);
   const early = guess.length ? writer.copyValues(guess) : undefined;
   early?.catch(() => {}); // awaited below, or dropped when the batch changed
 
@@ -110,30 +113,30 @@ async function attempt(
       hooks.undo || hooks.expectedProd ? await captureBefore(db, schema, preview) : undefined,
     ),
   );
-  let outcomes = rechecked.outcomes;
+  const outcomes = rechecked.outcomes;
   const before = rechecked.then;
-  if (hooks.expectedProd) outcomes = holdToFingerprints(outcomes, before!, hooks.expectedProd);
+  if (hooks.expectedProd) holdToFingerprints(outcomes, before!, hooks.expectedProd);
   const writes: number[] = []; // the outcomes to write, by index: the preview is in sandbox order, so also the lesson's in the snapshot
-  outcomes.forEach((entry, i) => {
-    if (isWrite(entry)) writes.push(i);
-  });
+  for (let i = 0; i < outcomes.length; i++) if (isWrite({ action: outcomes.actionAt(i) })) writes.push(i);
   hooks.onProgress?.(0, writes.length, undefined);
   const batches: number[][] = [];
   for (let start = 0; start < writes.length; start += size) batches.push(writes.slice(start, start + size));
-  const entriesOf = (batch: number[]) => batch.map((i) => outcomes[i]!);
+  const entriesOf = (batch: number[]) => batch.map((i) => outcomes.at(i)!);
   // The sandbox reads the next batch's columns while prod writes this one.
-  const unchanged = batches.length > 0 && batches[0]!.length === guess.length && batches[0]!.every((i, k) => outcomes[i] === guess[k]);
-  let next = unchanged ? early : batches.length ? writer.copyValues(entriesOf(batches[0]!)) : undefined;
+  const first = batches.length ? entriesOf(batches[0]!) : [];
+  const unchanged = first.length === guess.length && first.every((entry, k) => batches[0]![k] === guessed[k] && sameCopy(entry, guess[k]!));
+  let next = unchanged ? early : batches.length ? writer.copyValues(first) : undefined;
   next?.catch(() => {});
-  const written = new WrittenLessons(outcomes.length);
   let done = 0;
   // What a written batch leaves to JavaScript (its undo records, progress) is done while prod
   // runs the next batch's first statement: 0.1-0.2 s a batch the server would otherwise idle.
   let settlePrevious: (() => void) | undefined;
   for (const [b, batch] of batches.entries()) {
-    const items = entriesOf(batch);
+    const items = b === 0 ? first : entriesOf(batch);
     const lessons: BatchLessons = new Map(
-      batch.flatMap((i) => (outcomes[i]!.action === 'create' ? [[outcomes[i]!.sandboxLessonId, { dateKey: sandbox.lessons.dateKeyAt(i), duration: sandbox.lessons.durationAt(i) }]] : [])),
+      items.flatMap((entry, k) =>
+        entry.action === 'create' ? [[entry.sandboxLessonId, { dateKey: sandbox.lessons.dateKeyAt(batch[k]!), duration: sandbox.lessons.durationAt(batch[k]!) }]] : [],
+      ),
     );
     const values = await next!;
     next = b + 1 < batches.length ? writer.copyValues(entriesOf(batches[b + 1]!)) : undefined;
@@ -141,9 +144,7 @@ async function attempt(
     const writtenHere: [number, WrittenLesson][] = [];
     const sink: BatchSink = {
       written: (k, lesson) => writtenHere.push([batch[k]!, lesson]),
-      notWritten: (k, outcome) => {
-        outcomes[batch[k]!] = outcome;
-      },
+      notWritten: (k, outcome) => outcomes.set(batch[k]!, outcome),
     };
     const writing = careful
       ? writer.writeCareful(items, values, lessons, sink, hooks.onError)
@@ -156,47 +157,22 @@ async function attempt(
     settlePrevious = () => {
       const records: UndoLesson[] = [];
       for (const [i, lesson] of writtenHere) {
-        written.set(i, lesson.prodLessonId, lesson.tasksCopied);
-        if (hooks.undo) records.push(undoRecord(outcomes[i]!, lesson, before!));
+        if (hooks.undo) records.push(undoRecord(outcomes.at(i)!, lesson, before!));
+        outcomes.setWritten(i, lesson.prodLessonId, lesson.tasksCopied);
       }
       if (records.length) hooks.undo!.add(records);
       done += batch.length;
-      hooks.onProgress?.(done, writes.length, outcomes[batch[batch.length - 1]!]);
+      hooks.onProgress?.(done, writes.length, outcomes.at(batch[batch.length - 1]!));
       collectIfGrown();
     };
   }
   settlePrevious?.();
-  return written.settle(outcomes);
+  return outcomes;
 }
 
-/**
- * What the batches wrote, as numbers beside the entries until the last batch is in: a copy
- * of each written entry held through the apply was 110 MB at a million lessons.
- */
-class WrittenLessons {
-  /** by outcome index: the prod lesson written, NaN where none */
-  private readonly prodLessonIds: Float64Array;
-  private readonly tasksCopied: Int32Array;
-
-  constructor(size: number) {
-    this.prodLessonIds = new Float64Array(size).fill(Number.NaN);
-    this.tasksCopied = new Int32Array(size);
-  }
-
-  set(i: number, prodLessonId: number, tasksCopied: number): void {
-    this.prodLessonIds[i] = prodLessonId;
-    this.tasksCopied[i] = tasksCopied;
-  }
-
-  /** The outcomes with each written lesson's entry given its prod lesson and tasks copied. */
-  settle(outcomes: PlanEntry[]): PlanEntry[] {
-    for (let i = 0; i < outcomes.length; i++) {
-      const prodLessonId = this.prodLessonIds[i]!;
-      if (!Number.isNaN(prodLessonId)) outcomes[i] = { ...outcomes[i]!, prodLessonId, tasksCopied: this.tasksCopied[i]! };
-      if (i % 100_000 === 0) collectIfGrown();
-    }
-    return outcomes;
-  }
+/** Whether two entries have the batch read the same sandbox rows (writer.copyValues). */
+function sameCopy(a: PlanEntry, b: PlanEntry): boolean {
+  return a.sandboxLessonId === b.sandboxLessonId && a.action === b.action && a.tasksToCopy.sameAs(b.tasksToCopy);
 }
 
 /**
@@ -212,9 +188,9 @@ export async function applyPlan(
   sandboxDb: Db,
   schema: SyncSchema,
   sandbox: SandboxSnapshot,
-  preview: PlanEntry[],
+  preview: PlanEntries,
   hooks: ApplyHooks = {},
-): Promise<PlanEntry[]> {
+): Promise<PlanEntries> {
   const { signal } = hooks;
   const interrupted = (rolledBack: boolean) => new InterruptedError(rolledBack, hooks.signalName?.() ?? 'SIGINT');
   const abort = () => db.destroy();
@@ -225,7 +201,7 @@ export async function applyPlan(
     : undefined;
   let committing = false;
   try {
-    let outcomes: PlanEntry[];
+    let outcomes: PlanEntries;
     try {
       outcomes = await attempt(db, sandboxDb, schema, sandbox, preview, hooks, false);
     } catch (error) {

@@ -4,6 +4,7 @@
  */
 import { collectIfGrown } from '../memory.js';
 import { createPlanner } from '../engine/planner.js';
+import type { PlanEntries } from '../engine/plan-entries.js';
 import { notWritten } from '../engine/selection.js';
 import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
@@ -30,19 +31,21 @@ export const RECHECK_SLICE = 50_000;
 
 /** Will the fresh plan write exactly what the preview said? */
 function sameWrite(preview: PlanEntry, fresh: PlanEntry): boolean {
-  return (
-    preview.fieldsFilled === fresh.fieldsFilled && preview.tasksToCopy.sameAs(fresh.tasksToCopy)
-  );
+  return sameFields(preview.fieldsFilled, fresh.fieldsFilled) && preview.tasksToCopy.sameAs(fresh.tasksToCopy);
 }
+
+const sameFields = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((field, i) => field === b[i]);
 
 /**
  * A saved plan's updates (SPEC §11) go in only while the prod rows they rest on are as the
  * plan found them: `locked` holds those rows as the transaction read and locked them.
  */
-export function holdToFingerprints(outcomes: PlanEntry[], locked: ReadonlyMap<number, LessonState>, expected: ReadonlyMap<number, string>): PlanEntry[] {
-  return outcomes.map((entry) =>
-    entry.action === 'update' && locked.get(entry.prodLessonId!)?.fingerprint !== expected.get(entry.prodLessonId!) ? changed(entry) : entry,
-  );
+export function holdToFingerprints(outcomes: PlanEntries, locked: ReadonlyMap<number, LessonState>, expected: ReadonlyMap<number, string>): void {
+  for (let i = 0; i < outcomes.length; i++) {
+    if (outcomes.actionAt(i) !== 'update') continue;
+    const prodLessonId = outcomes.prodLessonIdAt(i)!;
+    if (locked.get(prodLessonId)?.fingerprint !== expected.get(prodLessonId)) outcomes.set(i, changed(outcomes.at(i)!));
+  }
 }
 
 export const changed = (preview: PlanEntry): PlanEntry => notWritten(preview, 'changed-since-preview');
@@ -62,12 +65,13 @@ export async function recheck<T>(
   db: Db,
   schema: SyncSchema,
   sandbox: SandboxSnapshot,
-  preview: PlanEntry[],
+  preview: PlanEntries,
   sliceSize: number,
   thenRead: () => Promise<T>,
-): Promise<{ outcomes: PlanEntry[]; then: T }> {
-  const writes = preview.flatMap((entry, i) => (isWrite(entry) ? [i] : []));
-  const outcomes = preview.slice(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
+): Promise<{ outcomes: PlanEntries; then: T }> {
+  const writes: number[] = [];
+  for (let i = 0; i < preview.length; i++) if (isWrite({ action: preview.actionAt(i) })) writes.push(i);
+  const outcomes = preview.copy(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
   if (!writes.length) return { outcomes, then: await thenRead() };
   // once for every slice: which of the sandbox's task ids prod has
   const existingTaskIds = await readExistingTaskIds(db, schema, sandbox.tasks);
@@ -94,8 +98,9 @@ export async function recheck<T>(
     const planner = createPlanner({ lessons, tasks: sandbox.tasks }, { ...prod, existingTaskIds });
     planner.plan(0, slice.length).forEach((fresh, k) => {
       const i = slice[k]!;
-      const entry = preview[i]!;
-      outcomes[i] = !stillStands(entry, fresh) ? changed(entry) : sameWrite(entry, fresh) ? entry : fresh;
+      const entry = preview.at(i)!;
+      if (!stillStands(entry, fresh)) outcomes.set(i, changed(entry));
+      else if (!sameWrite(entry, fresh)) outcomes.set(i, fresh);
     });
     collectIfGrown();
   }

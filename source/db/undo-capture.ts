@@ -4,7 +4,7 @@
  * and every lesson the apply wrote as its statements left them.
  */
 import { BugError } from '../errors.js';
-import { CONTENT_FIELDS, type PlanEntry } from '../engine/types.js';
+import { CONTENT_FIELDS, type EntryList, type PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
 import { readLessonStates, type LessonState } from './fingerprint.js';
 import { mergeTaskVersions, rowVersions, taskIdsOf, taskVersionsOf, versionsDigest } from './row-versions.js';
@@ -43,8 +43,9 @@ export function restoredColumns(schema: SyncSchema): string[] {
  * takes a key-share lock on the lesson). One query for all of them (LessonTasks has no index on lesson_id: a query
  * a batch would scan it once a batch).
  */
-export function captureBefore(db: Db, schema: SyncSchema, updates: readonly PlanEntry[]): Promise<Map<number, LessonState>> {
-  const ids = updates.flatMap((e) => (e.action === 'update' && e.prodLessonId !== null ? [e.prodLessonId] : []));
+export function captureBefore(db: Db, schema: SyncSchema, updates: EntryList): Promise<Map<number, LessonState>> {
+  const ids: number[] = [];
+  for (const e of updates) if (e.action === 'update' && e.prodLessonId !== null) ids.push(e.prodLessonId);
   return readLessonStates(db, schema.prod, ids, restoredColumns(schema), true);
 }
 

@@ -11,8 +11,11 @@ import type { KeyedSandboxLesson, SandboxLesson } from './types.js';
 export class SandboxLessons extends LessonColumns {
   private readonly platformIds = new IntColumn();
   private readonly names = new IntColumn();
-  /** the same string as the key when they read alike */
-  private readonly dateDisplays: string[] = [];
+  /**
+   * dateDisplay where it is not what the key says (displayOf): a million display strings
+   * held beside their keys were 48 MB from the plan to the end of apply.
+   */
+  private readonly displaysApart = new Map<number, string>();
 
   static from(lessons: readonly KeyedSandboxLesson[]): SandboxLessons {
     const store = new SandboxLessons();
@@ -36,7 +39,7 @@ export class SandboxLessons extends LessonColumns {
     this.addLesson(id, dateKey, duration, filledMask, homeworkStatus);
     this.platformIds.push(this.texts.code(platformId));
     this.names.push(this.texts.code(studentName));
-    this.dateDisplays.push(dateDisplay === dateKey ? dateKey : dateDisplay);
+    if (dateDisplay !== displayOf(dateKey)) this.displaysApart.set(this.length - 1, dateDisplay);
   }
 
   protected ownColumns(): IntColumn[] {
@@ -48,8 +51,8 @@ export class SandboxLessons extends LessonColumns {
     return {
       id: this.idAt(i),
       platformId: this.platformIdAt(i),
-      studentName: this.texts.texts[this.names.at(i)]!,
-      dateDisplay: this.dateDisplays[i]!,
+      studentName: this.studentNameAt(i),
+      dateDisplay: this.dateDisplayAt(i),
       duration: this.durationAt(i),
       filled: this.filledAt(i),
       homeworkStatus: this.homeworkStatusAt(i),
@@ -60,15 +63,33 @@ export class SandboxLessons extends LessonColumns {
     return this.texts.texts[this.platformIds.at(i)]!;
   }
 
+  studentNameAt(i: number): string | null {
+    return this.texts.texts[this.names.at(i)]!;
+  }
+
+  dateDisplayAt(i: number): string {
+    return this.displaysApart.get(i) ?? displayOf(this.dateKeyAt(i));
+  }
+
   /** These lessons, in this order (a re-check's slice), copied column by column. */
   pick(indexes: readonly number[]): SandboxLessons {
     const store = new SandboxLessons();
     for (const i of indexes) {
       store.addLessonFrom(this, i);
       store.platformIds.push(store.texts.code(this.platformIdAt(i)));
-      store.names.push(store.texts.code(this.texts.texts[this.names.at(i)]!));
-      store.dateDisplays.push(this.dateDisplays[i]!);
+      store.names.push(store.texts.code(this.studentNameAt(i)));
+      const display = this.displaysApart.get(i);
+      if (display !== undefined) store.displaysApart.set(store.length - 1, display);
     }
     return store.done();
   }
+}
+
+/**
+ * What a lesson_date key in PostgreSQL's ISO form shows as YYYY-MM-DD HH:MM:SS (the reader's
+ * to_char): a date at midnight, a time without its fraction. Other keys show as they are.
+ */
+export function displayOf(key: string): string {
+  if (key.length === 10) return `${key} 00:00:00`;
+  return key.length > 19 && key[19] === '.' ? key.slice(0, 19) : key;
 }

@@ -2,8 +2,9 @@
  * The operator's choice of lessons (SPEC §10): every create and update is selected unless
  * left out; a lesson left out ends `skip` / `excluded` and is never written.
  */
+import type { PlanEntries } from './plan-entries.js';
 import { TaskList } from './task-table.js';
-import { isWrite, type PlanEntry } from './types.js';
+import { isWrite, type EntryList, type PlanEntry } from './types.js';
 
 export interface Selection {
   /** sandbox lesson ids to write; undefined = every create and update */
@@ -26,10 +27,11 @@ export function notWritten(entry: PlanEntry, reason: 'excluded' | 'changed-since
 const excluded = (entry: PlanEntry) => notWritten(entry, 'excluded');
 
 /** The ids the selection names that the plan does not hold, in the order given. */
-export function unknownLessons(entries: readonly PlanEntry[], selection: Selection): number[] {
+export function unknownLessons(entries: EntryList, selection: Selection): number[] {
   const named = [...(selection.only ?? []), ...selection.exclude];
   if (!named.length) return [];
-  const known = new Set(entries.map((e) => e.sandboxLessonId));
+  const known = new Set<number>();
+  for (const entry of entries) known.add(entry.sandboxLessonId);
   return [...new Set(named)].filter((id) => !known.has(id));
 }
 
@@ -42,9 +44,11 @@ export function applySelection(entries: PlanEntry[], selection: Selection): Plan
 }
 
 /** The plan with the positions marked in `leftOut` (one byte a lesson, 1 = left out) marked `excluded`. */
-export function leaveOutAt(entries: PlanEntry[], leftOut: Uint8Array): PlanEntry[] {
+export function leaveOutAt(entries: PlanEntries, leftOut: Uint8Array): PlanEntries {
   if (!leftOut.includes(1)) return entries;
-  return entries.map((entry, i) =>
-    leftOut[i] === 1 && isWrite(entry) ? excluded(entry) : entry,
-  );
+  const chosen = entries.copy();
+  for (let i = 0; i < entries.length; i++) {
+    if (leftOut[i] === 1 && isWrite({ action: entries.actionAt(i) })) chosen.set(i, excluded(entries.at(i)!));
+  }
+  return chosen;
 }

@@ -1,8 +1,8 @@
 import { unreachable } from '../errors.js';
-import type { PlanEntry, Summary } from './types.js';
+import type { EntryList, Summary } from './types.js';
 
 /** `planned`: count the tasks the plan would copy (a preview) rather than those written. */
-export function summarize(entries: readonly PlanEntry[], planned = false): Summary {
+export function summarize(entries: EntryList, planned = false): Summary {
   const summary: Summary = {
     lessons: entries.length,
     created: 0,

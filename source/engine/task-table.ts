@@ -114,14 +114,26 @@ export class TaskList {
   /** the rows, when they are not one run */
   private readonly picked: readonly number[] | undefined;
 
+  /** `rows`: the rows themselves, or a run of them as where it starts and how long it is */
   constructor(
     private readonly table: TaskTable | undefined,
-    rows: readonly number[],
+    rows: readonly number[] | { first: number; length: number },
   ) {
     this.length = rows.length;
-    const run = rows.every((row, i) => row === rows[0]! + i);
-    this.first = run && rows.length ? rows[0]! : 0;
-    this.picked = run ? undefined : rows;
+    if (!Array.isArray(rows)) {
+      this.first = (rows as { first: number }).first;
+      this.picked = undefined;
+      return;
+    }
+    const list = rows as readonly number[];
+    const run = list.every((row, i) => row === list[0]! + i);
+    this.first = run && list.length ? list[0]! : 0;
+    this.picked = run ? undefined : list;
+  }
+
+  /** Where the rows start when they are one run of `table` (PlanEntries keeps only that); -1 otherwise. */
+  runIn(table: TaskTable | undefined): number {
+    return this.picked === undefined && this.table === table && this.length > 0 ? this.first : -1;
   }
 
   private row(i: number): number {

@@ -119,6 +119,15 @@ export interface PlanEntry extends LessonIdentity {
   leftOut?: 'create' | 'update';
 }
 
+/**
+ * A plan's entries in order, each asked for by its position: an array of them, or the
+ * columns a plan keeps them in (PlanEntries). An entry asked for is the caller's object.
+ */
+export interface EntryList extends Iterable<PlanEntry> {
+  readonly length: number;
+  at(index: number): PlanEntry | undefined;
+}
+
 export interface Summary {
   lessons: number;
   created: number;

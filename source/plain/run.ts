@@ -2,7 +2,7 @@
 import type { Config } from '../config.js';
 import { errorLines } from '../describe-error.js';
 import { InterruptedError, isAppError, ReportError, unreachable, type InterruptSignal } from '../errors.js';
-import type { PlanEntry, Summary } from '../engine/types.js';
+import type { EntryList, Summary } from '../engine/types.js';
 import { messages, type Messages } from '../i18n/index.js';
 import { lockWaitLine } from '../lock-text.js';
 import { REPORT_TO_STDOUT, writeReport } from '../report.js';
@@ -69,7 +69,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
   let plan: Plan | undefined;
   let committed: Summary | undefined;
   let undoPath: string | undefined;
-  const report = (summary: Summary, entries: readonly PlanEntry[], planned: boolean, interrupted?: InterruptSignal) => {
+  const report = (summary: Summary, entries: EntryList, planned: boolean, interrupted?: InterruptSignal) => {
     writeReport(config.reportPath!, {
       mode: config.dryRun ? 'dry-run' : 'apply',
       sandbox: resolved!.sandbox.masked,
@@ -110,7 +110,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
       out(m.planSaved(config.savePlanPath));
     }
 
-    let entries: PlanEntry[] = plan.entries;
+    let entries: EntryList = plan.entries;
     let summary = plan.summary;
     if (!config.dryRun) {
       const writes = plan.summary.created + plan.summary.updated;

@@ -10,7 +10,7 @@ import type { SavedPlan } from '../saved-plan.js';
 import { undoPathFor } from '../undo-file.js';
 import { EXIT_BY_SIGNAL, isAppError, InterruptedError, type InterruptSignal, type Side } from '../errors.js';
 import { summarize } from '../engine/summary.js';
-import type { PlanEntry, Summary } from '../engine/types.js';
+import type { EntryList, Summary } from '../engine/types.js';
 import { messages } from '../i18n/index.js';
 import { exitCodeFor, planLoadedLine, summaryLines } from '../describe-lesson.js';
 import { writeReport } from '../report.js';
@@ -45,7 +45,7 @@ export interface AppProps {
 }
 
 interface Finished {
-  entries: PlanEntry[];
+  entries: EntryList;
   /** the apply's undo file, and its line for the summary */
   undoPath?: string;
   undoLine?: string;
@@ -126,7 +126,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
     exit();
   };
 
-  const saveReport = (path: string, entries: readonly PlanEntry[], summary: Summary, planned: boolean, interrupted?: InterruptSignal, undoFile?: string): string => {
+  const saveReport = (path: string, entries: EntryList, summary: Summary, planned: boolean, interrupted?: InterruptSignal, undoFile?: string): string => {
     try {
       writeReport(path, {
         mode: config.dryRun ? 'dry-run' : 'apply',

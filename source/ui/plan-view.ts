@@ -2,7 +2,7 @@
  * The plan list's logic, free of Ink: which entries a filter and a search keep, and a
  * cursor with its scroll window. The component only draws what this says is visible.
  */
-import type { Action, PlanEntry } from '../engine/types.js';
+import type { Action, EntryList, PlanEntry } from '../engine/types.js';
 import type { Messages } from '../i18n/index.js';
 
 export type StatusFilter = 'all' | Action;
@@ -37,11 +37,11 @@ function matches(entry: PlanEntry, filter: StatusFilter, query: string): boolean
 }
 
 /** Positions of the entries the filter and search keep; null when they keep every entry. */
-export function visibleIndexes(entries: readonly PlanEntry[], filter: StatusFilter, query: string): number[] | null {
+export function visibleIndexes(entries: EntryList, filter: StatusFilter, query: string): number[] | null {
   const q = query.trim().toLowerCase();
   if (filter === 'all' && !q) return null;
   const kept: number[] = [];
-  for (let i = 0; i < entries.length; i++) if (matches(entries[i]!, filter, q)) kept.push(i);
+  for (let i = 0; i < entries.length; i++) if (matches(entries.at(i)!, filter, q)) kept.push(i);
   return kept;
 }
 

@@ -177,7 +177,7 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
       await school.pair.query('sandbox', `UPDATE "Lessons" SET lesson_type = 'edited later', topic = 'edited later' WHERE lesson_id = 1`);
       await school.pair.query('sandbox', `DELETE FROM "LessonTasks" WHERE lesson_id = 1 AND task_id = 1`);
       const outcome = await session.apply(plan);
-      const created = outcome.entries.find((e) => e.sandboxLessonId === 1)!;
+      const created = [...outcome.entries].find((e) => e.sandboxLessonId === 1)!;
       expect(created.tasksCopied).toBe(5);
       const rows = await school.pair.query('prod', `SELECT lesson_type, topic FROM "Lessons" WHERE lesson_id = $1`, [created.prodLessonId]);
       expect(rows).toEqual([{ lesson_type: 'regular', topic: 'Квадратные уравнения' }]);

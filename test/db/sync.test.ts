@@ -14,7 +14,7 @@ describe('the filled rule, as prod is read', () => {
     const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
     try {
       const plan = await session.plan({ students: [] });
-      return plan.entries.find((e) => e.sandboxLessonId === 3)!;
+      return [...plan.entries].find((e) => e.sandboxLessonId === 3)!;
     } finally {
       await session.close();
     }
@@ -131,7 +131,7 @@ describe('the demo school, end to end', () => {
       const plan = await session.plan({ students: [] });
       const outcome = await session.apply(plan, { chunkSize: 2, recheckSize: 2 });
       expect(outcome.summary).toMatchObject({ created: 2, updated: 2, errors: 3, tasksCopied: 9, changedSincePreview: 0 });
-      expect(outcome.entries.map((e) => e.action)).toEqual(plan.entries.map((e) => (e.sandboxLessonId === 12 ? 'error' : e.action)));
+      expect([...outcome.entries].map((e) => e.action)).toEqual([...plan.entries].map((e) => (e.sandboxLessonId === 12 ? 'error' : e.action)));
     } finally {
       await session.close();
     }
@@ -155,7 +155,7 @@ describe('the demo school, end to end', () => {
   it.runIf(onServer)('leaves a plan as planned when its apply stops after some batches, and the same plan then applies whole', async () => {
     const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
     const plan = await session.plan({ students: [] });
-    const planned = plan.entries.map((e) => ({ ...e }));
+    const planned = [...plan.entries].map((e) => ({ ...e }));
     const stop = new AbortController();
     session.subscribe((event) => {
       if (event.type === 'written' && event.done >= 2) stop.abort();
@@ -163,7 +163,7 @@ describe('the demo school, end to end', () => {
     await expect(session.apply(plan, { chunkSize: 2, recheckSize: 2, signal: stop.signal })).rejects.toMatchObject({ code: 'interrupted' });
     await session.close();
     // the written entries were their own outcomes until the rollback: they are the plan again
-    expect(plan.entries).toEqual(planned);
+    expect([...plan.entries]).toEqual(planned);
 
     const again = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
     try {
@@ -188,7 +188,7 @@ describe('the demo school, end to end', () => {
         `INSERT INTO "Lessons" (student_id, lesson_date, duration, status) VALUES (11, '2025-01-15 14:00:00', 60, 'planned')`,
       );
       const outcome = await session.apply(plan, sizes);
-      const byLesson = new Map(outcome.entries.map((e) => [e.sandboxLessonId, e]));
+      const byLesson = new Map([...outcome.entries].map((e) => [e.sandboxLessonId, e]));
       expect(byLesson.get(3)).toMatchObject({ action: 'skip', reason: 'changed-since-preview' });
       expect(byLesson.get(1)).toMatchObject({ action: 'skip', reason: 'changed-since-preview' });
       expect(byLesson.get(8)).toMatchObject({ action: 'create', tasksCopied: 1 });

@@ -6,6 +6,8 @@ import type { KeyedProdLesson, ProdSnapshot, KeyedSandboxLesson, SandboxSnapshot
 import { TaskList, TaskTable, type TaskRow } from '../../source/engine/task-table.js';
 import { SandboxLessons } from '../../source/engine/sandbox-lessons.js';
 import { ProdLessons } from '../../source/engine/prod-lessons.js';
+import { PlanEntries } from '../../source/engine/plan-entries.js';
+import { notWritten } from '../../source/engine/selection.js';
 
 
 function lesson(id: number, over: Partial<KeyedSandboxLesson> = {}): KeyedSandboxLesson {
@@ -264,5 +266,92 @@ describe('hashed keys', () => {
     expect(groups.find(42, (item) => item.key === 'b').map((item) => item.n)).toEqual([2]);
     expect(groups.find(42, (item) => item.key === 'c')).toEqual([]);
     expect(groups.find(43, () => true)).toEqual([]);
+  });
+});
+
+describe('a plan held in columns (PlanEntries)', () => {
+  /** One lesson of every kind the planner makes, each with what makes it differ. */
+  function variedPlan() {
+    const at = (day: number) => ({ dateKey: `2025-01-${day} 14:00:00`, dateDisplay: `2025-01-${day} 14:00:00` });
+    const snapshot = sandbox(
+      [
+        lesson(1, at(11)), // create, its tasks one run
+        lesson(2, { ...at(12), homeworkStatus: null }), // update that keeps prod's homework_status
+        lesson(3, at(13)), // create whose rows are not one run (a repeated task), one task missing in prod
+        lesson(4, { ...at(14), platformId: 'nobody' }),
+        lesson(5, { ...at(15), platformId: 'twice' }),
+        lesson(6, at(11)), // lesson 1's key: a duplicate
+        lesson(7, { ...at(17), filled: [] }), // filled in prod
+        lesson(8, { ...at(18), studentName: null, platformId: null, duration: null }),
+      ],
+      [task(1, 1), task(1, 2), task(3, 1), { ...task(3, 1), id: 302 }, { ...task(3, 2), id: 303 }, task(3, 9)],
+    );
+    const prodSide = prod({
+      studentsByPlatformId: new Map([['p1', [100]], ['twice', [101, 102]]]),
+      lessons: [prodLesson(20, { dateKey: at(12).dateKey, homeworkStatus: 'graded' }), prodLesson(21, { dateKey: at(17).dateKey, filled: ['notes'] })],
+    });
+    return { snapshot, entries: planLessons(snapshot, prodSide) };
+  }
+
+  it('gives back every entry the planner made, as it was, its identity read from the sandbox columns', () => {
+    const { snapshot, entries } = variedPlan();
+    expect(new Set(entries.map((e) => e.reason))).toEqual(
+      new Set([null, 'student-not-found', 'ambiguous-student', 'duplicate-in-sandbox', 'filled', 'no-platform-id']),
+    );
+    expect(entries[2]!.tasksToCopy.runIn(snapshot.tasks)).toBe(-1); // lesson 3's first and third rows: not one run
+    expect(entries[2]!.tasksMissingInProd).toEqual([9]);
+    expect(entries[1]!.keptProdValues).toEqual([{ field: 'homework_status', value: 'graded' }]);
+    const list = new PlanEntries(snapshot.lessons, snapshot.tasks); // grows past its first room
+    for (const entry of entries) list.push(entry);
+    expect(list.length).toBe(entries.length);
+    expect([...list]).toEqual(entries);
+    entries.forEach((entry, i) => {
+      expect(list.at(i)).toEqual(entry);
+      expect(list.actionAt(i)).toBe(entry.action);
+      expect(list.sandboxLessonIdAt(i)).toBe(entry.sandboxLessonId);
+      expect(list.prodLessonIdAt(i)).toBe(entry.prodLessonId);
+      expect(list.at(i)!.tasksToCopy.ids()).toEqual(entry.tasksToCopy.ids());
+    });
+    expect(list.at(-1)).toBeUndefined();
+    expect(list.at(entries.length)).toBeUndefined();
+    expect(() => list.set(entries.length, entries[0]!)).toThrow(RangeError);
+  });
+
+  it('keeps whole what the sandbox at its position does not say: a lesson gone from the sandbox, a list without a snapshot', () => {
+    const { snapshot, entries } = variedPlan();
+    const list = new PlanEntries(snapshot.lessons, snapshot.tasks, entries.length);
+    const gone = { ...entries[0]!, sandboxLessonId: 77, platformId: 'gone', studentName: 'Gone', lessonDate: '2024-12-01 09:00:00', duration: 45 };
+    list.push(gone); // at position 0, where the sandbox holds lesson 1
+    for (const entry of entries.slice(1)) list.push(entry);
+    list.push(entries[0]!); // past the sandbox's lessons
+    expect(list.at(0)).toEqual(gone);
+    expect(list.at(entries.length)).toEqual(entries[0]);
+    expect([...PlanEntries.of(entries)]).toEqual(entries);
+  });
+
+  it('changes an entry only through set and setWritten, and a copy apart from the list it was made from', () => {
+    const { snapshot, entries } = variedPlan();
+    const list = new PlanEntries(snapshot.lessons, snapshot.tasks, entries.length);
+    for (const entry of entries) list.push(entry);
+    list.at(0)!.action = 'skip'; // the caller's object
+    expect(list.actionAt(0)).toBe('create');
+    const outcomes = list.copy();
+    outcomes.set(0, notWritten(entries[0]!, 'excluded'));
+    outcomes.setWritten(1, 20, 3);
+    expect(outcomes.at(0)).toMatchObject({ action: 'skip', reason: 'excluded', leftOut: 'create', tasksToCopy: TaskList.none });
+    expect(outcomes.at(1)).toMatchObject({ action: 'update', prodLessonId: 20, tasksCopied: 3 });
+    expect([...list]).toEqual(entries);
+    outcomes.set(0, entries[0]!);
+    expect(outcomes.at(0)).toEqual(entries[0]);
+    expect(outcomes.at(0)).not.toHaveProperty('leftOut');
+  });
+
+  it('keeps field lists apart once more than a byte of codes read differently', () => {
+    const { snapshot, entries } = variedPlan();
+    const many = Array.from({ length: 300 }, (_, k) => ({ ...entries[0]!, fieldsFilled: [`field${k}`], filledInProd: [] }));
+    const list = PlanEntries.of(many);
+    expect([...list]).toEqual(many);
+    expect(list.at(299)!.fieldsFilled).toEqual(['field299']);
+    expect(snapshot.lessons.length).toBe(entries.length);
   });
 });

@@ -31,6 +31,21 @@ describe('SandboxLessons', () => {
     );
   });
 
+  it('shows each lesson_date as the reader gave it, whether or not the key says it (a date, a fraction, another DateStyle)', () => {
+    const lessons = [
+      lesson(1, { dateKey: '2025-01-15', dateDisplay: '2025-01-15 00:00:00' }),
+      lesson(2), // a fraction the display drops
+      lesson(3, { dateKey: '01/15/2025 14:00:00', dateDisplay: '2025-01-15 14:00:00' }),
+      lesson(4, { dateKey: '2025-01-15 14:00:00', dateDisplay: '2025-01-15 14:00:00' }),
+      lesson(5, { dateKey: '2025-01-15 14:00:00', dateDisplay: '2025-01-15 15:00:00' }),
+    ];
+    const store = SandboxLessons.from(lessons);
+    const displays = lessons.map((l) => l.dateDisplay);
+    expect(lessons.map((_, i) => store.dateDisplayAt(i))).toEqual(displays);
+    const picked = store.pick([4, 2, 0]);
+    expect([0, 1, 2].map((i) => picked.dateDisplayAt(i))).toEqual([displays[4], displays[2], displays[0]]);
+  });
+
   it('picks lessons column by column, a key kept as text included, as they were added', () => {
     const lessons = [
       lesson(3),

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PlanEntries } from '../../source/engine/plan-entries.js';
 import { summarize } from '../../source/engine/summary.js';
+import type { PlanEntry } from '../../source/engine/types.js';
 import { SandboxLessons } from '../../source/engine/sandbox-lessons.js';
 import { TaskTable } from '../../source/engine/task-table.js';
 import { FrameContext } from '../../source/ui/components/Frame.js';
@@ -13,7 +15,8 @@ import { frameOf, keys, press, renderStep, settle, waitFor, waitForText } from '
 
 const ROWS = 24;
 
-function planningOf(count: number): Planning {
+/** `entries`: the array behind the list, for a test to change before it mounts the step. */
+function planningOf(count: number): Planning & { entries: PlanEntry[] } {
   const entries = syntheticEntries(count);
   const summary = summarize(entries, true);
   return {
@@ -22,7 +25,7 @@ function planningOf(count: number): Planning {
     count,
     total: count,
     counts: addCounts(emptyCounts(), entries),
-    plan: { sandbox: { lessons: SandboxLessons.from([]), tasks: TaskTable.from([]) }, entries, summary, filters: { students: [] } },
+    plan: { sandbox: { lessons: SandboxLessons.from([]), tasks: TaskTable.from([]) }, entries: PlanEntries.of(entries), summary, filters: { students: [] } },
     error: undefined,
   };
 }

@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import { Text } from './Text.js';
 import { memo } from 'react';
-import { isWrite, type PlanEntry } from '../../engine/types.js';
+import { isWrite, type EntryList, type PlanEntry } from '../../engine/types.js';
 import type { Messages } from '../../i18n/index.js';
 import { useMessages } from '../context.js';
 import { rowText } from '../format.js';
@@ -22,7 +22,7 @@ const Row = memo(function Row({ entry, selected, chosen, m }: { entry: PlanEntry
 });
 
 export interface PlanListProps {
-  entries: readonly PlanEntry[];
+  entries: EntryList;
   /** positions kept by the filter and search; null for all */
   indexes: readonly number[] | null;
   top: number;
@@ -39,7 +39,7 @@ export function PlanList({ entries, indexes, top, selected, height, isChosen }: 
   const rows = [];
   for (let position = top; position < Math.min(count, top + height); position++) {
     const i = indexes ? indexes[position]! : position;
-    const entry = entries[i]!;
+    const entry = entries.at(i)!;
     const chosen = isChosen && isWrite(entry) ? isChosen(i) : undefined;
     rows.push(<Row key={i} entry={entry} selected={position === selected} chosen={chosen} m={m} />);
   }

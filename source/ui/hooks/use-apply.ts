@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import type { LockWait } from '../../db/watchdog.js';
-import type { PlanEntry } from '../../engine/types.js';
+import type { EntryList, PlanEntry } from '../../engine/types.js';
 import type { InterruptSignal } from '../../errors.js';
 import type { Plan, Session } from '../../session.js';
 
 export type ApplyResult =
-  | { kind: 'done'; entries: PlanEntry[]; undoPath: string | undefined }
+  | { kind: 'done'; entries: EntryList; undoPath: string | undefined }
   /** `signal`: stopped by a signal rather than the operator's Ctrl+C and y */
   | { kind: 'aborted'; signal: InterruptSignal | undefined }
   | { kind: 'failed'; error: unknown };

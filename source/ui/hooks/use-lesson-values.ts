@@ -5,23 +5,27 @@ import type { Session } from '../../session.js';
 
 export type LessonValuesState = { status: 'idle' | 'loading' } | { status: 'done'; values: LessonValues } | { status: 'failed'; error: unknown };
 
-type Loaded = { entry: PlanEntry; state: LessonValuesState };
+type Loaded = { key: string; state: LessonValuesState };
+
+/** Which rows an entry's values are: a plan's entries are made anew each time they are asked for. */
+const rowsOf = (entry: PlanEntry) => `${entry.sandboxLessonId}:${entry.prodLessonId}`;
 
 /** The rows of the lesson whose details are open, read then (one query a side), never held for every lesson. */
 export function useLessonValues(session: Session | undefined, entry: PlanEntry | undefined): LessonValuesState {
   const [loaded, setLoaded] = useState<Loaded>();
+  const key = entry && rowsOf(entry);
   useEffect(() => {
-    if (!session || !entry) return;
+    if (!session || !entry || !key) return;
     let current = true;
     session.lessonValues(entry).then(
-      (values) => current && setLoaded({ entry, state: { status: 'done', values } }),
-      (error: unknown) => current && setLoaded({ entry, state: { status: 'failed', error } }),
+      (values) => current && setLoaded({ key, state: { status: 'done', values } }),
+      (error: unknown) => current && setLoaded({ key, state: { status: 'failed', error } }),
     );
     return () => {
       current = false;
     };
-  }, [session, entry]);
+  }, [session, key]);
   if (!session || !entry) return { status: 'idle' };
   // another lesson's values never show under this one's header, not even for one frame
-  return loaded?.entry === entry ? loaded.state : { status: 'loading' };
+  return loaded && loaded.key === key ? loaded.state : { status: 'loading' };
 }

@@ -1,15 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Filters } from '../../config.js';
 import { EVERY_LESSON, type Selection } from '../../engine/selection.js';
-import type { PlanEntry } from '../../engine/types.js';
+import type { EntryList } from '../../engine/types.js';
 import type { Plan, PlanStage, Session } from '../../session.js';
 import type { SavedPlan } from '../../saved-plan.js';
 import { addCounts, emptyCounts, type Counts } from '../plan-view.js';
 
 export interface Planning {
   stage: PlanStage | 'done' | 'failed';
-  /** grows while planning; drawn from, never copied */
-  entries: PlanEntry[];
+  /** grows while planning (the session's own list); drawn from, never copied */
+  entries: EntryList;
   /** entries.length at the last redraw: the redraw clock */
   count: number;
   /** lessons to plan, once the sandbox was read */
@@ -27,7 +27,7 @@ export const REDRAW_MS = 100;
  * come, redrawing at a throttled pace.
  */
 export function usePlanning(session: Session | undefined, filters: Filters, selection: Selection = EVERY_LESSON, saved?: SavedPlan): Planning {
-  const entries = useRef<PlanEntry[]>([]);
+  const entries = useRef<EntryList>([]);
   const counts = useRef<Counts>(emptyCounts());
   const [state, setState] = useState<Omit<Planning, 'entries'>>({
     stage: 'reading-sandbox',
@@ -52,7 +52,7 @@ export function usePlanning(session: Session | undefined, filters: Filters, sele
       if (cancelled) return;
       if (event.type === 'stage') setState((s) => ({ ...s, stage: event.stage, total: event.lessons ?? s.total }));
       else if (event.type === 'planned') {
-        for (const entry of event.entries) entries.current.push(entry);
+        entries.current = event.all;
         counts.current = addCounts(counts.current, event.entries);
         timer ??= setTimeout(flush, REDRAW_MS);
       }

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { isWrite, type PlanEntry } from '../../engine/types.js';
+import { isWrite, type EntryList } from '../../engine/types.js';
 
 export interface LessonChoice {
   /** the entry at this position will be written when the plan is applied */
@@ -9,9 +9,9 @@ export interface LessonChoice {
   /** how many creates and updates are left out; changes on every toggle (the redraw clock) */
   count: number;
   /** false when the lesson has nothing to write */
-  toggle: (entries: readonly PlanEntry[], index: number) => boolean;
+  toggle: (entries: EntryList, index: number) => boolean;
   /** leaves out every create/update of these positions when all are chosen, else chooses them all */
-  toggleAll: (entries: readonly PlanEntry[], indexes: readonly number[] | null) => void;
+  toggleAll: (entries: EntryList, indexes: readonly number[] | null) => void;
 }
 
 /** The operator's choice in the wizard: every create and update starts chosen (SPEC §10). */
@@ -31,7 +31,7 @@ export function useSelection(): LessonChoice {
     leftOut: () => bits.current,
     count,
     toggle(entries, index) {
-      if (!isWrite(entries[index])) return false;
+      if (!isWrite(entries.at(index))) return false;
       const b = sized(entries.length);
       b[index] = b[index] === 1 ? 0 : 1;
       setCount((n) => n + (b[index] === 1 ? 1 : -1));
@@ -40,8 +40,11 @@ export function useSelection(): LessonChoice {
     toggleAll(entries, indexes) {
       const b = sized(entries.length);
       const positions: number[] = [];
-      const each = indexes ?? entries.keys();
-      for (const i of each) if (isWrite(entries[i])) positions.push(i);
+      const count = indexes ? indexes.length : entries.length;
+      for (let k = 0; k < count; k++) {
+        const i = indexes ? indexes[k]! : k;
+        if (isWrite(entries.at(i))) positions.push(i);
+      }
       const leaveOut = positions.every((i) => b[i] !== 1);
       let delta = 0;
       for (const i of positions) {

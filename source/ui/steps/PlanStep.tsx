@@ -75,7 +75,8 @@ export function PlanStep(props: PlanStepProps) {
   );
   const count = indexes ? indexes.length : planning.count;
   const view = done ? clampCursor(cursor, count, height) : followEnd(count, height);
-  const current = count ? planning.entries[indexes ? indexes[view.index]! : view.index] : undefined;
+  const position = indexes ? indexes[view.index]! : view.index;
+  const current = count ? planning.entries.at(position) : undefined;
 
   useEffect(() => {
     if (done) setCursor({ index: 0, top: 0 });
@@ -83,11 +84,13 @@ export function PlanStep(props: PlanStepProps) {
 
   const move = (how: Move) => setCursor((prev) => moveCursor(clampCursor(prev, count, height), how, count, height));
 
-  const reviewed = mode === 'review' ? planning.entries[review.positions[review.at]!] : undefined;
+  const reviewed = mode === 'review' ? planning.entries.at(review.positions[review.at]!) : undefined;
   const inDetails = mode === 'details' ? current : reviewed;
   const values = useLessonValues(session, inDetails);
+  /** the position of the lesson whose details show (an entry is a new object each render) */
+  const detailsAt = mode === 'details' && current ? position : mode === 'review' ? review.positions[review.at] : undefined;
   const [scroll, setScroll] = useState(0);
-  useEffect(() => setScroll(0), [inDetails]);
+  useEffect(() => setScroll(0), [detailsAt]);
   const page = Math.max(1, height - 4);
   /** y or n: the lesson under review is kept or left out, and the review moves on (ends after the last) */
   const decide = (keep: boolean) => {
@@ -144,7 +147,11 @@ export function PlanStep(props: PlanStepProps) {
     } else if (input === 'a') choice.toggleAll(planning.entries, indexes);
     else if (input === 'r') {
       const positions: number[] = [];
-      for (const i of indexes ?? planning.entries.keys()) if (isWrite(planning.entries[i])) positions.push(i);
+      const shown = indexes ? indexes.length : planning.entries.length;
+      for (let k = 0; k < shown; k++) {
+        const i = indexes ? indexes[k]! : k;
+        if (isWrite(planning.entries.at(i))) positions.push(i);
+      }
       if (positions.length) {
         setReview({ positions, at: 0 });
         setMode('review');

@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import { Text } from '../components/Text.js';
 import { useKeys } from '../hooks/use-keys.js';
-import type { PlanEntry, Summary } from '../../engine/types.js';
+import type { EntryList, PlanEntry, Summary } from '../../engine/types.js';
 import { studentText, summaryLines } from '../../describe-lesson.js';
 import { printable } from '../../text.js';
 import { actionText } from '../format.js';
@@ -10,7 +10,7 @@ import { Frame } from '../components/Frame.js';
 
 export interface SummaryStepProps {
   summary: Summary | undefined;
-  entries: readonly PlanEntry[];
+  entries: EntryList;
   /** set when nothing was committed */
   problem: string[] | undefined;
   reportLine: string | undefined;
@@ -22,20 +22,33 @@ export interface SummaryStepProps {
   onExit: () => void;
 }
 
-function Listing({ title, entries, color }: { title: string; entries: PlanEntry[]; color?: string }) {
+const SHOWN = 4;
+
+/** The first few entries that `keep` keeps, and how many it keeps in all. */
+function firstOf(entries: EntryList, keep: (entry: PlanEntry) => boolean): { shown: PlanEntry[]; count: number } {
+  const shown: PlanEntry[] = [];
+  let count = 0;
+  for (const entry of entries) {
+    if (!keep(entry)) continue;
+    if (count++ < SHOWN) shown.push(entry);
+  }
+  return { shown, count };
+}
+
+function Listing({ title, entries, color }: { title: string; entries: { shown: PlanEntry[]; count: number }; color?: string }) {
   const m = useMessages();
-  if (!entries.length) return null;
+  if (!entries.count) return null;
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text color={color}>{title}</Text>
-      {entries.slice(0, 4).map((entry) => (
+      {entries.shown.map((entry) => (
         <Text key={entry.sandboxLessonId} wrap="truncate" color={color}>
           {'  '}
           {entry.lessonDate.slice(0, 16)} {studentText(entry, m).name} ({studentText(entry, m).platformId}): {actionText(entry, m)}
           {entry.reason === 'write-failed' && entry.message ? ` — ${printable(entry.message)}` : ''}
         </Text>
       ))}
-      {entries.length > 4 ? <Text dimColor>{'  ' + m.ui.summary.more(entries.length - 4)}</Text> : null}
+      {entries.count > SHOWN ? <Text dimColor>{'  ' + m.ui.summary.more(entries.count - SHOWN)}</Text> : null}
     </Box>
   );
 }
@@ -61,8 +74,8 @@ export function SummaryStep({ summary, entries, problem, reportLine, undoLine, e
             {summaryLines(summary, m, false).map((line, i) => (
               <Text key={i}>{line}</Text>
             ))}
-            <Listing title={m.ui.summary.changed} entries={entries.filter((e) => e.reason === 'changed-since-preview')} />
-            <Listing title={m.ui.summary.errorsTitle} entries={entries.filter((e) => e.action === 'error')} color="red" />
+            <Listing title={m.ui.summary.changed} entries={firstOf(entries, (e) => e.reason === 'changed-since-preview')} />
+            <Listing title={m.ui.summary.errorsTitle} entries={firstOf(entries, (e) => e.action === 'error')} color="red" />
           </>
         ) : null}
         {undoLine ? <Text>{undoLine}</Text> : null}
