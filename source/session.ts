@@ -16,13 +16,14 @@ import { DEFAULT_WATCHDOG, type LockWait } from './db/watchdog.js';
 import { createPlanner } from './engine/planner.js';
 import { applySelection, EVERY_LESSON, unknownLessons, type Selection } from './engine/selection.js';
 import { summarize } from './engine/summary.js';
-import { followPlan, goneSincePlan, RowsCheck, type ReviewedPlan } from './engine/follow-plan.js';
+import { followPlan, goneSincePlan, RowsCheck, type ReviewedLesson, type ReviewedPlan } from './engine/follow-plan.js';
 import { readFingerprints, streamFingerprints } from './db/fingerprint.js';
 import { filtersOf, identityText, PLAN_FORMAT, PLAN_VERSION, sameDatabase, writePlanFile, type DatabaseIdentity, type SavedPlan } from './saved-plan.js';
 import { collectAfterPhase, collectIfGrown } from './memory.js';
 import { summaryForFile } from './report.js';
 import { UNDO_FORMAT, UNDO_VERSION, UndoFileWriter } from './undo-file.js';
 import { restoredColumns } from './db/undo-capture.js';
+import { FingerprintTable } from './engine/fingerprint-table.js';
 import { PlanEntries } from './engine/plan-entries.js';
 import type { EntryList, PlanEntry, ProdSnapshot, SandboxSnapshot, Summary } from './engine/types.js';
 
@@ -42,7 +43,7 @@ export interface Plan {
   /** the filters it was made with (a saved plan keeps them) */
   filters: Filters;
   /** made from a saved plan: prod lesson id → the fingerprint of the rows each update rests on */
-  expectedProd?: ReadonlyMap<number, string>;
+  expectedProd?: FingerprintTable;
 }
 
 export type PlanStage = 'reading-sandbox' | 'reading-prod' | 'planning';
@@ -219,10 +220,12 @@ export class Session {
       for (const entry of gone) entries.push(entry);
       this.emit({ type: 'planned', entries: gone, all: entries });
     }
-    const expectedProd = new Map<number, string>();
-    for (const lesson of saved.lessons.values()) {
-      if (lesson.selected && lesson.prodLessonId !== null && lesson.prodFingerprint) expectedProd.set(lesson.prodLessonId, lesson.prodFingerprint);
-    }
+    // two passes over the saved lessons (made objects as they are asked for) rather than a million held
+    const resting = (lesson: ReviewedLesson) => lesson.selected && lesson.prodLessonId !== null && lesson.prodFingerprint !== null;
+    const prodIds: number[] = [];
+    for (const lesson of saved.lessons.values()) if (resting(lesson)) prodIds.push(lesson.prodLessonId!);
+    const expectedProd = new FingerprintTable(prodIds);
+    for (const lesson of saved.lessons.values()) if (resting(lesson)) expectedProd.set(lesson.prodLessonId!, lesson.prodFingerprint!);
     collectAfterPhase();
     return { sandbox, entries, summary: summarize(entries, true), filters, expectedProd };
   }

@@ -7,6 +7,7 @@
 import { DEFAULT_LOCK_TIMEOUT_S } from '../config.js';
 import { BugError, ConnectError, InterruptedError, isAppError, LockTimeoutError, type InterruptSignal } from '../errors.js';
 import { collectIfGrown } from '../memory.js';
+import type { FingerprintTable } from '../engine/fingerprint-table.js';
 import type { PlanEntries } from '../engine/plan-entries.js';
 import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
@@ -45,7 +46,7 @@ export interface ApplyHooks {
   /** lessons the re-check reads from prod at a time (default RECHECK_SLICE) */
   recheckSize?: number;
   /** a saved plan's: prod lesson id → the fingerprint its update rests on (re-checked under the lock) */
-  expectedProd?: ReadonlyMap<number, string>;
+  expectedProd?: FingerprintTable;
   /** where what the apply writes is recorded for its undo (SPEC §12) */
   undo?: UndoSink;
 }

@@ -8,7 +8,8 @@ import type { PlanEntries } from '../engine/plan-entries.js';
 import { notWritten } from '../engine/selection.js';
 import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
-import type { LessonState } from './fingerprint.js';
+import type { FingerprintTable } from '../engine/fingerprint-table.js';
+import type { LessonStates } from './fingerprint.js';
 import { readExistingTaskIds, readProdLessons } from './read.js';
 import type { SyncSchema } from './schema.js';
 
@@ -40,11 +41,11 @@ const sameFields = (a: readonly string[], b: readonly string[]) => a.length === 
  * A saved plan's updates (SPEC §11) go in only while the prod rows they rest on are as the
  * plan found them: `locked` holds those rows as the transaction read and locked them.
  */
-export function holdToFingerprints(outcomes: PlanEntries, locked: ReadonlyMap<number, LessonState>, expected: ReadonlyMap<number, string>): void {
+export function holdToFingerprints(outcomes: PlanEntries, locked: LessonStates, expected: FingerprintTable): void {
   for (let i = 0; i < outcomes.length; i++) {
     if (outcomes.actionAt(i) !== 'update') continue;
     const prodLessonId = outcomes.prodLessonIdAt(i)!;
-    if (locked.get(prodLessonId)?.fingerprint !== expected.get(prodLessonId)) outcomes.set(i, changed(outcomes.at(i)!));
+    if (locked.fingerprint(prodLessonId) !== expected.get(prodLessonId)) outcomes.set(i, changed(outcomes.at(i)!));
   }
 }
 

@@ -6,7 +6,7 @@
 import { BugError } from '../errors.js';
 import { CONTENT_FIELDS, type EntryList, type PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
-import { readLessonStates, type LessonState } from './fingerprint.js';
+import { readLessonStates, type LessonStates } from './fingerprint.js';
 import { mergeTaskVersions, rowVersions, taskIdsOf, taskVersionsOf, versionsDigest } from './row-versions.js';
 import type { SyncSchema } from './schema.js';
 import type { WrittenLesson } from './write-batch.js';
@@ -43,7 +43,7 @@ export function restoredColumns(schema: SyncSchema): string[] {
  * takes a key-share lock on the lesson). One query for all of them (LessonTasks has no index on lesson_id: a query
  * a batch would scan it once a batch).
  */
-export function captureBefore(db: Db, schema: SyncSchema, updates: EntryList): Promise<Map<number, LessonState>> {
+export function captureBefore(db: Db, schema: SyncSchema, updates: EntryList): Promise<LessonStates> {
   const ids: number[] = [];
   for (const e of updates) if (e.action === 'update' && e.prodLessonId !== null) ids.push(e.prodLessonId);
   return readLessonStates(db, schema.prod, ids, restoredColumns(schema), true);
@@ -53,7 +53,7 @@ export function captureBefore(db: Db, schema: SyncSchema, updates: EntryList): P
  * The undo file's record of a lesson a batch wrote, from what the batch's statements
  * returned (write-batch.ts) and, for an update, the lesson as captureBefore read it.
  */
-export function undoRecord(entry: PlanEntry, written: WrittenLesson, before: ReadonlyMap<number, LessonState>): UndoLesson {
+export function undoRecord(entry: PlanEntry, written: WrittenLesson, before: LessonStates): UndoLesson {
   const common = {
     sandboxLessonId: entry.sandboxLessonId,
     prodLessonId: written.prodLessonId,

@@ -23,16 +23,24 @@ export class FingerprintTable {
     return Array.from(this.ids);
   }
 
-  /** `fingerprint`: an md5 in hex, as the fingerprint query gives it; an id not asked for is ignored. */
-  set(id: number, fingerprint: string): void {
+  /** `fingerprint`: an md5 in hex, as the fingerprint query gives it; an id not asked for is ignored. Returns where it is kept, or -1. */
+  set(id: number, fingerprint: string): number {
     const at = positionOf(this.ids, id);
-    if (at < 0) return;
+    if (at < 0) return at;
     this.bytes.write(fingerprint, at * BYTES, BYTES, 'hex');
     this.present[at] = 1;
+    return at;
   }
 
   get(id: number): string | undefined {
-    const at = positionOf(this.ids, id);
-    return at < 0 || !this.present[at] ? undefined : this.bytes.toString('hex', at * BYTES, (at + 1) * BYTES);
+    const at = this.positionOf(id);
+    return at < 0 ? undefined : this.bytes.toString('hex', at * BYTES, (at + 1) * BYTES);
   }
+
+  /** Where the fingerprint of `id` is kept (set), or -1. */
+  positionOf(id: number): number {
+    const at = positionOf(this.ids, id);
+    return at < 0 || !this.present[at] ? -1 : at;
+  }
+
 }

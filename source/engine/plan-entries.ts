@@ -1,7 +1,7 @@
 /**
  * A plan's entries held in columns, one position a lesson: a million entries as objects
  * were ~250 bytes each (their fields, the TaskList, the arrays) and lived from the plan to
- * the end of apply; here a lesson is ~40 bytes. An entry becomes an object again only when
+ * the end of apply; here a lesson is 23 bytes. An entry becomes an object again only when
  * it is asked for (`at`, iteration), and that object is the caller's: changing it changes
  * nothing here (`set` does).
  *
@@ -39,8 +39,10 @@ const LEFT_OUT_CODES = codesOf(LEFT_OUT);
 const NONE = Object.freeze([]) as unknown as never[];
 /** A field list's code when the list is kept apart (more distinct lists than a byte counts). */
 const APART = 255;
-/** taskCounts' mark of a TaskList kept apart */
-const LIST_APART = -1;
+/** taskCounts' mark of a TaskList kept apart; counts, the most a column holds */
+const LIST_APART = 0xffff;
+/** prodStudentIds' and prodLessonIds' NULL; ids, the most a column holds */
+const NULL_ID = 0xffffffff;
 
 /** What few entries have, by position. */
 interface Rare {
@@ -49,11 +51,20 @@ interface Rare {
   keptProdValues?: PlanEntry['keptProdValues'];
   tasksMissingInProd?: number[];
   tasksToCopy?: TaskList;
+  /** an id or a count too big for its column (or negative): all four kept here */
+  numbers?: Numbers;
   fieldsFilled?: readonly string[];
   filledInProd?: readonly ContentField[];
 }
 
-type Column = Uint8Array | Int32Array | Float64Array;
+type Numbers = Pick<PlanEntry, 'prodStudentId' | 'prodLessonId' | 'tasksAlreadyInProd' | 'tasksCopied'>;
+
+type Column = Uint8Array | Uint16Array | Uint32Array;
+
+const idFits = (id: number | null) => id === null || (Number.isInteger(id) && id >= 0 && id < NULL_ID);
+const countFits = (n: number) => Number.isInteger(n) && n >= 0 && n < LIST_APART;
+const fits = (n: Numbers) => idFits(n.prodStudentId) && idFits(n.prodLessonId) && countFits(n.tasksAlreadyInProd) && countFits(n.tasksCopied);
+const idOf = (held: number) => (held === NULL_ID ? null : held);
 
 export class PlanEntries implements EntryList {
   private count = 0;
@@ -63,14 +74,14 @@ export class PlanEntries implements EntryList {
   /** codes in `fieldLists` */
   private fieldsFilled: Uint8Array;
   private filledInProd: Uint8Array;
-  /** NaN: null */
-  private prodStudentIds: Float64Array;
-  private prodLessonIds: Float64Array;
-  private tasksAlreadyInProd: Int32Array;
-  private tasksCopied: Int32Array;
+  /** NULL_ID: null */
+  private prodStudentIds: Uint32Array;
+  private prodLessonIds: Uint32Array;
+  private tasksAlreadyInProd: Uint16Array;
+  private tasksCopied: Uint16Array;
   /** the rows a write copies, as one run of the task table: where it starts, how many (LIST_APART: kept apart) */
-  private taskFirsts: Int32Array;
-  private taskCounts: Int32Array;
+  private taskFirsts: Uint32Array;
+  private taskCounts: Uint16Array;
   private rare = new Map<number, Rare>();
   /** the distinct field lists, each once, frozen; code 0 is the empty one */
   private fieldLists: (readonly string[])[] = [NONE];
@@ -91,12 +102,12 @@ export class PlanEntries implements EntryList {
     this.leftOuts = new Uint8Array(size);
     this.fieldsFilled = new Uint8Array(size);
     this.filledInProd = new Uint8Array(size);
-    this.prodStudentIds = new Float64Array(size);
-    this.prodLessonIds = new Float64Array(size);
-    this.tasksAlreadyInProd = new Int32Array(size);
-    this.tasksCopied = new Int32Array(size);
-    this.taskFirsts = new Int32Array(size);
-    this.taskCounts = new Int32Array(size);
+    this.prodStudentIds = new Uint32Array(size);
+    this.prodLessonIds = new Uint32Array(size);
+    this.tasksAlreadyInProd = new Uint16Array(size);
+    this.tasksCopied = new Uint16Array(size);
+    this.taskFirsts = new Uint32Array(size);
+    this.taskCounts = new Uint16Array(size);
   }
 
   /** Entries given as objects (a test's, a small list's): kept whole, no snapshot behind them. */
@@ -129,6 +140,7 @@ export class PlanEntries implements EntryList {
     const fieldsFilled = this.fieldsFilled[i]!;
     const filledInProd = this.filledInProd[i]!;
     const tasks = this.taskCounts[i]!;
+    const numbers = rare?.numbers;
     return {
       sandboxLessonId: identity.sandboxLessonId,
       platformId: identity.platformId,
@@ -137,15 +149,15 @@ export class PlanEntries implements EntryList {
       duration: identity.duration,
       action: ACTIONS[this.actions[i]!]!,
       reason: REASONS[this.reasons[i]!]!,
-      prodStudentId: orNull(this.prodStudentIds[i]!),
-      prodLessonId: orNull(this.prodLessonIds[i]!),
+      prodStudentId: numbers ? numbers.prodStudentId : idOf(this.prodStudentIds[i]!),
+      prodLessonId: numbers ? numbers.prodLessonId : idOf(this.prodLessonIds[i]!),
       fieldsFilled: fieldsFilled === APART ? rare!.fieldsFilled! : this.fieldLists[fieldsFilled]!,
       filledInProd: (filledInProd === APART ? rare!.filledInProd! : this.fieldLists[filledInProd]!) as readonly ContentField[],
       keptProdValues: rare?.keptProdValues ?? NONE,
       tasksToCopy: tasks === 0 ? TaskList.none : tasks === LIST_APART ? rare!.tasksToCopy! : new TaskList(this.tasks, { first: this.taskFirsts[i]!, length: tasks }),
       tasksMissingInProd: rare?.tasksMissingInProd ?? NONE,
-      tasksAlreadyInProd: this.tasksAlreadyInProd[i]!,
-      tasksCopied: this.tasksCopied[i]!,
+      tasksAlreadyInProd: numbers ? numbers.tasksAlreadyInProd : this.tasksAlreadyInProd[i]!,
+      tasksCopied: numbers ? numbers.tasksCopied : this.tasksCopied[i]!,
       message: rare?.message ?? null,
       ...(this.leftOuts[i] ? { leftOut: LEFT_OUT[this.leftOuts[i]!] } : {}),
     };
@@ -164,14 +176,25 @@ export class PlanEntries implements EntryList {
 
   prodLessonIdAt(i: number): number | null {
     this.check(i);
-    return orNull(this.prodLessonIds[i]!);
+    const numbers = this.rare.get(i)?.numbers;
+    return numbers ? numbers.prodLessonId : idOf(this.prodLessonIds[i]!);
   }
 
   /** What apply wrote to entry i: its prod lesson and the LessonTasks copied. */
   setWritten(i: number, prodLessonId: number, tasksCopied: number): void {
     this.check(i);
-    this.prodLessonIds[i] = prodLessonId;
-    this.tasksCopied[i] = tasksCopied;
+    const rare = this.rare.get(i);
+    const numbers = rare?.numbers;
+    if (numbers) {
+      numbers.prodLessonId = prodLessonId;
+      numbers.tasksCopied = tasksCopied;
+    } else if (idFits(prodLessonId) && countFits(tasksCopied)) {
+      this.prodLessonIds[i] = prodLessonId;
+      this.tasksCopied[i] = tasksCopied;
+    } else {
+      const held = { prodStudentId: idOf(this.prodStudentIds[i]!), prodLessonId, tasksAlreadyInProd: this.tasksAlreadyInProd[i]!, tasksCopied };
+      this.rare.set(i, { ...rare, numbers: held });
+    }
   }
 
   /** The same entries, to change apart from these (apply's outcomes of a plan). */
@@ -222,8 +245,16 @@ export class PlanEntries implements EntryList {
     this.actions[i] = code(ACTION_CODES, entry.action, 'action');
     this.reasons[i] = code(REASON_CODES, entry.reason, 'reason');
     this.leftOuts[i] = code(LEFT_OUT_CODES, entry.leftOut, 'leftOut');
-    this.prodStudentIds[i] = entry.prodStudentId ?? Number.NaN;
-    this.prodLessonIds[i] = entry.prodLessonId ?? Number.NaN;
+    const { prodStudentId, prodLessonId, tasksAlreadyInProd, tasksCopied } = entry;
+    const numbers = { prodStudentId, prodLessonId, tasksAlreadyInProd, tasksCopied };
+    if (fits(numbers)) {
+      this.prodStudentIds[i] = prodStudentId ?? NULL_ID;
+      this.prodLessonIds[i] = prodLessonId ?? NULL_ID;
+      this.tasksAlreadyInProd[i] = tasksAlreadyInProd;
+      this.tasksCopied[i] = tasksCopied;
+    } else {
+      rare.numbers = numbers;
+    }
     this.fieldsFilled[i] = this.fieldCode(entry.fieldsFilled);
     if (this.fieldsFilled[i] === APART) rare.fieldsFilled = entry.fieldsFilled;
     this.filledInProd[i] = this.fieldCode(entry.filledInProd);
@@ -234,10 +265,8 @@ export class PlanEntries implements EntryList {
     const tasks = entry.tasksToCopy;
     const first = tasks.runIn(this.tasks);
     this.taskFirsts[i] = Math.max(first, 0);
-    this.taskCounts[i] = tasks.length === 0 ? 0 : first >= 0 ? tasks.length : LIST_APART;
+    this.taskCounts[i] = tasks.length === 0 ? 0 : first >= 0 && countFits(tasks.length) ? tasks.length : LIST_APART;
     if (this.taskCounts[i] === LIST_APART) rare.tasksToCopy = tasks;
-    this.tasksAlreadyInProd[i] = entry.tasksAlreadyInProd;
-    this.tasksCopied[i] = entry.tasksCopied;
     if (Object.keys(rare).length) this.rare.set(i, rare);
     else this.rare.delete(i);
   }
@@ -279,10 +308,6 @@ const COLUMNS = [
   'taskFirsts',
   'taskCounts',
 ] as const;
-
-function orNull(id: number): number | null {
-  return Number.isNaN(id) ? null : id;
-}
 
 function code<T>(codes: ReadonlyMap<T, number>, value: T, what: string): number {
   const found = codes.get(value);

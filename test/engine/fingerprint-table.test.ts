@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FingerprintTable } from '../../source/engine/fingerprint-table.js';
+import { LessonStates } from '../../source/db/fingerprint.js';
 import { positionOf, sortedUnique } from '../../source/engine/sorted-ids.js';
 
 const md5 = (n: number) => n.toString(16).padStart(32, '0');
@@ -26,5 +27,22 @@ describe('fingerprints by lesson id, held as bytes', () => {
     expect(table.get(3)).toBeUndefined(); // asked, not read: the row is gone
     expect(table.get(4)).toBeUndefined();
     expect(table.get(100_000)).toBeUndefined();
+  });
+});
+
+describe('lesson states by lesson id (an apply\'s before-state)', () => {
+  it('give back each state read as an object of its own, its fingerprint alone, and nothing for ids not read or not asked', () => {
+    const states = new LessonStates([5, 3, 5, 2 ** 35]);
+    expect(states.wanted()).toEqual([3, 5, 2 ** 35]);
+    states.set(3, md5(3), '[null,"assigned"]', '901:31.901');
+    states.set(2 ** 35, md5(4), '[]', '902');
+    states.set(9, md5(9), '["x"]', '903'); // not asked: ignored
+    expect(states.get(3)).toEqual({ fingerprint: md5(3), values: [null, 'assigned'], versions: '901:31.901' });
+    states.get(3)!.values[0] = 'changed'; // the caller's object
+    expect(states.get(3)!.values).toEqual([null, 'assigned']);
+    expect(states.fingerprint(2 ** 35)).toBe(md5(4));
+    expect(states.get(5)).toBeUndefined();
+    expect(states.fingerprint(5)).toBeUndefined();
+    expect(states.get(9)).toBeUndefined();
   });
 });

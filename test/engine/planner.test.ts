@@ -329,6 +329,22 @@ describe('a plan held in columns (PlanEntries)', () => {
     expect([...PlanEntries.of(entries)]).toEqual(entries);
   });
 
+  it('keeps ids and counts too big for its columns apart, and what apply writes of them', () => {
+    const { snapshot, entries } = variedPlan();
+    const list = new PlanEntries(snapshot.lessons, snapshot.tasks, entries.length);
+    const big = { ...entries[1]!, prodStudentId: 2 ** 40, prodLessonId: 2 ** 32 - 1, tasksAlreadyInProd: 70_000 };
+    list.push(entries[0]!);
+    list.push(big);
+    expect(list.at(1)).toEqual(big);
+    list.setWritten(0, 2 ** 33, 65_535);
+    list.setWritten(1, 12, 4);
+    expect(list.at(0)).toMatchObject({ prodLessonId: 2 ** 33, tasksCopied: 65_535, prodStudentId: entries[0]!.prodStudentId });
+    expect(list.at(1)).toMatchObject({ prodLessonId: 12, tasksCopied: 4, prodStudentId: 2 ** 40, tasksAlreadyInProd: 70_000 });
+    expect(list.prodLessonIdAt(0)).toBe(2 ** 33);
+    list.setWritten(0, 13, 2); // after a big one, a small one is still read back
+    expect(list.at(0)).toMatchObject({ prodLessonId: 13, tasksCopied: 2 });
+  });
+
   it('changes an entry only through set and setWritten, and a copy apart from the list it was made from', () => {
     const { snapshot, entries } = variedPlan();
     const list = new PlanEntries(snapshot.lessons, snapshot.tasks, entries.length);
