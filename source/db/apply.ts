@@ -20,7 +20,12 @@ import { Writer, type BatchLessons, type BatchSink, type WrittenLesson } from '.
 
 /** One key for every lesson-sync run on any database: hashtext('lesson-sync'). */
 const RUN_LOCK_SQL = `hashtext('lesson-sync')::int8`;
-export const DEFAULT_CHUNK_SIZE = 20_000;
+/**
+ * Lessons a write batch. A batch's columns come from the sandbox as one JSON text, held with
+ * the statements' parameters while it is written: batches of 20,000 peaked 90 MB higher at a
+ * million lessons (667 against 576 MB) for the same time (100,000: 6.9-7.1 s either way).
+ */
+export const DEFAULT_CHUNK_SIZE = 10_000;
 /**
  * The server ends the transaction of a client gone silent between statements; only a
  * safety net behind the watchdog (the sandbox reads a batch's columns meanwhile).

@@ -39,6 +39,8 @@ const LEFT_OUT_CODES = codesOf(LEFT_OUT);
 const NONE = Object.freeze([]) as unknown as never[];
 /** A field list's code when the list is kept apart (more distinct lists than a byte counts). */
 const APART = 255;
+/** How many frozen field lists are found by identity: the planner shares a few dozen. */
+const SHARED_LISTS = 1024;
 /** taskCounts' mark of a TaskList kept apart; counts, the most a column holds */
 const LIST_APART = 0xffff;
 /** prodStudentIds' and prodLessonIds' NULL; ids, the most a column holds */
@@ -86,6 +88,8 @@ export class PlanEntries implements EntryList {
   /** the distinct field lists, each once, frozen; code 0 is the empty one */
   private fieldLists: (readonly string[])[] = [NONE];
   private fieldCodes = new Map<string, number>([['', 0]]);
+  /** the codes of frozen lists met, by identity (at most SHARED_LISTS of them) */
+  private sharedCodes = new Map<readonly string[], number>();
 
   /**
    * `lessons`, `tasks`: the snapshot the entries were planned from; `capacity`: how many
@@ -205,6 +209,7 @@ export class PlanEntries implements EntryList {
     copy.rare = new Map(this.rare);
     copy.fieldLists = this.fieldLists.slice();
     copy.fieldCodes = new Map(this.fieldCodes);
+    copy.sharedCodes = new Map(this.sharedCodes);
     return copy;
   }
 
@@ -237,42 +242,52 @@ export class PlanEntries implements EntryList {
   }
 
   private encode(i: number, entry: PlanEntry): void {
-    const rare: Rare = {};
+    // most entries have nothing kept apart: the object is made only for those that do
+    let rare: Rare | undefined;
+    const apart = () => (rare ??= {});
     if (!this.isLessonAt(i, entry)) {
       const { sandboxLessonId, platformId, studentName, lessonDate, duration } = entry;
-      rare.identity = { sandboxLessonId, platformId, studentName, lessonDate, duration };
+      apart().identity = { sandboxLessonId, platformId, studentName, lessonDate, duration };
     }
     this.actions[i] = code(ACTION_CODES, entry.action, 'action');
     this.reasons[i] = code(REASON_CODES, entry.reason, 'reason');
     this.leftOuts[i] = code(LEFT_OUT_CODES, entry.leftOut, 'leftOut');
-    const { prodStudentId, prodLessonId, tasksAlreadyInProd, tasksCopied } = entry;
-    const numbers = { prodStudentId, prodLessonId, tasksAlreadyInProd, tasksCopied };
-    if (fits(numbers)) {
-      this.prodStudentIds[i] = prodStudentId ?? NULL_ID;
-      this.prodLessonIds[i] = prodLessonId ?? NULL_ID;
-      this.tasksAlreadyInProd[i] = tasksAlreadyInProd;
-      this.tasksCopied[i] = tasksCopied;
+    if (fits(entry)) {
+      this.prodStudentIds[i] = entry.prodStudentId ?? NULL_ID;
+      this.prodLessonIds[i] = entry.prodLessonId ?? NULL_ID;
+      this.tasksAlreadyInProd[i] = entry.tasksAlreadyInProd;
+      this.tasksCopied[i] = entry.tasksCopied;
     } else {
-      rare.numbers = numbers;
+      const { prodStudentId, prodLessonId, tasksAlreadyInProd, tasksCopied } = entry;
+      apart().numbers = { prodStudentId, prodLessonId, tasksAlreadyInProd, tasksCopied };
     }
     this.fieldsFilled[i] = this.fieldCode(entry.fieldsFilled);
-    if (this.fieldsFilled[i] === APART) rare.fieldsFilled = entry.fieldsFilled;
+    if (this.fieldsFilled[i] === APART) apart().fieldsFilled = entry.fieldsFilled;
     this.filledInProd[i] = this.fieldCode(entry.filledInProd);
-    if (this.filledInProd[i] === APART) rare.filledInProd = entry.filledInProd;
-    if (entry.keptProdValues.length) rare.keptProdValues = entry.keptProdValues;
-    if (entry.tasksMissingInProd.length) rare.tasksMissingInProd = entry.tasksMissingInProd;
-    if (entry.message !== null) rare.message = entry.message;
+    if (this.filledInProd[i] === APART) apart().filledInProd = entry.filledInProd;
+    if (entry.keptProdValues.length) apart().keptProdValues = entry.keptProdValues;
+    if (entry.tasksMissingInProd.length) apart().tasksMissingInProd = entry.tasksMissingInProd;
+    if (entry.message !== null) apart().message = entry.message;
     const tasks = entry.tasksToCopy;
     const first = tasks.runIn(this.tasks);
     this.taskFirsts[i] = Math.max(first, 0);
     this.taskCounts[i] = tasks.length === 0 ? 0 : first >= 0 && countFits(tasks.length) ? tasks.length : LIST_APART;
-    if (this.taskCounts[i] === LIST_APART) rare.tasksToCopy = tasks;
-    if (Object.keys(rare).length) this.rare.set(i, rare);
-    else this.rare.delete(i);
+    if (this.taskCounts[i] === LIST_APART) apart().tasksToCopy = tasks;
+    if (rare) this.rare.set(i, rare);
+    else if (this.rare.size) this.rare.delete(i);
   }
 
   /** A field list's code, the same for lists that read alike; APART past a byte's worth. */
   private fieldCode(fields: readonly string[]): number {
+    // the planner's lists are a few shared frozen arrays: found by identity, no key made
+    const shared = this.sharedCodes.get(fields);
+    if (shared !== undefined) return shared;
+    const code = this.codeOfKey(fields);
+    if (Object.isFrozen(fields) && this.sharedCodes.size < SHARED_LISTS) this.sharedCodes.set(fields, code);
+    return code;
+  }
+
+  private codeOfKey(fields: readonly string[]): number {
     const key = fields.join(',');
     let found = this.fieldCodes.get(key);
     if (found === undefined) {
