@@ -59,6 +59,16 @@ interface Rare {
   filledInProd?: readonly ContentField[];
 }
 
+/** What a summary counts of an entry. */
+export interface Tally {
+  action: Action;
+  reason: Reason | null;
+  /** how many */
+  tasksToCopy: number;
+  tasksCopied: number;
+  tasksMissingInProd: number;
+}
+
 type Numbers = Pick<PlanEntry, 'prodStudentId' | 'prodLessonId' | 'tasksAlreadyInProd' | 'tasksCopied'>;
 
 type Column = Uint8Array | Uint16Array | Uint32Array;
@@ -168,6 +178,20 @@ export class PlanEntries implements EntryList {
   }
 
   // what a pass over every entry reads, without making it an object
+  /** What a summary counts of entry i (summary.ts): no identity, so no text made. */
+  tallyAt(i: number): Tally {
+    this.check(i);
+    const rare = this.rare.get(i);
+    const tasks = this.taskCounts[i]!;
+    return {
+      action: ACTIONS[this.actions[i]!]!,
+      reason: REASONS[this.reasons[i]!]!,
+      tasksToCopy: tasks === LIST_APART ? rare!.tasksToCopy!.length : tasks,
+      tasksCopied: rare?.numbers ? rare.numbers.tasksCopied : this.tasksCopied[i]!,
+      tasksMissingInProd: rare?.tasksMissingInProd?.length ?? 0,
+    };
+  }
+
   actionAt(i: number): Action {
     this.check(i);
     return ACTIONS[this.actions[i]!]!;

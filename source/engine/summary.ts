@@ -1,5 +1,14 @@
 import { unreachable } from '../errors.js';
-import type { EntryList, Summary } from './types.js';
+import { PlanEntries, type Tally } from './plan-entries.js';
+import type { EntryList, PlanEntry, Summary } from './types.js';
+
+const tallyOf = (entry: PlanEntry): Tally => ({
+  action: entry.action,
+  reason: entry.reason,
+  tasksToCopy: entry.tasksToCopy.length,
+  tasksCopied: entry.tasksCopied,
+  tasksMissingInProd: entry.tasksMissingInProd.length,
+});
 
 /** `planned`: count the tasks the plan would copy (a preview) rather than those written. */
 export function summarize(entries: EntryList, planned = false): Summary {
@@ -15,15 +24,18 @@ export function summarize(entries: EntryList, planned = false): Summary {
     excluded: 0,
     notInPlan: 0,
   };
-  for (const entry of entries) {
+  // a plan's columns are counted as they are, without making each entry an object
+  const columns = entries instanceof PlanEntries ? entries : undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = columns ? columns.tallyAt(i) : tallyOf(entries.at(i)!);
     const action = entry.action;
     switch (action) {
       case 'create':
       case 'update':
         if (action === 'create') summary.created++;
         else summary.updated++;
-        summary.tasksCopied += planned ? entry.tasksToCopy.length : entry.tasksCopied;
-        summary.tasksMissingInProd += entry.tasksMissingInProd.length;
+        summary.tasksCopied += planned ? entry.tasksToCopy : entry.tasksCopied;
+        summary.tasksMissingInProd += entry.tasksMissingInProd;
         break;
       case 'skip':
         summary.skipped++;

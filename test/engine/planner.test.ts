@@ -357,6 +357,12 @@ describe('a plan held in columns (PlanEntries)', () => {
     expect(outcomes.at(0)).toMatchObject({ action: 'skip', reason: 'excluded', leftOut: 'create', tasksToCopy: TaskList.none });
     expect(outcomes.at(1)).toMatchObject({ action: 'update', prodLessonId: 20, tasksCopied: 3 });
     expect([...list]).toEqual(entries);
+    // a summary counts the columns as it counts the entries made of them
+    for (const planned of [true, false]) {
+      expect(summarize(list, planned)).toEqual(summarize(entries, planned));
+      expect(summarize(outcomes, planned)).toEqual(summarize([...outcomes], planned));
+    }
+    expect(summarize(outcomes)).toMatchObject({ created: 1, excluded: 1, tasksCopied: 3 });
     outcomes.set(0, entries[0]!);
     expect(outcomes.at(0)).toEqual(entries[0]);
     expect(outcomes.at(0)).not.toHaveProperty('leftOut');
