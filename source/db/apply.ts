@@ -9,7 +9,7 @@ import { BugError, ConnectError, InterruptedError, isAppError, LockTimeoutError,
 import { collectIfGrown } from '../memory.js';
 import type { FingerprintTable } from '../engine/fingerprint-table.js';
 import type { PlanEntries } from '../engine/plan-entries.js';
-import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
+import type { PlanEntry, SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
 import { isConnectionFailure, isLockTimeout, isRowLevel, runFailure } from './errors.js';
 import { holdToFingerprints, recheck, RECHECK_SLICE } from './recheck.js';
@@ -101,7 +101,7 @@ async function attempt(
   // The sandbox reads the first batch's columns, as the preview has it, while prod locks
   // and re-checks: when the re-check keeps that batch as it was, its values are ready.
   const guessed: number[] = [];
-  for (let i = 0; i < preview.length && guessed.length < size; i++) if (isWrite({ action: preview.actionAt(i) })) guessed.push(i);
+  for (let i = 0; i < preview.length && guessed.length < size; i++) if (preview.isWriteAt(i)) guessed.push(i);
   const guess = guessed.map((i) => preview.at(i)!);
   const early = guess.length ? writer.copyValues(guess) : undefined;
   early?.catch(() => {}); // awaited below, or dropped when the batch changed
@@ -123,7 +123,7 @@ async function attempt(
   const before = rechecked.then;
   if (hooks.expectedProd) holdToFingerprints(outcomes, before!, hooks.expectedProd);
   const writes: number[] = []; // the outcomes to write, by index: the preview is in sandbox order, so also the lesson's in the snapshot
-  for (let i = 0; i < outcomes.length; i++) if (isWrite({ action: outcomes.actionAt(i) })) writes.push(i);
+  for (let i = 0; i < outcomes.length; i++) if (outcomes.isWriteAt(i)) writes.push(i);
   hooks.onProgress?.(0, writes.length, undefined);
   const batches: number[][] = [];
   for (let start = 0; start < writes.length; start += size) batches.push(writes.slice(start, start + size));

@@ -6,7 +6,7 @@ import { collectIfGrown } from '../memory.js';
 import { createPlanner } from '../engine/planner.js';
 import type { PlanEntries } from '../engine/plan-entries.js';
 import { notWritten } from '../engine/selection.js';
-import { isWrite, type PlanEntry, type SandboxSnapshot } from '../engine/types.js';
+import type { PlanEntry, SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
 import type { FingerprintTable } from '../engine/fingerprint-table.js';
 import type { LessonStates } from './fingerprint.js';
@@ -71,7 +71,7 @@ export async function recheck<T>(
   thenRead: () => Promise<T>,
 ): Promise<{ outcomes: PlanEntries; then: T }> {
   const writes: number[] = [];
-  for (let i = 0; i < preview.length; i++) if (isWrite({ action: preview.actionAt(i) })) writes.push(i);
+  for (let i = 0; i < preview.length; i++) if (preview.isWriteAt(i)) writes.push(i);
   const outcomes = preview.copy(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
   if (!writes.length) return { outcomes, then: await thenRead() };
   // once for every slice: which of the sandbox's task ids prod has

@@ -4,7 +4,8 @@
  * and every lesson the apply wrote as its statements left them.
  */
 import { BugError } from '../errors.js';
-import { CONTENT_FIELDS, type EntryList, type PlanEntry } from '../engine/types.js';
+import type { PlanEntries } from '../engine/plan-entries.js';
+import { CONTENT_FIELDS, type PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
 import { readLessonStates, type LessonStates } from './fingerprint.js';
 import { mergeTaskVersions, rowVersions, taskIdsOf, taskVersionsOf, versionsDigest } from './row-versions.js';
@@ -43,9 +44,12 @@ export function restoredColumns(schema: SyncSchema): string[] {
  * takes a key-share lock on the lesson). One query for all of them (LessonTasks has no index on lesson_id: a query
  * a batch would scan it once a batch).
  */
-export function captureBefore(db: Db, schema: SyncSchema, updates: EntryList): Promise<LessonStates> {
+export function captureBefore(db: Db, schema: SyncSchema, plan: PlanEntries): Promise<LessonStates> {
   const ids: number[] = [];
-  for (const e of updates) if (e.action === 'update' && e.prodLessonId !== null) ids.push(e.prodLessonId);
+  for (let i = 0; i < plan.length; i++) {
+    const prodLessonId = plan.actionAt(i) === 'update' ? plan.prodLessonIdAt(i) : null;
+    if (prodLessonId !== null) ids.push(prodLessonId);
+  }
   return readLessonStates(db, schema.prod, ids, restoredColumns(schema), true);
 }
 

@@ -197,6 +197,12 @@ export class PlanEntries implements EntryList {
     return ACTIONS[this.actions[i]!]!;
   }
 
+  /** Entry i is a create or an update (types.ts isWrite). */
+  isWriteAt(i: number): boolean {
+    const action = this.actionAt(i);
+    return action === 'create' || action === 'update';
+  }
+
   sandboxLessonIdAt(i: number): number {
     this.check(i);
     return this.rare.get(i)?.identity?.sandboxLessonId ?? this.lessons!.idAt(i);

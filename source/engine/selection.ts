@@ -48,7 +48,7 @@ export function leaveOutAt(entries: PlanEntries, leftOut: Uint8Array): PlanEntri
   if (!leftOut.includes(1)) return entries;
   const chosen = entries.copy();
   for (let i = 0; i < entries.length; i++) {
-    if (leftOut[i] === 1 && isWrite({ action: entries.actionAt(i) })) chosen.set(i, excluded(entries.at(i)!));
+    if (leftOut[i] === 1 && entries.isWriteAt(i)) chosen.set(i, excluded(entries.at(i)!));
   }
   return chosen;
 }
