@@ -10,7 +10,7 @@ import { checkWritablePath, writeAtomicallyWith } from './files.js';
 import { FramedFileError, FramedWriter, readFramedFile } from './framed-file.js';
 import type { ReviewedLesson } from './engine/follow-plan.js';
 import { DuplicateLessonError, ReviewedLessons } from './engine/reviewed-lessons.js';
-import { isWrite, type EntryList, type PlanEntry, type Reason } from './engine/types.js';
+import { ACTIONS, isWrite, type EntryList, type PlanEntry, type Reason } from './engine/types.js';
 import type { summaryForFile } from './report.js';
 
 export const PLAN_FORMAT = 'lesson-sync-plan';
@@ -106,7 +106,6 @@ export function writePlanFile(path: string, header: PlanHeader, entries: EntryLi
   }
 }
 
-const ACTIONS: readonly string[] = ['create', 'update', 'skip', 'error'];
 const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isText = (v: unknown) => typeof v === 'string';
 const isTextOrNull = (v: unknown) => v === null || typeof v === 'string';
@@ -118,7 +117,7 @@ function validLesson(value: unknown): value is SavedLesson {
     typeof l === 'object' && l !== null &&
     isId(l.sandboxLessonId) && isTextOrNull(l.platformId) && isTextOrNull(l.studentName) && isText(l.lessonDate) &&
     (l.duration === null || typeof l.duration === 'number') &&
-    ACTIONS.includes(l.action) && isTextOrNull(l.reason) && typeof l.selected === 'boolean' &&
+    (ACTIONS as readonly string[]).includes(l.action) && isTextOrNull(l.reason) && typeof l.selected === 'boolean' &&
     (l.prodLessonId === null || isId(l.prodLessonId)) &&
     Array.isArray(l.fields) && Array.isArray(l.tasks) &&
     isFingerprint(l.sandboxFingerprint) && isFingerprint(l.prodFingerprint) &&

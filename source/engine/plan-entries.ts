@@ -10,11 +10,10 @@
  * (a message, kept prod values, tasks prod lacks, rows that are not one run of the task
  * table, an identity of its own) is kept apart, by position.
  */
-import { type Action, type ContentField, type EntryList, type LessonIdentity, type PlanEntry, type Reason } from './types.js';
+import { ACTIONS, NONE, type Action, type ContentField, type EntryList, type LessonIdentity, type PlanEntry, type Reason } from './types.js';
 import type { SandboxLessons } from './sandbox-lessons.js';
 import { TaskList, type TaskTable } from './task-table.js';
 
-const ACTIONS: readonly Action[] = ['create', 'update', 'skip', 'error'];
 const REASONS: readonly (Reason | null)[] = [
   null,
   'no-platform-id',
@@ -35,8 +34,6 @@ const ACTION_CODES = codesOf(ACTIONS);
 const REASON_CODES = codesOf(REASONS);
 const LEFT_OUT_CODES = codesOf(LEFT_OUT);
 
-/** Shared by the entries that have nothing there; frozen, so nobody appends to it. */
-const NONE = Object.freeze([]) as unknown as never[];
 /** A field list's code when the list is kept apart (more distinct lists than a byte counts). */
 const APART = 255;
 /** How many frozen field lists are found by identity: the planner shares a few dozen. */

@@ -3,6 +3,7 @@
  * in the order of the rules. No I/O here.
  */
 import {
+  NONE,
   type ContentField,
   type PlanEntry,
   type ProdLesson,
@@ -31,8 +32,6 @@ export function taskKey(taskId: number, assignmentType: string | null): string {
   return `${taskId}|${assignmentType ?? '\u0001'}`;
 }
 
-/** Shared by the entries that have nothing there (most skips); frozen, so nobody appends to it. */
-const NONE = Object.freeze([]) as unknown as never[];
 
 function entryFor(lesson: SandboxLesson): PlanEntry {
   return {

@@ -9,9 +9,7 @@ import { CHUNK, CHUNK_BITS, IntColumn, LAST } from './int-column.js';
 import { IdIndex } from './sorted-ids.js';
 import { TextCodes } from './text-codes.js';
 import type { ReviewedLesson } from './follow-plan.js';
-import type { Action } from './types.js';
-
-const ACTIONS: readonly Action[] = ['create', 'update', 'skip', 'error'];
+import { ACTIONS } from './types.js';
 const SELECTED = 4;
 const NO_SANDBOX_FINGERPRINT = 8;
 const NO_PROD_FINGERPRINT = 16;

@@ -6,7 +6,8 @@ import type { TaskList, TaskTable } from './task-table.js';
 export const CONTENT_FIELDS = ['topic', 'notes', 'homework', 'homework_result_percent', 'homework_result_notes'] as const;
 export type ContentField = (typeof CONTENT_FIELDS)[number];
 
-export type Action = 'create' | 'update' | 'skip' | 'error';
+export const ACTIONS = ['create', 'update', 'skip', 'error'] as const;
+export type Action = (typeof ACTIONS)[number];
 export type Reason =
   | 'no-platform-id'
   | 'student-not-found'
@@ -21,6 +22,9 @@ export type Reason =
   | 'excluded'
   /** new in the sandbox since the saved plan (--apply-plan): not written */
   | 'not-in-plan';
+
+/** Shared by the entries that have nothing in a list (most skips); frozen, so nobody appends to it. */
+export const NONE = Object.freeze([]) as unknown as never[];
 
 /** A lesson the run writes: a create or an update (maybe none, if absent). */
 export const isWrite = (entry: { action: Action } | undefined): boolean => entry?.action === 'create' || entry?.action === 'update';
