@@ -24,6 +24,7 @@ import { summaryForFile } from './report.js';
 import { UNDO_FORMAT, UNDO_VERSION, UndoFileWriter } from './undo-file.js';
 import { restoredColumns } from './db/undo-capture.js';
 import { FingerprintTable } from './engine/fingerprint-table.js';
+import { SortedIds } from './engine/sorted-ids.js';
 import { PlanEntries } from './engine/plan-entries.js';
 import type { EntryList, PlanEntry, ProdSnapshot, SandboxSnapshot, Summary } from './engine/types.js';
 
@@ -208,14 +209,11 @@ export class Session {
     const reviewed: ReviewedPlan = { lessons: saved.lessons, unchanged: await this.unchangedRows(saved) };
     const filters = filtersOf(saved.header);
     const { sandbox, prod } = await this.readBothSides(filters);
-    const seen = new Set<number>();
-    const entries = await this.planAll(sandbox, prod, (slice) =>
-      slice.map((entry) => {
-        seen.add(entry.sandboxLessonId);
-        return followPlan(entry, reviewed);
-      }),
-    );
-    const gone = goneSincePlan(reviewed, seen);
+    const entries = await this.planAll(sandbox, prod, (slice) => slice.map((entry) => followPlan(entry, reviewed)));
+    // every lesson planned is one of the sandbox's: those are the ones seen
+    const seen = new Float64Array(sandbox.lessons.length);
+    for (let i = 0; i < seen.length; i++) seen[i] = sandbox.lessons.idAt(i);
+    const gone = goneSincePlan(reviewed, new SortedIds(seen));
     if (gone.length) {
       for (const entry of gone) entries.push(entry);
       this.emit({ type: 'planned', entries: gone, all: entries });

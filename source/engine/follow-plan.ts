@@ -86,7 +86,7 @@ export function followPlan(entry: PlanEntry, plan: ReviewedPlan): PlanEntry {
 }
 
 /** Lessons the plan selected that the sandbox no longer holds: shown, counted as changed, never written. */
-export function goneSincePlan(plan: ReviewedPlan, seen: ReadonlySet<number>): PlanEntry[] {
+export function goneSincePlan(plan: ReviewedPlan, seen: { has(sandboxLessonId: number): boolean }): PlanEntry[] {
   const gone: PlanEntry[] = [];
   for (const saved of plan.lessons.values()) {
     if (!saved.selected || seen.has(saved.sandboxLessonId)) continue;

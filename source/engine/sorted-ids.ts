@@ -20,6 +20,20 @@ export function sortedUnique(ids: readonly number[]): Float64Array {
   return sorted.subarray(0, kept);
 }
 
+/** Which ids are among these, by bisection: a million of them in a Set held ~40 MB. */
+export class SortedIds {
+  private readonly sorted: Float64Array;
+
+  /** `ids`: sorted in place and kept */
+  constructor(ids: Float64Array) {
+    this.sorted = ids.sort();
+  }
+
+  has(id: number): boolean {
+    return positionOf(this.sorted, id) >= 0;
+  }
+}
+
 /** Positions (rows, indexes) found by their ids: the positions sorted by id, bisected. */
 export class IdIndex {
   /** the ids, ascending */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FingerprintTable } from '../../source/engine/fingerprint-table.js';
 import { LessonStates } from '../../source/db/fingerprint.js';
-import { positionOf, sortedUnique } from '../../source/engine/sorted-ids.js';
+import { positionOf, SortedIds, sortedUnique } from '../../source/engine/sorted-ids.js';
 
 const md5 = (n: number) => n.toString(16).padStart(32, '0');
 
@@ -12,6 +12,13 @@ describe('lookups by sorted ids', () => {
     expect([0, 3, 9, 12, 2 ** 40].map((id) => positionOf(sorted, id))).toEqual([0, 1, 2, 3, 4]);
     expect([1, 4, 13, 2 ** 41, -1].map((id) => positionOf(sorted, id))).toEqual([-1, -1, -1, -1, -1]);
     expect(positionOf(sortedUnique([]), 1)).toBe(-1);
+  });
+
+  it('tell which ids are among a set given as numbers', () => {
+    const ids = new SortedIds(Float64Array.from([9, 3, 2 ** 40, 0]));
+    expect([9, 3, 2 ** 40, 0].map((id) => ids.has(id))).toEqual([true, true, true, true]);
+    expect([1, 10, 2 ** 41, -1].map((id) => ids.has(id))).toEqual([false, false, false, false]);
+    expect(new SortedIds(new Float64Array(0)).has(0)).toBe(false);
   });
 });
 
