@@ -26,6 +26,41 @@ export function lessonHeader(entry: Pick<PlanEntry, 'studentName' | 'platformId'
   return m.lessonHeader(entry.lessonDate, name, platformId);
 }
 
+/**
+ * Each lesson's block of the plain log (an empty line, the 📝 header, what happens) as one
+ * text. A student's escaped texts are made once, not twice a lesson.
+ */
+export class LessonBlocks {
+  /** by name, then platform_id; at most STUDENTS_KEPT of them */
+  private readonly students = new Map<string | null, Map<string | null, { name: string; platformId: string }>>();
+  private kept = 0;
+
+  constructor(
+    private readonly m: Messages,
+    private readonly dry: boolean,
+  ) {}
+
+  block(entry: PlanEntry): string {
+    const { name, platformId } = this.student(entry);
+    return `\n${this.m.lessonHeader(entry.lessonDate, name, platformId)}\n${entryLines(entry, this.m, this.dry).join('\n')}`;
+  }
+
+  private student(entry: PlanEntry): { name: string; platformId: string } {
+    let byId = this.students.get(entry.studentName);
+    let text = byId?.get(entry.platformId);
+    if (text) return text;
+    text = studentText(entry, this.m);
+    if (this.kept < STUDENTS_KEPT) {
+      if (!byId) this.students.set(entry.studentName, (byId = new Map()));
+      byId.set(entry.platformId, text);
+      this.kept++;
+    }
+    return text;
+  }
+}
+
+const STUDENTS_KEPT = 50_000;
+
 /** What happens to one lesson: its action line and its result line(s). `dry`: "would". */
 export function entryLines(entry: PlanEntry, m: Messages, dry: boolean): string[] {
   const lines: string[] = [];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../source/engine/summary.js';
-import { reportChunks, writeReport, type ReportInput } from '../source/report.js';
+import { LessonJson, reportChunks, writeReport, type ReportInput } from '../source/report.js';
 import { syntheticEntries } from './helpers/entries.js';
 
 function input(count: number, planned = true): ReportInput {
@@ -60,5 +60,36 @@ describe('the JSON report', () => {
     writeReport(path, input(20_000));
     expect(JSON.parse(readFileSync(path, 'utf8')).lessons).toHaveLength(20_000);
     expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
+  it('writes each lesson as JSON.stringify would, hostile text escaped, whatever repeats from lesson to lesson', () => {
+    const hostile = 'Ann \u001b[2J\u009b31m "quoted" \\ \u2028 ✓';
+    const entries = syntheticEntries(6);
+    entries[1] = { ...entries[1]!, studentName: hostile, platformId: hostile, message: `db said: ${hostile}`, tasksMissingInProd: [3, 4] };
+    entries[2] = { ...entries[2]!, studentName: null, platformId: null, lessonDate: '2025-01-02 03:04:05.123456', duration: null };
+    entries[3] = { ...entries[3]!, studentName: hostile, platformId: hostile, fieldsFilled: entries[1]!.fieldsFilled };
+    for (const planned of [true, false]) {
+      const json = new LessonJson(planned);
+      for (const entry of [...entries, ...entries]) {
+        const line = json.line(entry);
+        const expected = {
+          sandboxLessonId: entry.sandboxLessonId,
+          platformId: entry.platformId,
+          studentName: entry.studentName,
+          lessonDate: entry.lessonDate,
+          duration: entry.duration,
+          action: entry.action,
+          reason: entry.reason,
+          prodLessonId: entry.prodLessonId,
+          fieldsFilled: entry.fieldsFilled,
+          tasksCopied: planned ? entry.tasksToCopy.length : entry.tasksCopied,
+          tasksMissingInProd: entry.tasksMissingInProd,
+          message: entry.message,
+        };
+        // the same text as the object's JSON, but for DEL and the C1 controls, escaped
+        expect(line).toBe(JSON.stringify(expected).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+        expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+      }
+    }
   });
 });

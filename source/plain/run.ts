@@ -8,7 +8,7 @@ import { lockWaitLine } from '../lock-text.js';
 import { REPORT_TO_STDOUT, writeReport } from '../report.js';
 import { parseTargets, Session, type Plan, type SessionListener, type Targets } from '../session.js';
 import { printable, printableLines } from '../text.js';
-import { entryLines, exitCodeFor, lessonHeader, planLoadedLine, summaryLines, warningLine } from '../describe-lesson.js';
+import { exitCodeFor, LessonBlocks, planLoadedLine, summaryLines, warningLine } from '../describe-lesson.js';
 import { readPlanFile } from '../saved-plan.js';
 import { undoPathFor } from '../undo-file.js';
 
@@ -133,11 +133,8 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
       out(m.committed);
     }
 
-    for (const entry of entries) {
-      out('');
-      out(lessonHeader(entry, m));
-      entryLines(entry, m, config.dryRun).forEach(out);
-    }
+    const blocks = new LessonBlocks(m, config.dryRun);
+    for (const entry of entries) out(blocks.block(entry));
     out('');
     summaryLines(summary, m, config.dryRun).forEach(out);
     if (undoPath) out(m.undoSaved(undoPath));

@@ -1,7 +1,7 @@
 /** The JSON report of an undo: like a sync's, a lesson a line. */
 import { writeSync } from 'node:fs';
 import { writeAtomically } from '../files.js';
-import { lessonLinesJson, REPORT_TO_STDOUT } from '../report.js';
+import { jsonText, lessonLinesJson, REPORT_TO_STDOUT } from '../report.js';
 import type { UndoEntry, UndoSummary } from './plan.js';
 
 export interface UndoReportInput {
@@ -27,14 +27,16 @@ export function undoReportChunks(input: UndoReportInput): Generator<string> {
     syncCommitted: input.syncCommitted,
     summary: input.summary,
   };
-  return lessonLinesJson(head, input.entries, ({ lesson, action, reason }) => ({
-    sandboxLessonId: lesson.sandboxLessonId,
-    prodLessonId: lesson.prodLessonId,
-    kind: lesson.kind,
-    action,
-    reason,
-    tasks: lesson.tasks.length,
-  }));
+  return lessonLinesJson(head, input.entries, ({ lesson, action, reason }) =>
+    jsonText({
+      sandboxLessonId: lesson.sandboxLessonId,
+      prodLessonId: lesson.prodLessonId,
+      kind: lesson.kind,
+      action,
+      reason,
+      tasks: lesson.tasks.length,
+    }),
+  );
 }
 
 export function writeUndoReport(path: string, input: UndoReportInput): void {

@@ -40,6 +40,15 @@ describe('lesson_date keys as numbers', () => {
     for (const text of OTHER) expect(encodeDateKey(text), text).toBeUndefined();
   });
 
+  it('gives each key back the same however often, its day and time of day shared with other keys', () => {
+    const days = ['2025-01-15', '2025-01-16', '1999-12-31'];
+    const times = ['', ' 00:00:00', ' 14:00:00', ' 09:30:05', ' 14:00:00.5', ' 24:00:00', ' 99:99:99'];
+    const texts = days.flatMap((day) => times.map((time) => day + time));
+    for (let round = 0; round < 2; round++) {
+      for (const text of [...texts].reverse()) expect(decodeDateKey(...encodeDateKey(text)!)).toBe(text);
+    }
+  });
+
   it('tells a date from midnight of that day, and every fraction apart', () => {
     const codes = ISO.map((text) => encodeDateKey(text)!.join('/'));
     expect(new Set(codes).size).toBe(ISO.length);
