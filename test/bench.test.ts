@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { startLatencyProxy, viaProxy } from '../source/bench/latency-proxy.js';
 import { parseTargets, Session } from '../source/session.js';
 import { prodSql, sandboxSql } from '../source/bench/generate.js';
-import { demoSchoolPerTest } from './helpers/databases.js';
+import { timeWriteFloorInProd } from '../source/bench/floor.js';
+import { demoSchoolPerTest, onServer, withClient } from './helpers/databases.js';
 
 const school = demoSchoolPerTest();
 
@@ -28,5 +29,23 @@ describe('the benchmark tools', () => {
     } finally {
       await Promise.all(proxies.map((p) => p.close()));
     }
+  });
+
+  // COPY FROM STDIN does not pass pglite-socket: the floors need a server
+  it.runIf(onServer)('time the write floor in prod itself and leave prod as it was, its sequences too', async () => {
+    await school.pair.reset({ sandbox: sandboxSql({ lessons: 50 }), prod: prodSql({ lessons: 50 }) });
+    const state = () =>
+      withClient(school.pair.urls.prod, async (client) => {
+        const { rows } = await client.query(`SELECT (SELECT count(*) FROM "Lessons") AS lessons, (SELECT count(*) FROM "LessonTasks") AS tasks,
+                                                    (SELECT last_value FROM "Lessons_lesson_id_seq") AS lesson_seq,
+                                                    (SELECT last_value FROM "LessonTasks_lesson_task_id_seq") AS task_seq`);
+        return rows[0] as Record<string, string>;
+      });
+    const before = await state();
+    const floor = await timeWriteFloorInProd(school.pair.urls.sandbox, school.pair.urls.prod, [1, 2, 3, 4]);
+    // four lessons and their five LessonTasks each went in, then were rolled back
+    expect(floor.rows).toBe(4 + 4 * 5);
+    expect(floor.seconds).toBeGreaterThan(0);
+    expect(await state()).toEqual(before);
   });
 });

@@ -26,7 +26,7 @@ import { UndoSession } from '../undo/session.js';
 import { prodSql, sandboxSql } from './generate.js';
 import { spawnLatencyProxy, viaProxy, type LatencyProxy } from './latency-proxy.js';
 import { runNaive } from './naive.js';
-import { timeCopyFloor, timeReadFloor, timeWriteFloor } from './floor.js';
+import { timeCopyFloor, timeReadFloor, timeWriteFloor, timeWriteFloorInProd } from './floor.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -373,13 +373,21 @@ async function main() {
         if (pair.engine.startsWith('PGlite')) {
           phases.push({ phase: 'COPY floor', seconds: NaN, note: 'needs a PostgreSQL server (COPY FROM STDIN does not pass pglite-socket)' });
         } else {
-          log('timing the write floor (COPY into prod\'s schema, keys and foreign keys included)...');
+          log('timing the write floor (COPY into prod\'s own tables, rolled back)...');
+          const inProd = await timeWriteFloorInProd(urls.sandbox, urls.prod, applied.written);
+          phases.push({
+            phase: 'write floor (COPY into prod)',
+            seconds: inProd.seconds,
+            rowsWritten: inProd.rows,
+            note: `apply = ${(applied.seconds / inProd.seconds).toFixed(2)}× this floor`,
+          });
+          log('timing COPY into an empty copy of prod\'s schema, keys and foreign keys included...');
           const floor = await timeWriteFloor(urls.sandbox, urls.prod, applied.written);
           phases.push({
-            phase: 'write floor (COPY, keys)',
+            phase: 'COPY into empty tables, keys',
             seconds: floor.seconds,
             rowsWritten: floor.rows,
-            note: `apply = ${(applied.seconds / floor.seconds).toFixed(2)}× this floor`,
+            note: `apply = ${(applied.seconds / floor.seconds).toFixed(2)}×`,
           });
           const bare = await timeCopyFloor(urls.sandbox, urls.prod, applied.created, applied.taskLessons);
           phases.push({

@@ -1,8 +1,9 @@
 /**
  * The floors the benchmark sets the CLI against, PostgreSQL's own COPY:
  * - read: COPY TO STDOUT of exactly the rows and columns a plan reads, both sides;
- * - write: COPY of the rows an apply writes (its lessons, the tasks it copies) into an
- *   empty copy of prod's schema, keys, CHECKs and foreign keys included, rolled back;
+ * - write: COPY of the rows an apply writes (its lessons, the tasks it copies) into prod's
+ *   own tables, rolled back; and into an empty copy of prod's schema, keys, CHECKs and
+ *   foreign keys included, rolled back;
  * - the old write floor, into tables without keys (kept to compare with earlier runs).
  */
 import { sqlFilledMask } from '../db/sql.js';
@@ -77,6 +78,47 @@ export function timeWriteFloor(sandboxUrl: string, prodUrl: string, lessonIds: n
     `ALTER TABLE lesson_sync_floor_tasks ADD FOREIGN KEY (lesson_id) REFERENCES lesson_sync_floor_lessons(lesson_id),
                                          ADD FOREIGN KEY (task_id) REFERENCES "Tasks"(task_id)`,
   ]);
+}
+
+/**
+ * The write floor in prod itself: the same rows COPYed into prod's own "Lessons" and
+ * "LessonTasks", as loaded as they are (their indexes' size, the foreign keys' lookups
+ * into its tables), rolled back. The rows get ids past prod's largest, written out, so
+ * prod's sequences are not advanced; the tasks point at those new lessons.
+ */
+export async function timeWriteFloorInProd(sandboxUrl: string, prodUrl: string, lessonIds: number[]): Promise<{ seconds: number; rows: number }> {
+  const sandbox = new pg.Client({ connectionString: sandboxUrl });
+  const prod = new pg.Client({ connectionString: prodUrl });
+  await Promise.all([sandbox.connect(), prod.connect()]);
+  try {
+    await prod.query('BEGIN');
+    const { rows: bases } = await prod.query<{ lesson: string; task: string }>(
+      'SELECT (SELECT coalesce(max(lesson_id), 0) FROM "Lessons") AS lesson, (SELECT coalesce(max(lesson_task_id), 0) FROM "LessonTasks") AS task',
+    );
+    const base = { lesson: Number(bases[0]!.lesson), task: Number(bases[0]!.task) };
+    const written = `SELECT lesson_id, row_number() OVER (ORDER BY lesson_id) AS ord FROM "Lessons" WHERE lesson_id = ANY('{${lessonIds.join(',')}}'::int[])`;
+    const lessons = await fetchCopy(
+      sandbox,
+      `COPY (SELECT ${base.lesson} + w.ord, ${LESSON_COLUMNS.split(', ').map((c) => `l.${c}`).join(', ')}
+               FROM (${written}) w JOIN "Lessons" l ON l.lesson_id = w.lesson_id) TO STDOUT`,
+    );
+    const tasks = await fetchCopy(
+      sandbox,
+      `COPY (SELECT ${base.task} + row_number() OVER (ORDER BY t.lesson_task_id), ${base.lesson} + w.ord, ${TASK_COLUMNS.split(', ').slice(1).map((c) => `t.${c}`).join(', ')}
+               FROM (${written}) w JOIN "LessonTasks" t ON t.lesson_id = w.lesson_id) TO STDOUT`,
+    );
+    const started = performance.now();
+    await pipeline(Readable.from([lessons]), prod.query(copyFrom(`COPY "Lessons" (lesson_id, ${LESSON_COLUMNS}) FROM STDIN`)));
+    await pipeline(Readable.from([tasks]), prod.query(copyFrom(`COPY "LessonTasks" (lesson_task_id, ${TASK_COLUMNS}) FROM STDIN`)));
+    const seconds = (performance.now() - started) / 1000;
+    const counted = await prod.query<{ n: string }>(
+      `SELECT (SELECT count(*) FROM "Lessons" WHERE lesson_id > ${base.lesson}) + (SELECT count(*) FROM "LessonTasks" WHERE lesson_task_id > ${base.task}) AS n`,
+    );
+    return { seconds, rows: Number(counted.rows[0]!.n) };
+  } finally {
+    await prod.query('ROLLBACK').catch(() => {});
+    await Promise.all([sandbox.end(), prod.end()]);
+  }
 }
 
 /** COPY TO STDOUT of what a plan reads: both sides, one after the other as the plan reads them. */
