@@ -128,25 +128,24 @@ async function attempt(
   const batches: number[][] = [];
   for (let start = 0; start < writes.length; start += size) batches.push(writes.slice(start, start + size));
   const entriesOf = (batch: number[]) => batch.map((i) => outcomes.at(i)!);
-  // The sandbox reads the next batch's columns while prod writes this one.
   const first = batches.length ? entriesOf(batches[0]!) : [];
   const unchanged = first.length === guess.length && first.every((entry, k) => batches[0]![k] === guessed[k] && sameCopy(entry, guess[k]!));
   let next = unchanged ? early : batches.length ? writer.copyValues(first) : undefined;
   next?.catch(() => {});
+  let nextItems = first;
   let done = 0;
-  // What a written batch leaves to JavaScript (its undo records, progress) is done while prod
-  // runs the next batch's first statement: 0.1-0.2 s a batch the server would otherwise idle.
+  // What a written batch leaves to JavaScript (its undo records, progress) and what the next
+  // one needs (its entries, the sandbox's read of its columns) are done while prod writes:
+  // between two batches the server waits only for this batch's own statements to be made.
   let settlePrevious: (() => void) | undefined;
   for (const [b, batch] of batches.entries()) {
-    const items = b === 0 ? first : entriesOf(batch);
+    const items = nextItems;
     const lessons: BatchLessons = new Map(
       items.flatMap((entry, k) =>
         entry.action === 'create' ? [[entry.sandboxLessonId, { dateKey: sandbox.lessons.dateKeyAt(batch[k]!), duration: sandbox.lessons.durationAt(batch[k]!) }]] : [],
       ),
     );
     const values = await next!;
-    next = b + 1 < batches.length ? writer.copyValues(entriesOf(batches[b + 1]!)) : undefined;
-    next?.catch(() => {}); // awaited on the next turn; an early failure must not go unhandled
     const writtenHere: [number, WrittenLesson][] = [];
     const sink: BatchSink = {
       written: (k, lesson) => writtenHere.push([batch[k]!, lesson]),
@@ -159,6 +158,12 @@ async function attempt(
         });
     writing.catch(() => {}); // awaited below; settling the previous batch may throw first
     settlePrevious?.();
+    // a batch's outcomes change only when it is written or settled: the next one's are as they will be
+    if (b + 1 < batches.length) {
+      nextItems = entriesOf(batches[b + 1]!);
+      next = writer.copyValues(nextItems);
+      next.catch(() => {}); // awaited on the next turn; an early failure must not go unhandled
+    }
     await writing;
     settlePrevious = () => {
       const records: UndoLesson[] = [];
