@@ -58,7 +58,10 @@ export const jsonText = (value: unknown) => escapeJsonControls(JSON.stringify(va
  * turned into JSON once: a report of 100,000 lessons took 0.13 s of JSON.stringify alone.
  */
 const TEXTS_KEPT = 50_000;
-const number = (value: number | null) => JSON.stringify(value);
+/** JSON.stringify of a number, without its cost: ids and counts are integers (anything else, as JSON has it) */
+const number = (value: number | null) => (value === null ? 'null' : Number.isSafeInteger(value) ? `${value}` : JSON.stringify(value));
+/** A lesson_date as the sandbox prints it needs no escaping; any other text is serialized */
+const PLAIN_DATE = /^[0-9 :.-]*$/;
 
 export class LessonJson {
   /** at most TEXTS_KEPT of them: a million lessons of a million students must not hold a million texts twice */
@@ -71,9 +74,9 @@ export class LessonJson {
     const tasksCopied = this.planned ? e.tasksToCopy.length : e.tasksCopied;
     return (
       `{"sandboxLessonId":${number(e.sandboxLessonId)},"platformId":${this.text(e.platformId)},"studentName":${this.text(e.studentName)}` +
-      `,"lessonDate":${jsonText(e.lessonDate)},"duration":${number(e.duration)},"action":${this.text(e.action)},"reason":${this.text(e.reason)}` +
+      `,"lessonDate":${PLAIN_DATE.test(e.lessonDate) ? `"${e.lessonDate}"` : jsonText(e.lessonDate)},"duration":${number(e.duration)},"action":${this.text(e.action)},"reason":${this.text(e.reason)}` +
       `,"prodLessonId":${number(e.prodLessonId)},"fieldsFilled":${this.list(e.fieldsFilled)},"tasksCopied":${number(tasksCopied)}` +
-      `,"tasksMissingInProd":${this.list(e.tasksMissingInProd)},"message":${jsonText(e.message)}}`
+      `,"tasksMissingInProd":${this.list(e.tasksMissingInProd)},"message":${e.message === null ? 'null' : jsonText(e.message)}}`
     );
   }
 

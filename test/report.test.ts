@@ -68,6 +68,7 @@ describe('the JSON report', () => {
     entries[1] = { ...entries[1]!, studentName: hostile, platformId: hostile, message: `db said: ${hostile}`, tasksMissingInProd: [3, 4] };
     entries[2] = { ...entries[2]!, studentName: null, platformId: null, lessonDate: '2025-01-02 03:04:05.123456', duration: null };
     entries[3] = { ...entries[3]!, studentName: hostile, platformId: hostile, fieldsFilled: entries[1]!.fieldsFilled };
+    entries[4] = { ...entries[4]!, lessonDate: `infinity ${hostile}`, prodLessonId: 2 ** 40 };
     for (const planned of [true, false]) {
       const json = new LessonJson(planned);
       for (const entry of [...entries, ...entries]) {
