@@ -105,6 +105,23 @@ interface Pair {
   close(): Promise<void>;
 }
 
+/**
+ * DROP … WITH (FORCE), waiting out autovacuum: after a million-lesson apply its workers
+ * are on the database, and a role that is not a superuser may not end them (42501).
+ */
+async function dropDatabase(c: pg.Client, name: string, waitMs = 120_000): Promise<void> {
+  const until = performance.now() + waitMs;
+  for (;;) {
+    try {
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501' || performance.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 async function openPair(): Promise<Pair> {
   const server = process.env.BENCH_DATABASE_URL;
   if (server) {
@@ -127,8 +144,7 @@ async function openPair(): Promise<Pair> {
       load: (side, sql) => withAdmin(urlOf(names[side]), (c) => c.query(sql).then(() => undefined)),
       close: () =>
         withAdmin(server, async (c) => {
-          await c.query(`DROP DATABASE IF EXISTS ${names.sandbox} WITH (FORCE)`);
-          await c.query(`DROP DATABASE IF EXISTS ${names.prod} WITH (FORCE)`);
+          for (const name of [names.sandbox, names.prod]) await dropDatabase(c, name);
         }),
     };
   }
