@@ -3,6 +3,7 @@ import { startLatencyProxy, viaProxy } from '../source/bench/latency-proxy.js';
 import { parseTargets, Session } from '../source/session.js';
 import { prodSql, sandboxSql } from '../source/bench/generate.js';
 import { timeWriteFloorInProd } from '../source/bench/floor.js';
+import { timeWizardPlan } from '../source/bench/wizard-plan.js';
 import { demoSchoolPerTest, onServer, withClient } from './helpers/databases.js';
 
 const school = demoSchoolPerTest();
@@ -28,6 +29,21 @@ describe('the benchmark tools', () => {
       }
     } finally {
       await Promise.all(proxies.map((p) => p.close()));
+    }
+  });
+
+  it("time the wizard's plan step: its first rows, from the step's start and from the planner's", async () => {
+    await school.pair.reset({ sandbox: sandboxSql({ lessons: 50 }), prod: prodSql({ lessons: 50 }) });
+    const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
+    try {
+      const timed = await timeWizardPlan(session, { students: [] });
+      expect(timed.frames).toBeGreaterThan(0);
+      expect(timed.firstRowsSeconds).toBeGreaterThan(0);
+      // the planner starts once both sides are read: its first rows come sooner after it
+      expect(timed.afterReadingSeconds).toBeGreaterThanOrEqual(0);
+      expect(timed.afterReadingSeconds).toBeLessThan(timed.firstRowsSeconds);
+    } finally {
+      await session.close();
     }
   });
 

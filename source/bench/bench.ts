@@ -285,7 +285,7 @@ async function main() {
         phases.push({
           phase: 'wizard plan step',
           seconds: wizard.seconds,
-          note: `${(wizard.seconds / planned.seconds).toFixed(2)}× headless, ${wizard.value.frames} frames, first rows at ${fmt(wizard.value.firstRowsSeconds, 2)} s`,
+          note: `${(wizard.seconds / planned.seconds).toFixed(2)}× headless, ${wizard.value.frames} frames, first rows at ${fmt(wizard.value.firstRowsSeconds, 2)} s (${fmt(wizard.value.afterReadingSeconds, 2)} s after reading)`,
         });
       } else if (!args['skip-wizard']) {
         log("planning again, headless then in the wizard's plan step, in another process...");
@@ -294,12 +294,12 @@ async function main() {
           ['--expose-gc', fileURLToPath(import.meta.url), '--wizard-child', JSON.stringify(urls)],
           { maxBuffer: 1 << 20 },
         );
-        const child = JSON.parse(stdout) as { headless: number; wizard: number; frames: number; firstRows: number; peakRssMb: number };
+        const child = JSON.parse(stdout) as { headless: number; wizard: number; frames: number; firstRows: number; afterReading: number; peakRssMb: number };
         phases.push({
           phase: 'wizard plan step',
           seconds: child.wizard,
           peakRssMb: child.peakRssMb,
-          note: `${(child.wizard / child.headless).toFixed(2)}× headless (${fmt(child.headless, 2)} s there), ${child.frames} frames, first rows at ${fmt(child.firstRows, 2)} s`,
+          note: `${(child.wizard / child.headless).toFixed(2)}× headless (${fmt(child.headless, 2)} s there), ${child.frames} frames, first rows at ${fmt(child.firstRows, 2)} s (${fmt(child.afterReading, 2)} s after reading)`,
         });
       }
 
@@ -467,6 +467,7 @@ async function wizardChild(urls: { sandbox: string; prod: string }) {
         wizard: wizard.seconds,
         frames: wizard.value.frames,
         firstRows: wizard.value.firstRowsSeconds,
+        afterReading: wizard.value.afterReadingSeconds,
         peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       }),
     );

@@ -36,11 +36,13 @@ export async function startLatencyProxy(targetHost: string, targetPort: number, 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as { port: number }).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        sockets.forEach((s) => s.destroy());
-        server.close(() => resolve());
-      }),
+    // resolved once every connection is closed, not just asked to: a server that takes one
+    // connection at a time (pglite-socket) is free again when this returns
+    close: async () => {
+      const closed = [...sockets].map((socket) => new Promise((resolve) => socket.once('close', resolve)));
+      sockets.forEach((s) => s.destroy());
+      await Promise.all([...closed, new Promise((resolve) => server.close(resolve))]);
+    },
   };
 }
 

@@ -17,13 +17,31 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
+/**
+ * A connection, and on an embedded server a second try: it takes one connection at a time
+ * and closes the socket of another, and a connection that just ended (through a proxy, in
+ * another process) may still hold it for a moment.
+ */
+async function connectClient(url: string): Promise<pg.Client> {
+  for (let attempt = 1; ; attempt++) {
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      // An embedded server is one backend for every connection: session settings of an
+      // earlier connection (the app's read-only sandbox session) are still in force.
+      await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE');
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if (onServer || attempt === 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 export async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => {});
-  await client.connect();
-  // An embedded server is one backend for every connection: session settings of an
-  // earlier connection (the app's read-only sandbox session) are still in force.
-  await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE');
+  const client = await connectClient(url);
   try {
     return await run(client);
   } finally {
