@@ -104,17 +104,31 @@ const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '
 export function decodeDateKey(date: number, time: number): string {
   const micros = (time - 1) % 1e6;
   if (time !== 0 && micros !== 0) return scratch.toString('latin1', 0, writeDateKey(scratch, 0, date, time));
+  return dayAndClock(date, time);
+}
+
+/** The key's text without a fraction of a second: "YYYY-MM-DD", or with " HH:MM:SS". */
+function dayAndClock(date: number, time: number): string {
   let day = days.get(date);
   if (day === undefined) {
     day = scratch.toString('latin1', 0, writeDateKey(scratch, 0, date, 0));
     if (days.size < DAYS_KEPT) days.set(date, day);
   }
   if (time === 0) return day;
-  const clock = (time - 1) / 1e6;
+  const clock = Math.floor((time - 1) / 1e6);
   const hhmm = Math.floor(clock / 100);
   let minute = minutes.get(hhmm);
   if (minute === undefined) minutes.set(hhmm, (minute = ` ${TWO_DIGITS[Math.floor(hhmm / 100)]}:${TWO_DIGITS[hhmm % 100]}:`));
   return day + minute + TWO_DIGITS[clock % 100]!;
+}
+
+/**
+ * What a lesson_date key in PostgreSQL's ISO form shows as YYYY-MM-DD HH:MM:SS (the reader's
+ * to_char): a date at midnight, a time without its fraction. Other keys show as they are.
+ */
+export function displayOf(key: string): string {
+  if (key.length === 10) return `${key} 00:00:00`;
+  return key.length > 19 && key[19] === '.' ? key.slice(0, 19) : key;
 }
 
 /**
@@ -166,6 +180,14 @@ export class DateKeys {
   at(i: number): string {
     const date = this.dateAt(i);
     return date === 0 ? this.texts.get(i)! : decodeDateKey(date, this.timeAt(i));
+  }
+
+  /** displayOf(at(i)), without the text of a fraction it drops */
+  displayAt(i: number): string {
+    const date = this.dateAt(i);
+    if (date === 0) return displayOf(this.texts.get(i)!);
+    const time = this.timeAt(i);
+    return time === 0 ? `${dayAndClock(date, 0)} 00:00:00` : dayAndClock(date, time);
   }
 
   /** `hash` extended by key i: equal keys, in any DateKeys, extend it alike. */

@@ -61,6 +61,11 @@ export abstract class LessonColumns {
     return this.dateKeys.at(i);
   }
 
+  /** Lesson i's lesson_date as a list shows it (date-keys.ts displayOf), made without its key's text. */
+  protected keyDisplayAt(i: number): string {
+    return this.dateKeys.displayAt(i);
+  }
+
   /** The hash of (a student, lesson i's lesson_date), without the date's text. */
   dateHashAt(i: number, studentId: number): number {
     return this.dateKeys.mix(hashStart(studentId), i);

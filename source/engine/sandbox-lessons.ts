@@ -7,6 +7,7 @@ import { maskOfFields } from './fields.js';
 import { IntColumn } from './int-column.js';
 import { LessonColumns } from './lesson-columns.js';
 import type { KeyedSandboxLesson, SandboxLesson } from './types.js';
+import { displayOf } from './date-keys.js';
 
 export class SandboxLessons extends LessonColumns {
   private readonly platformIds = new IntColumn();
@@ -68,7 +69,7 @@ export class SandboxLessons extends LessonColumns {
   }
 
   dateDisplayAt(i: number): string {
-    return this.displaysApart.get(i) ?? displayOf(this.dateKeyAt(i));
+    return this.displaysApart.get(i) ?? this.keyDisplayAt(i);
   }
 
   /** These lessons, in this order (a re-check's slice), copied column by column. */
@@ -83,13 +84,4 @@ export class SandboxLessons extends LessonColumns {
     }
     return store.done();
   }
-}
-
-/**
- * What a lesson_date key in PostgreSQL's ISO form shows as YYYY-MM-DD HH:MM:SS (the reader's
- * to_char): a date at midnight, a time without its fraction. Other keys show as they are.
- */
-export function displayOf(key: string): string {
-  if (key.length === 10) return `${key} 00:00:00`;
-  return key.length > 19 && key[19] === '.' ? key.slice(0, 19) : key;
 }

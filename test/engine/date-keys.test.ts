@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DateKeys, decodeDateKey, encodeDateKey } from '../../source/engine/date-keys.js';
+import { DateKeys, decodeDateKey, displayOf, encodeDateKey } from '../../source/engine/date-keys.js';
 import { hashStart } from '../../source/engine/hash-groups.js';
 
 /** Texts as PostgreSQL prints dates and timestamps, and texts it may print otherwise. */
@@ -47,6 +47,15 @@ describe('lesson_date keys as numbers', () => {
     for (let round = 0; round < 2; round++) {
       for (const text of [...texts].reverse()) expect(decodeDateKey(...encodeDateKey(text)!)).toBe(text);
     }
+  });
+
+  it('shows each key as its text shows (a date at midnight, a time without its fraction), any text as it is', () => {
+    const keys = new DateKeys();
+    const texts = [...ISO, ...OTHER, '2025-01-15 14:00:00.5', '2025-01-16 14:00:00'];
+    for (const text of texts) keys.push(text);
+    texts.forEach((text, i) => expect(keys.displayAt(i), text).toBe(displayOf(text)));
+    expect(keys.displayAt(0)).toBe('2025-01-15 00:00:00');
+    expect(keys.displayAt(texts.indexOf('9999-12-31 23:59:59.123456'))).toBe('9999-12-31 23:59:59');
   });
 
   it('tells a date from midnight of that day, and every fraction apart', () => {
