@@ -183,7 +183,8 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
   function planOne(i: number): PlanEntry {
     const lesson = lessons.at(i);
     const entry = entryFor(lesson);
-    entry.prodStudentId = resolveStudent(entry, prod);
+    // the pass above found the lessons with exactly one prod student; only the others need telling why not
+    entry.prodStudentId = resolved(i) ? studentIds[i]! : resolveStudent(entry, prod);
     if (entry.prodStudentId === null) return entry;
     const studentId = entry.prodStudentId;
     let first = lesson.id;
@@ -195,7 +196,8 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
       entry.message = String(first);
       return entry;
     }
-    const tasks = { table: sandbox.tasks, ...sandbox.tasks.rowsOf(lesson.id) };
+    const rows = sandbox.tasks.rowsOf(lesson.id);
+    const tasks = { table: sandbox.tasks, first: rows.first, end: rows.end };
     const matches = prodByKey
       .find(hashes[i]!, (j) => prodLessons.studentIdAt(j) === studentId && lessons.sameDateAndDuration(i, prodLessons, j))
       .map((j) => prodLessons.at(j));
