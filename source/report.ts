@@ -2,6 +2,7 @@
 import { writeSync } from 'node:fs';
 import { checkWritablePath, writeAtomically } from './files.js';
 import { escapeJsonControls } from './text.js';
+import { BoundedMemo } from './engine/bounded-memo.js';
 import type { EntryList, PlanEntry, Summary } from './engine/types.js';
 
 export interface ReportInput {
@@ -52,7 +53,6 @@ export function summaryForFile(summary: Summary) {
 /** A value's JSON, as the report writes it: DEL and the C1 controls escaped too. */
 export const jsonText = (value: unknown) => escapeJsonControls(JSON.stringify(value));
 
-const TEXTS_KEPT = 50_000;
 /** JSON.stringify of a number, without its cost: ids and counts are integers (anything else, as JSON has it) */
 const number = (value: number | null) => (value === null ? 'null' : Number.isSafeInteger(value) ? `${value}` : JSON.stringify(value));
 /** A lesson_date as the sandbox prints it needs no escaping; any other text is serialized */
@@ -64,8 +64,7 @@ const PLAIN_DATE = /^[0-9 :.-]*$/;
  * turned into JSON once: a report of 100,000 lessons took 0.13 s of JSON.stringify alone.
  */
 export class LessonJson {
-  /** at most TEXTS_KEPT of them: a million lessons of a million students must not hold a million texts twice */
-  private readonly texts = new Map<string, string>();
+  private readonly texts = new BoundedMemo<string, string>();
   private readonly lists = new WeakMap<readonly unknown[], string>();
 
   constructor(private readonly planned: boolean) {}
@@ -81,13 +80,7 @@ export class LessonJson {
   }
 
   private text(value: string | null): string {
-    if (value === null) return 'null';
-    let text = this.texts.get(value);
-    if (text === undefined) {
-      text = jsonText(value);
-      if (this.texts.size < TEXTS_KEPT) this.texts.set(value, text);
-    }
-    return text;
+    return value === null ? 'null' : this.texts.get(value, jsonText);
   }
 
   private list(values: readonly unknown[]): string {

@@ -8,6 +8,7 @@
  */
 import { mixNumber, mixText } from './hash-groups.js';
 import { CHUNK, CHUNK_BITS, LAST } from './int-column.js';
+import { BoundedMemo } from './bounded-memo.js';
 
 const ZERO = 0x30;
 
@@ -94,10 +95,9 @@ function writeDateKey(target: Buffer, at: number, date: number, time: number): n
  * lesson's lesson_date (writing each key's 14 digits: 0.02–0.03 s a pass over 100,000
  * lessons). Days are bounded, for keys spread over centuries; there are at most 10,000 minutes.
  */
-const days = new Map<number, string>();
-const DAYS_KEPT = 50_000;
+const days = new BoundedMemo<number, string>();
 /** HHMM → " HH:MM:" */
-const minutes = new Map<number, string>();
+const minutes = new BoundedMemo<number, string>();
 /** 00 to 99: the digits of an hour, a minute or a second (a key's two-digit fields may hold any) */
 const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 
@@ -109,16 +109,11 @@ export function decodeDateKey(date: number, time: number): string {
 
 /** The key's text without a fraction of a second: "YYYY-MM-DD", or with " HH:MM:SS". */
 function dayAndClock(date: number, time: number): string {
-  let day = days.get(date);
-  if (day === undefined) {
-    day = scratch.toString('latin1', 0, writeDateKey(scratch, 0, date, 0));
-    if (days.size < DAYS_KEPT) days.set(date, day);
-  }
+  const day = days.get(date, () => scratch.toString('latin1', 0, writeDateKey(scratch, 0, date, 0)));
   if (time === 0) return day;
   const clock = Math.floor((time - 1) / 1e6);
   const hhmm = Math.floor(clock / 100);
-  let minute = minutes.get(hhmm);
-  if (minute === undefined) minutes.set(hhmm, (minute = ` ${TWO_DIGITS[Math.floor(hhmm / 100)]}:${TWO_DIGITS[hhmm % 100]}:`));
+  const minute = minutes.get(hhmm, () => ` ${TWO_DIGITS[Math.floor(hhmm / 100)]}:${TWO_DIGITS[hhmm % 100]}:`);
   return day + minute + TWO_DIGITS[clock % 100]!;
 }
 
