@@ -228,11 +228,13 @@ export class Session {
     return { sandbox, entries, summary: summarize(entries, true), filters, expectedProd };
   }
 
-  /** The saved plan's selected lessons whose rows are as it found them: one query a side. */
+  /** The saved plan's selected lessons whose rows are as it found them: one query a side, both servers at work at once. */
   private async unchangedRows(saved: SavedPlan): Promise<Set<number>> {
     const rows = new RowsCheck(saved.lessons);
-    await this.guard('sandbox', () => streamFingerprints(this.sandboxDb, this.schema.sandbox, rows.sandboxIds, (id, fp) => rows.sandboxRow(id, fp)));
-    await this.guard('prod', () => streamFingerprints(this.prodDb, this.schema.prod, rows.prodIds, (id, fp) => rows.prodRow(id, fp)));
+    await Promise.all([
+      this.guard('sandbox', () => streamFingerprints(this.sandboxDb, this.schema.sandbox, rows.sandboxIds, (id, fp) => rows.sandboxRow(id, fp))),
+      this.guard('prod', () => streamFingerprints(this.prodDb, this.schema.prod, rows.prodIds, (id, fp) => rows.prodRow(id, fp))),
+    ]);
     return rows.unchanged();
   }
 
