@@ -100,8 +100,7 @@ async function attempt(
   const writer = new Writer(db, sandboxDb, schema);
   // The sandbox reads the first batch's columns, as the preview has it, while prod locks
   // and re-checks: when the re-check keeps that batch as it was, its values are ready.
-  const guessed: number[] = [];
-  for (let i = 0; i < preview.length && guessed.length < size; i++) if (preview.isWriteAt(i)) guessed.push(i);
+  const guessed = preview.writePositions(size);
   const guess = guessed.map((i) => preview.at(i)!);
   const early = guess.length ? writer.copyValues(guess) : undefined;
   early?.catch(() => {}); // awaited below, or dropped when the batch changed
@@ -122,8 +121,8 @@ async function attempt(
   const outcomes = rechecked.outcomes;
   const before = rechecked.then;
   if (hooks.expectedProd) holdToFingerprints(outcomes, before!, hooks.expectedProd);
-  const writes: number[] = []; // the outcomes to write, by index: the preview is in sandbox order, so also the lesson's in the snapshot
-  for (let i = 0; i < outcomes.length; i++) if (outcomes.isWriteAt(i)) writes.push(i);
+  // the outcomes to write, by index: the preview is in sandbox order, so also the lesson's in the snapshot
+  const writes = outcomes.writePositions();
   hooks.onProgress?.(0, writes.length, undefined);
   const batches: number[][] = [];
   for (let start = 0; start < writes.length; start += size) batches.push(writes.slice(start, start + size));

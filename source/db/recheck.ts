@@ -70,8 +70,7 @@ export async function recheck<T>(
   sliceSize: number,
   thenRead: () => Promise<T>,
 ): Promise<{ outcomes: PlanEntries; then: T }> {
-  const writes: number[] = [];
-  for (let i = 0; i < preview.length; i++) if (preview.isWriteAt(i)) writes.push(i);
+  const writes = preview.writePositions();
   const outcomes = preview.copy(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
   if (!writes.length) return { outcomes, then: await thenRead() };
   // once for every slice: which of the sandbox's task ids prod has

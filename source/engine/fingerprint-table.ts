@@ -42,5 +42,4 @@ export class FingerprintTable {
     const at = positionOf(this.ids, id);
     return at < 0 || !this.present[at] ? -1 : at;
   }
-
 }

@@ -200,6 +200,13 @@ export class PlanEntries implements EntryList {
     return action === 'create' || action === 'update';
   }
 
+  /** The positions of the creates and updates, in order; the first `limit` of them. */
+  writePositions(limit = Infinity): number[] {
+    const positions: number[] = [];
+    for (let i = 0; i < this.count && positions.length < limit; i++) if (this.isWriteAt(i)) positions.push(i);
+    return positions;
+  }
+
   sandboxLessonIdAt(i: number): number {
     this.check(i);
     return this.rare.get(i)?.identity?.sandboxLessonId ?? this.lessons!.idAt(i);
