@@ -10,7 +10,7 @@ import { connectDb, type ConnectOptions, type Db, type ServerInfo } from './db/c
 import { isConnectionFailure, lostConnection } from './db/errors.js';
 import { isSameDatabase } from './db/identity.js';
 import { checkSchema, introspect, type SchemaWarning, type SyncSchema } from './db/schema.js';
-import { readExistingTaskIds, readLessonValues, readProdLessons, readSandboxLessons, readSandboxTasks, type LessonValues } from './db/read.js';
+import { readExistingTaskIds, readLessonValues, readProdLessons, readSandboxLessons, readSandboxTasks, sandboxLessonCount, type LessonValues } from './db/read.js';
 import { applyPlan, type ApplyHooks } from './db/apply.js';
 import { DEFAULT_WATCHDOG, type LockWait } from './db/watchdog.js';
 import { createPlanner } from './engine/planner.js';
@@ -54,6 +54,11 @@ export type SessionEvent =
   | ({ type: 'check' } & CheckEvent)
   /** `lessons`: how many the sandbox holds, once it was read */
   | { type: 'stage'; stage: PlanStage; lessons?: number }
+  /**
+   * the plan's first lessons, planned from their own rows ahead of the full read (`Preview`),
+   * for a view to show meanwhile; the 'planned' slices hold them again, as the plan has them
+   */
+  | { type: 'preview'; entries: PlanEntry[]; all: EntryList }
   /** lessons as they are planned, in order; a view may draw between slices. `all`: every entry so far (it grows) */
   | { type: 'planned'; entries: PlanEntry[]; all: EntryList }
   /** apply waits for a lock: what, who holds it, since when */
@@ -82,6 +87,19 @@ export interface ApplyOutcome {
 }
 
 const PLAN_SLICE = 5000;
+
+/**
+ * A plan's first lessons planned before the rest is read: their rows alone are read (the
+ * sandbox's newest lessons, their LessonTasks, what prod holds of them), a fixed number of
+ * queries, so that a view shows lessons within a second while a million are read.
+ */
+export interface Preview {
+  /** how many of the first lessons */
+  lessons: number;
+  /** only where the sandbox holds at least this many lessons (PostgreSQL's estimate): below it
+   * the whole plan comes about as soon, and the preview's scans would only slow it */
+  whenAtLeast: number;
+}
 
 export interface Targets {
   sandbox: DbUrl;
@@ -177,10 +195,12 @@ export class Session {
    * Lessons the selection leaves out end `excluded`; a lesson id it names that the plan does
    * not hold is a usage error (exit 2), found before anything could be written.
    */
-  async plan(filters: Filters, selection: Selection = EVERY_LESSON): Promise<Plan> {
+  async plan(filters: Filters, selection: Selection = EVERY_LESSON, preview?: Preview): Promise<Plan> {
     await this.openSnapshot();
+    const shape = (slice: PlanEntry[]) => applySelection(slice, selection);
+    if (preview && this.listeners.size) await this.preview(filters, preview, shape);
     const { sandbox, prod } = await this.readBothSides(filters);
-    const entries = await this.planAll(sandbox, prod, (slice) => applySelection(slice, selection));
+    const entries = await this.planAll(sandbox, prod, shape);
     const unknown = unknownLessons(entries, selection);
     if (unknown.length) throw new UsageError('unknown-lesson', { ids: unknown.join(', ') });
     // the prod snapshot and the planner's maps, garbage now, while the operator reads the plan
@@ -307,6 +327,29 @@ export class Session {
     ]);
     const existingTaskIds = await this.guard('prod', () => readExistingTaskIds(this.prodDb, this.schema, tasks));
     return { sandbox: { lessons, tasks }, prod: { ...prodLessons, existingTaskIds } };
+  }
+
+  /**
+   * Plans the first lessons from their own rows, in the sandbox snapshot the plan reads: the
+   * same lessons in the same order, the same rules. Of a key shared in the sandbox the lowest
+   * id goes first in that order, so a preview lesson's duplicates that matter are in it too
+   * (but for a timestamptz lesson_date's repeated hour where the clocks go back: a difference
+   * the full plan's slices, which replace the preview, set right).
+   */
+  private async preview(filters: Filters, preview: Preview, shape: (slice: PlanEntry[]) => PlanEntry[]): Promise<void> {
+    if ((await this.guard('sandbox', () => sandboxLessonCount(this.sandboxDb, this.schema))) < preview.whenAtLeast) return;
+    const lessons = await this.guard('sandbox', () => readSandboxLessons(this.sandboxDb, this.schema, filters, preview.lessons));
+    const [tasks, prodLessons] = await Promise.all([
+      this.guard('sandbox', () => readSandboxTasks(this.sandboxDb, this.schema, filters, lessons)),
+      this.guard('prod', () => readProdLessons(this.prodDb, this.schema, lessons)),
+    ]);
+    const existingTaskIds = await this.guard('prod', () => readExistingTaskIds(this.prodDb, this.schema, tasks));
+    const planner = createPlanner({ lessons, tasks }, { ...prodLessons, existingTaskIds });
+    const planned = shape(planner.plan(0, planner.total));
+    if (!planned.length) return;
+    const all = new PlanEntries(lessons, tasks, planned.length);
+    for (const entry of planned) all.push(entry);
+    this.emit({ type: 'preview', entries: planned, all });
   }
 
   private async planAll(sandbox: SandboxSnapshot, prod: ProdSnapshot, shape: (slice: PlanEntry[]) => PlanEntry[]): Promise<PlanEntries> {

@@ -46,19 +46,31 @@ function sandboxWhere(db: Db, filters: Filters): string {
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
-/** The sandbox lessons the filters take, newest first: one query. */
-export async function readSandboxLessons(db: Db, schema: SyncSchema, filters: Filters): Promise<SandboxLessons> {
+/** The order lessons are planned in, the same for every read of them. */
+const PLAN_ORDER = 'ORDER BY l.lesson_date DESC, l.lesson_id';
+
+/**
+ * The sandbox lessons the filters take, newest first: one query. `first`: only the first
+ * that many of them, in the same order (what the lesson columns are computed for is found
+ * first, so a million lessons are sorted by date alone).
+ */
+export async function readSandboxLessons(db: Db, schema: SyncSchema, filters: Filters, first?: number): Promise<SandboxLessons> {
   const { lessons: L, students: S } = schema.sandbox;
   const dateType = L.columns.get('lesson_date')!.type;
   const pool = new TextPool();
   const lessons = new SandboxLessons();
+  const joined = `${L.sql} l LEFT JOIN ${S.sql} s ON s.student_id = l.student_id`;
+  const from =
+    first === undefined
+      ? `${joined} ${sandboxWhere(db, filters)}`
+      : `(SELECT l.lesson_id FROM ${joined} ${sandboxWhere(db, filters)} ${PLAN_ORDER} LIMIT ${Math.max(0, Math.floor(first))}) AS firsts
+         JOIN ${joined} ON l.lesson_id = firsts.lesson_id`;
   await db.copyRows(
     `COPY (SELECT l.lesson_id, s.platform_id, s.name,
             ${dateKey('l.lesson_date', dateType, dateType)}, to_char(l.lesson_date, 'YYYY-MM-DD HH24:MI:SS'),
             l.duration, ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status' : 'NULL'}
-       FROM ${L.sql} l LEFT JOIN ${S.sql} s ON s.student_id = l.student_id
-       ${sandboxWhere(db, filters)}
-      ORDER BY l.lesson_date DESC, l.lesson_id) TO STDOUT`,
+       FROM ${from}
+      ${PLAN_ORDER}) TO STDOUT`,
     (row) => {
       const key = row.text(3)!;
       lessons.addRow(
@@ -77,17 +89,44 @@ export async function readSandboxLessons(db: Db, schema: SyncSchema, filters: Fi
   return lessons.done();
 }
 
-/** Their LessonTasks, by lesson: one query. */
-export async function readSandboxTasks(db: Db, schema: SyncSchema, filters: Filters): Promise<TaskTable> {
+/**
+ * How many lessons the sandbox holds, as PostgreSQL's statistics put it (no scan); counted
+ * where the table was never analyzed. The filters are not looked at: one query.
+ */
+export async function sandboxLessonCount(db: Db, schema: SyncSchema): Promise<number> {
+  const L = schema.sandbox.lessons.sql;
+  const [row] = await db.rows(
+    `SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::int8 ELSE (SELECT count(*) FROM ${L}) END::text
+       FROM pg_class c WHERE c.oid = ${db.literal(L)}::regclass`,
+  );
+  return Number(row?.[0] ?? 0);
+}
+
+/**
+ * Their LessonTasks, by lesson: one query. `of`: the LessonTasks of these lessons only
+ * (lessons read with `first`).
+ */
+export function readSandboxTasks(db: Db, schema: SyncSchema, filters: Filters, of?: SandboxLessons): Promise<TaskTable> {
   const { lessons: L, students: S, lessonTasks: LT } = schema.sandbox;
+  if (of) {
+    const ids: number[] = [];
+    for (let i = 0; i < of.length; i++) ids.push(of.idAt(i));
+    // the ids as a table, not a subquery: the scan of the LessonTasks then runs in parallel;
+    // they join a column with no index: a hash join whatever the planner guesses of them
+    const byIds = `${LT.sql} lt JOIN json_array_elements_text(${db.literal(JSON.stringify(ids))}::json) AS k(id) ON lt.lesson_id = k.id::int8`;
+    return db.hashJoinsOnly(() => readTaskRows(db, byIds));
+  }
   const where = sandboxWhere(db, filters);
   // every LessonTask belongs to a lesson (its foreign key): without filters, no join
-  const from = where ? `${LT.sql} lt JOIN ${L.sql} l ON l.lesson_id = lt.lesson_id LEFT JOIN ${S.sql} s ON s.student_id = l.student_id` : `${LT.sql} lt`;
+  return readTaskRows(db, where ? `${LT.sql} lt JOIN ${L.sql} l ON l.lesson_id = lt.lesson_id LEFT JOIN ${S.sql} s ON s.student_id = l.student_id ${where}` : `${LT.sql} lt`);
+}
+
+async function readTaskRows(db: Db, from: string): Promise<TaskTable> {
   const tasks = TaskTable.builder();
   const pool = new TextPool();
   await db.copyRows(
     `COPY (SELECT lt.lesson_id, lt.task_id, lt.assignment_type, lt.lesson_task_id
-       FROM ${from} ${where}
+       FROM ${from}
       ORDER BY lt.lesson_id, lt.lesson_task_id) TO STDOUT`,
     (row) => tasks.addRow(row.int(0), row.int(3), row.int(1), row.pooled(2, pool)),
   );

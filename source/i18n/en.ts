@@ -319,6 +319,8 @@ const en = {
       planning: (done: number, total: number) => `📝 Planning ${n(done)}/${n(total)}...`,
       done: (total: number) => `📊 ${n(total)} ${lessons(total)} planned`,
     },
+    /** after the stage while the first lessons show, planned ahead of the full read */
+    previewed: (shown: number) => ` · the first ${n(shown)} planned ahead`,
     filterLabel: (name: string) => `filter: ${name}`,
     filterNames: { all: 'all', create: '➕ create', update: '🔄 update', skip: '⏭️ skip', error: '❌ error' } as Record<string, string>,
     searchLabel: (q: string) => `search: ${q}`,

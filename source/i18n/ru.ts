@@ -314,6 +314,7 @@ const ru: Messages = {
       planning: (done, total) => `📝 Планирую ${n(done)}/${n(total)}...`,
       done: (total) => `📊 Запланировано уроков: ${n(total)}`,
     },
+    previewed: (shown) => ` · первые ${n(shown)} заранее`,
     filterLabel: (name) => `фильтр: ${name}`,
     filterNames: { all: 'все', create: '➕ создать', update: '🔄 обновить', skip: '⏭️ пропуск', error: '❌ ошибки' },
     searchLabel: (q) => `поиск: ${q}`,

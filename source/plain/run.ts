@@ -37,6 +37,7 @@ function liveLog(out: (line: string) => void, m: Messages, lockTimeout: number):
     switch (event.type) {
       case 'check':
       case 'stage':
+      case 'preview':
       case 'planned':
       case 'lesson-failed':
         return; // the seed's log tells these in its own places

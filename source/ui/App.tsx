@@ -14,7 +14,7 @@ import type { EntryList, Summary } from '../engine/types.js';
 import { messages } from '../i18n/index.js';
 import { exitCodeFor, planLoadedLine, summaryLines } from '../describe-lesson.js';
 import { writeReport } from '../report.js';
-import type { Plan, Session, Targets } from '../session.js';
+import type { Plan, Preview, Session, Targets } from '../session.js';
 import { leaveOutAt } from '../engine/selection.js';
 import { useSelection } from './hooks/use-selection.js';
 import { MessagesContext } from './context.js';
@@ -42,6 +42,8 @@ export interface AppProps {
   onSignal?: (handler: (signal: InterruptSignal) => void) => () => void;
   /** --apply-plan: the wizard opens on this saved plan, held to what it decided */
   savedPlan?: SavedPlan;
+  /** the plan's first lessons shown while a large sandbox is read (default WIZARD_PREVIEW) */
+  preview?: Preview;
 }
 
 interface Finished {
@@ -77,7 +79,7 @@ export function App(props: AppProps) {
   );
 }
 
-function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, savedPlan }: AppProps) {
+function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, savedPlan, preview }: AppProps) {
   const m = messages(config.lang);
   const { exit } = useApp();
   const size = useTerminalSize();
@@ -90,7 +92,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
   const session = useRef<Session | undefined>(undefined);
   const startedAt = useRef(new Date());
   const ended = useRef(false);
-  const planning = usePlanning(planSession, config.filters, config.selection, savedPlan);
+  const planning = usePlanning(planSession, config.filters, config.selection, savedPlan, preview);
   const choice = useSelection();
   // the plan as the operator chose it: what confirm counts, apply writes and a report shows
   const chosen = useMemo((): Plan | undefined => {

@@ -24,6 +24,7 @@ function planningOf(count: number): Planning & { entries: PlanEntry[] } {
     entries,
     count,
     total: count,
+    previewed: 0,
     counts: addCounts(emptyCounts(), entries),
     plan: { sandbox: { lessons: SandboxLessons.from([]), tasks: TaskTable.from([]) }, entries: PlanEntries.of(entries), summary, filters: { students: [] } },
     error: undefined,

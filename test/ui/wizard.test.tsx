@@ -10,6 +10,7 @@ import { readPlanFile, type SavedPlan } from '../../source/saved-plan.js';
 import type { InterruptSignal } from '../../source/errors.js';
 import { parseDbUrl } from '../../source/db-url.js';
 import { App } from '../../source/ui/App.js';
+import type { Preview } from '../../source/session.js';
 import { demoSchoolPerTest, onServer, withClient } from '../helpers/databases.js';
 import { frameOf, keys, press, settle, waitFor, waitForText } from '../helpers/ink.js';
 import { closedPort } from '../helpers/silent-server.js';
@@ -23,7 +24,7 @@ const reportDir = mkdtempSync(join(tmpdir(), 'lsync-wizard-'));
 const mounted: { unmount(): void }[] = [];
 afterEach(() => mounted.splice(0).forEach((app) => app.unmount()));
 
-function start(over: Partial<Config> = {}, savedPlan?: SavedPlan) {
+function start(over: Partial<Config> = {}, savedPlan?: SavedPlan, preview?: Preview) {
   const config = testConfig(school.pair, { yes: false, ...over });
   const exit: { code?: number; lines: string[] } = { lines: [] };
   let sendSignal: ((signal: InterruptSignal) => void) | undefined;
@@ -31,6 +32,7 @@ function start(over: Partial<Config> = {}, savedPlan?: SavedPlan) {
     <App
       config={config}
       savedPlan={savedPlan}
+      preview={preview}
       reportDir={reportDir}
       onExit={(code, lines) => {
         exit.code = code;
@@ -188,6 +190,21 @@ describe('the wizard', () => {
     expect(rows).toEqual([{ topic: 'Тригонометрия' }]);
     const created = await school.pair.query<{ n: number }>('prod', `SELECT count(*)::int AS n FROM "Lessons" WHERE lesson_id > 1000`);
     expect(created[0]!.n).toBe(2);
+  });
+
+  it('shows the first lessons planned ahead while the rest is read, then the plan as a whole', async () => {
+    const { app } = start({ dryRun: true }, undefined, { lessons: 4, whenAtLeast: 0 });
+    await settle();
+    await press(app, keys.enter, 'Enter continue to the plan');
+    const frame = await press(app, keys.enter, '12 lessons planned');
+    const ahead = app.frames.filter((f) => f.includes('the first 4 planned ahead'));
+    expect(ahead.length).toBeGreaterThan(0);
+    // the newest four of the demo school, a create, a filled one, an update and a skip, while prod is read
+    expect(ahead.at(-1)).toContain('➕ 1 🔄 1 ✅ 1 ⏭️ 1 ❌ 0');
+    expect(ahead.at(-1)).toMatch(/2025-01-15 14:00 60 min +create \+5 tasks[^]*2025-01-12 11:00 45 min +skip: no such student/);
+    // counted once: the plan's slices hold the preview's lessons again
+    expect(frame).toContain('➕ 2 🔄 3 ✅ 1 ⏭️ 4 ❌ 2');
+    expect(frame).not.toContain('planned ahead');
   });
 
   it('in a dry run never offers to write, and leaves prod as it was', async () => {

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Filters } from '../../config.js';
 import { EVERY_LESSON, type Selection } from '../../engine/selection.js';
 import type { EntryList } from '../../engine/types.js';
-import type { Plan, PlanStage, Session } from '../../session.js';
+import type { Plan, PlanStage, Preview, Session } from '../../session.js';
 import type { SavedPlan } from '../../saved-plan.js';
 import { addCounts, emptyCounts, type Counts } from '../plan-view.js';
 
@@ -14,6 +14,8 @@ export interface Planning {
   count: number;
   /** lessons to plan, once the sandbox was read */
   total: number;
+  /** the entries are the plan's first lessons planned ahead (Session's Preview), this many; 0 once the plan's own come */
+  previewed: number;
   counts: Counts;
   plan: Plan | undefined;
   error: unknown;
@@ -23,16 +25,29 @@ export interface Planning {
 export const REDRAW_MS = 100;
 
 /**
+ * The wizard's first lessons on screen while a large sandbox is read: a few screens of them,
+ * from 200,000 lessons up (below, the preview's scans cost more than its wait saves).
+ */
+export const WIZARD_PREVIEW: Preview = { lessons: 200, whenAtLeast: 200_000 };
+
+/**
  * Plans with the session (from a saved plan, when given) and exposes the lessons as they
  * come, redrawing at a throttled pace.
  */
-export function usePlanning(session: Session | undefined, filters: Filters, selection: Selection = EVERY_LESSON, saved?: SavedPlan): Planning {
+export function usePlanning(
+  session: Session | undefined,
+  filters: Filters,
+  selection: Selection = EVERY_LESSON,
+  saved?: SavedPlan,
+  preview: Preview = WIZARD_PREVIEW,
+): Planning {
   const entries = useRef<EntryList>([]);
   const counts = useRef<Counts>(emptyCounts());
   const [state, setState] = useState<Omit<Planning, 'entries'>>({
     stage: 'reading-sandbox',
     count: 0,
     total: 0,
+    previewed: 0,
     counts: emptyCounts(),
     plan: undefined,
     error: undefined,
@@ -46,23 +61,30 @@ export function usePlanning(session: Session | undefined, filters: Filters, sele
     counts.current = emptyCounts();
     const flush = () => {
       timer = undefined;
-      if (!cancelled) setState((s) => ({ ...s, count: entries.current.length, counts: counts.current }));
+      if (!cancelled) setState((s) => ({ ...s, count: entries.current.length, counts: counts.current, previewed: 0 }));
     };
     const unsubscribe = session.subscribe((event) => {
       if (cancelled) return;
       if (event.type === 'stage') setState((s) => ({ ...s, stage: event.stage, total: event.lessons ?? s.total }));
-      else if (event.type === 'planned') {
+      else if (event.type === 'preview') {
+        entries.current = event.all;
+        counts.current = addCounts(emptyCounts(), event.entries);
+        // shown at once: it is there to be seen early
+        setState((s) => ({ ...s, count: event.all.length, counts: counts.current, previewed: event.all.length }));
+      } else if (event.type === 'planned') {
+        // the plan's own slices hold the preview's lessons again: its counts go
+        if (entries.current !== event.all) counts.current = emptyCounts();
         entries.current = event.all;
         counts.current = addCounts(counts.current, event.entries);
         timer ??= setTimeout(flush, REDRAW_MS);
       }
     });
-    (saved ? session.planFromSaved(saved) : session.plan(filters, selection))
+    (saved ? session.planFromSaved(saved) : session.plan(filters, selection, preview))
       .then(
         (plan) => {
           if (timer) clearTimeout(timer);
           if (!cancelled) {
-            setState((s) => ({ ...s, stage: 'done', plan, count: entries.current.length, counts: counts.current }));
+            setState((s) => ({ ...s, stage: 'done', plan, count: entries.current.length, counts: counts.current, previewed: 0 }));
           }
         },
         (error: unknown) => {

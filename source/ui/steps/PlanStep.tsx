@@ -185,8 +185,9 @@ export function PlanStep(props: PlanStepProps) {
   const c = planning.counts;
   const status = (() => {
     if (planning.stage === 'failed') return null;
-    if (planning.stage === 'reading-sandbox') return m.ui.stages['reading-sandbox'];
-    if (planning.stage === 'reading-prod') return m.ui.stages['reading-prod'](planning.total);
+    const previewed = planning.previewed ? m.ui.previewed(planning.previewed) : '';
+    if (planning.stage === 'reading-sandbox') return m.ui.stages['reading-sandbox'] + previewed;
+    if (planning.stage === 'reading-prod') return m.ui.stages['reading-prod'](planning.total) + previewed;
     if (planning.stage === 'planning') return m.ui.stages.planning(planning.count, planning.total);
     return m.ui.stages.done(planning.count);
   })();
