@@ -127,43 +127,52 @@ async function attempt(
   const batches: number[][] = [];
   for (let start = 0; start < writes.length; start += size) batches.push(writes.slice(start, start + size));
   const entriesOf = (batch: number[]) => batch.map((i) => outcomes.at(i)!);
+  /** the creates' keys, by sandbox lesson id: how the created lessons are matched back */
+  const lessonsOf = (items: PlanEntry[], batch: number[]): BatchLessons =>
+    new Map(
+      items.flatMap((entry, k) =>
+        entry.action === 'create' ? [[entry.sandboxLessonId, { dateKey: sandbox.lessons.dateKeyAt(batch[k]!), duration: sandbox.lessons.durationAt(batch[k]!) }]] : [],
+      ),
+    );
   const first = batches.length ? entriesOf(batches[0]!) : [];
   const unchanged = first.length === guess.length && first.every((entry, k) => batches[0]![k] === guessed[k] && sameCopy(entry, guess[k]!));
   let next = unchanged ? early : batches.length ? writer.copyValues(first) : undefined;
   next?.catch(() => {});
   let nextItems = first;
+  let nextLessons = batches.length ? lessonsOf(first, batches[0]!) : new Map();
   let done = 0;
   // What a written batch leaves to JavaScript (its undo records, progress) and what the next
-  // one needs (its entries, the sandbox's read of its columns) are done while prod writes:
-  // between two batches the server waits only for this batch's own statements to be made.
+  // one needs (its entries, the sandbox's read of its columns) are done while prod writes
+  // this one's LessonTasks: between two statements the server waits only for the next to be made.
   let settlePrevious: (() => void) | undefined;
   for (const [b, batch] of batches.entries()) {
     const items = nextItems;
-    const lessons: BatchLessons = new Map(
-      items.flatMap((entry, k) =>
-        entry.action === 'create' ? [[entry.sandboxLessonId, { dateKey: sandbox.lessons.dateKeyAt(batch[k]!), duration: sandbox.lessons.durationAt(batch[k]!) }]] : [],
-      ),
-    );
+    const lessons = nextLessons;
     const values = await next!;
     const writtenHere: [number, WrittenLesson][] = [];
     const sink: BatchSink = {
       written: (k, lesson) => writtenHere.push([batch[k]!, lesson]),
       notWritten: (k, outcome) => outcomes.set(batch[k]!, outcome),
     };
-    const writing = careful
-      ? writer.writeCareful(items, values, lessons, sink, hooks.onError)
-      : writer.writeBatch(items, values, lessons, sink).catch((error: unknown) => {
+    let prepared = false;
+    const meanwhile = () => {
+      if (prepared) return;
+      prepared = true;
+      settlePrevious?.();
+      // a batch's outcomes change only when it is written or settled: the next one's are as they will be
+      if (b + 1 < batches.length) {
+        nextItems = entriesOf(batches[b + 1]!);
+        nextLessons = lessonsOf(nextItems, batches[b + 1]!);
+        next = writer.copyValues(nextItems);
+        next.catch(() => {}); // awaited on the next turn; an early failure must not go unhandled
+      }
+    };
+    await (careful
+      ? writer.writeCareful(items, values, lessons, sink, hooks.onError, meanwhile)
+      : writer.writeBatch(items, values, lessons, sink, meanwhile).catch((error: unknown) => {
           throw isRowLevel(error) ? new Rejected() : error;
-        });
-    writing.catch(() => {}); // awaited below; settling the previous batch may throw first
-    settlePrevious?.();
-    // a batch's outcomes change only when it is written or settled: the next one's are as they will be
-    if (b + 1 < batches.length) {
-      nextItems = entriesOf(batches[b + 1]!);
-      next = writer.copyValues(nextItems);
-      next.catch(() => {}); // awaited on the next turn; an early failure must not go unhandled
-    }
-    await writing;
+        }));
+    meanwhile(); // when the batch's LessonTasks were not written whole (none, or in halves)
     settlePrevious = () => {
       const records: UndoLesson[] = [];
       for (const [i, lesson] of writtenHere) {

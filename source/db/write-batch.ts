@@ -173,11 +173,18 @@ export class Writer {
   /**
    * Writes one batch with the values fetched for exactly these items and tells `sink` how
    * each ended, once every statement went in; throws what the database said. Without a
-   * savepoint a data error aborts the transaction: the fast path.
+   * savepoint a data error aborts the transaction: the fast path. `meanwhile` runs once the
+   * LessonTasks are sent, the batch's longest statement: work of this process's that would
+   * otherwise keep prod waiting between two statements.
    */
-  async writeBatch(items: PlanEntry[], values: CopyValues, lessons: BatchLessons, sink: BatchSink): Promise<void> {
-    const created = await this.insertLessons(items.filter((e) => e.action === 'create'), values.creates, lessons);
-    const updated = await this.updateLessons(items.filter((e) => e.action === 'update'), values.updates);
+  async writeBatch(items: PlanEntry[], values: CopyValues, lessons: BatchLessons, sink: BatchSink, meanwhile?: () => void): Promise<void> {
+    // The update is sent as soon as the insert is done, not after this process reads the
+    // insert's rows: neither needs the other. On an error the first one's is thrown, and what
+    // follows (a rollback) is sent after both.
+    const [created, updated] = await Promise.all([
+      this.insertLessons(items.filter((e) => e.action === 'create'), values.creates, lessons),
+      this.updateLessons(items.filter((e) => e.action === 'update'), values.updates),
+    ]);
     // per item: the lesson as written, without its tasks yet; null where an update matched
     // nothing (filled by someone else between the re-check and the update)
     type LessonWritten = Omit<WrittenLesson, 'tasks' | 'tasksCopied'>;
@@ -195,7 +202,10 @@ export class Writer {
       for (let t = 0; t < entry.tasksToCopy.length; t++) taskLessons.push(lesson ? lesson.prodLessonId : null);
       lessonsWritten.push(lesson);
     }
-    const inserted = await this.insertTasks(values.tasks, taskLessons);
+    const writingTasks = this.insertTasks(values.tasks, taskLessons);
+    writingTasks.catch(() => {}); // awaited below, once meanwhile is done
+    meanwhile?.();
+    const inserted = await writingTasks;
     items.forEach((entry, k) => {
       const lesson = lessonsWritten[k]!;
       if (lesson === null) sink.notWritten(k, changed(entry));
@@ -206,17 +216,21 @@ export class Writer {
     });
   }
 
-  /** A batch under a savepoint; on a data error, halves until the failing lessons stand alone. */
+  /**
+   * A batch under a savepoint; on a data error, halves until the failing lessons stand alone.
+   * `meanwhile` as writeBatch's, for the whole batch only: the halves run without it.
+   */
   async writeCareful(
     items: PlanEntry[],
     values: CopyValues | undefined,
     lessons: BatchLessons,
     sink: BatchSink,
     onError: ((entry: PlanEntry) => void) | undefined,
+    meanwhile?: () => void,
   ): Promise<void> {
     await this.db.query('SAVEPOINT lesson_sync_batch');
     try {
-      await this.writeBatch(items, values ?? (await this.copyValues(items)), lessons, sink);
+      await this.writeBatch(items, values ?? (await this.copyValues(items)), lessons, sink, meanwhile);
       await this.db.query('RELEASE SAVEPOINT lesson_sync_batch');
     } catch (error) {
       if (!isRowLevel(error)) throw error;
