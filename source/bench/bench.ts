@@ -211,6 +211,10 @@ async function timeWholeDryRun(urls: { sandbox: string; prod: string }): Promise
 const fmt = (n: number | undefined, digits = 0) =>
   n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+/** When the wizard showed its first lessons: after both sides were read, or ahead (Session's Preview). */
+const firstRows = (seconds: number, afterReading: number) =>
+  `first rows at ${fmt(seconds, 2)} s (${afterReading >= 0 ? `${fmt(afterReading, 2)} s after reading` : `planned ahead, ${fmt(-afterReading, 2)} s before reading ended`})`;
+
 async function main() {
   const pair = await openPair();
   const phases: Phase[] = [];
@@ -285,7 +289,7 @@ async function main() {
         phases.push({
           phase: 'wizard plan step',
           seconds: wizard.seconds,
-          note: `${(wizard.seconds / planned.seconds).toFixed(2)}× headless, ${wizard.value.frames} frames, first rows at ${fmt(wizard.value.firstRowsSeconds, 2)} s (${fmt(wizard.value.afterReadingSeconds, 2)} s after reading)`,
+          note: `${(wizard.seconds / planned.seconds).toFixed(2)}× headless, ${wizard.value.frames} frames, ${firstRows(wizard.value.firstRowsSeconds, wizard.value.afterReadingSeconds)}`,
         });
       } else if (!args['skip-wizard']) {
         log("planning again, headless then in the wizard's plan step, in another process...");
@@ -299,7 +303,7 @@ async function main() {
           phase: 'wizard plan step',
           seconds: child.wizard,
           peakRssMb: child.peakRssMb,
-          note: `${(child.wizard / child.headless).toFixed(2)}× headless (${fmt(child.headless, 2)} s there), ${child.frames} frames, first rows at ${fmt(child.firstRows, 2)} s (${fmt(child.afterReading, 2)} s after reading)`,
+          note: `${(child.wizard / child.headless).toFixed(2)}× headless (${fmt(child.headless, 2)} s there), ${child.frames} frames, ${firstRows(child.firstRows, child.afterReading)}`,
         });
       }
 
