@@ -136,26 +136,41 @@ async function readTaskRows(db: Db, from: string): Promise<TaskTable> {
 /** What prod holds of the sandbox's lessons but whether their tasks exist: three queries. */
 export type ProdSide = Omit<ProdSnapshot, 'existingTaskIds'>;
 
-/** The prod students, lessons and LessonTasks that these sandbox lessons can touch. */
-export function readProdLessons(db: Db, schema: SyncSchema, sandboxLessons: SandboxLessons): Promise<ProdSide> {
+/**
+ * The prod students, lessons and LessonTasks that these sandbox lessons can touch.
+ * `studentsByPlatformId`: their students, read already (readProdStudents) for these lessons
+ * and maybe others: then two queries.
+ */
+export function readProdLessons(
+  db: Db,
+  schema: SyncSchema,
+  sandboxLessons: SandboxLessons,
+  studentsByPlatformId?: ProdSide['studentsByPlatformId'],
+): Promise<ProdSide> {
   // keys joined on columns the reference schema does not index
-  return db.hashJoinsOnly(() => readProdSide(db, schema, sandboxLessons));
+  return db.hashJoinsOnly(async () =>
+    readProdSide(db, schema, sandboxLessons, studentsByPlatformId ?? (await readProdStudents(db, schema, sandboxLessons))),
+  );
 }
 
-async function readProdSide(db: Db, schema: SyncSchema, sandboxLessons: SandboxLessons): Promise<ProdSide> {
-  const { lessons: L, students: S, lessonTasks: LT } = schema.prod;
-  const sandboxDateType = schema.sandbox.lessons.columns.get('lesson_date')!.type;
-  const prodDateType = L.columns.get('lesson_date')!.type;
-
+/** The prod students of these sandbox lessons' platform_ids (of the lessons at `positions`, when given): one query. */
+export async function readProdStudents(
+  db: Db,
+  schema: SyncSchema,
+  sandboxLessons: SandboxLessons,
+  positions?: readonly number[],
+): Promise<ProdSide['studentsByPlatformId']> {
   const platformIds = new Set<string>();
-  for (let i = 0; i < sandboxLessons.length; i++) {
+  const add = (i: number) => {
     const platformId = sandboxLessons.platformIdAt(i);
     if (platformId && platformId.trim() !== '') platformIds.add(platformId);
-  }
+  };
+  if (positions) positions.forEach(add);
+  else for (let i = 0; i < sandboxLessons.length; i++) add(i);
   const studentParams: unknown[] = [];
   const studentRows = await db.rows(
     `SELECT s.student_id::int8::text, s.platform_id::text
-       FROM ${S.sql} s JOIN ${jsonTable(studentParams, [{ name: 'platform_id', values: [...platformIds] }])} AS k
+       FROM ${schema.prod.students.sql} s JOIN ${jsonTable(studentParams, [{ name: 'platform_id', values: [...platformIds] }])} AS k
          ON s.platform_id::text = k.platform_id
       ORDER BY s.student_id`,
     studentParams,
@@ -166,6 +181,18 @@ async function readProdSide(db: Db, schema: SyncSchema, sandboxLessons: SandboxL
     if (list) list.push(Number(id));
     else studentsByPlatformId.set(platformId, [Number(id)]);
   }
+  return studentsByPlatformId;
+}
+
+async function readProdSide(
+  db: Db,
+  schema: SyncSchema,
+  sandboxLessons: SandboxLessons,
+  studentsByPlatformId: ProdSide['studentsByPlatformId'],
+): Promise<ProdSide> {
+  const { lessons: L, lessonTasks: LT } = schema.prod;
+  const sandboxDateType = schema.sandbox.lessons.columns.get('lesson_date')!.type;
+  const prodDateType = L.columns.get('lesson_date')!.type;
 
   // Candidate keys: every (prod student, lesson_date) a sandbox lesson could land on, once.
   // Their hashes find the few that repeat (no map of them all), and the dates go as one JSON text.

@@ -10,7 +10,7 @@ import type { PlanEntry, SandboxSnapshot } from '../engine/types.js';
 import type { Db } from './client.js';
 import type { FingerprintTable } from '../engine/fingerprint-table.js';
 import type { LessonStates } from './fingerprint.js';
-import { readExistingTaskIds, readProdLessons } from './read.js';
+import { readExistingTaskIds, readProdLessons, readProdStudents } from './read.js';
 import type { SyncSchema } from './schema.js';
 
 /** A preview entry still stands when the fresh plan wants the same write on the same rows. */
@@ -73,14 +73,18 @@ export async function recheck<T>(
   const writes = preview.writePositions();
   const outcomes = preview.copy(); // a plan entry has tasksCopied 0: the skips and errors stand as planned
   if (!writes.length) return { outcomes, then: await thenRead() };
-  // once for every slice: which of the sandbox's task ids prod has
-  const existingTaskIds = await readExistingTaskIds(db, schema, sandbox.tasks);
+  // once for every slice: which of the sandbox's task ids prod has, and the written lessons'
+  // students (a slice's keys are then made and sent at once, before the slice before is planned)
+  const [existingTaskIds, students] = await Promise.all([
+    readExistingTaskIds(db, schema, sandbox.tasks),
+    readProdStudents(db, schema, sandbox.lessons, writes),
+  ]);
   const size = writes.length <= 2 * sliceSize ? writes.length : sliceSize;
   const slices: number[][] = [];
   for (let start = 0; start < writes.length; start += size) slices.push(writes.slice(start, start + size));
   const readSlice = async (slice: number[]) => {
     const lessons = sandbox.lessons.pick(slice);
-    return { lessons, prod: await readProdLessons(db, schema, lessons) };
+    return { lessons, prod: await readProdLessons(db, schema, lessons, students) };
   };
   let reading = readSlice(slices[0]!);
   let then: Promise<T> | undefined;

@@ -16,9 +16,11 @@ export abstract class LessonColumns {
   private readonly statuses = new IntColumn();
   private readonly masks = new IntColumn();
   private readonly dateKeys = new DateKeys();
-  protected readonly texts = new TextCodes();
   /** homework_status is undefined for every lesson when a database lacks the column */
   private hasStatus = true;
+
+  /** `texts`: another store's, for a subset of its lessons (their texts are coded already) */
+  constructor(protected readonly texts = new TextCodes()) {}
 
   get length(): number {
     return this.dateKeys.length;
@@ -37,10 +39,15 @@ export abstract class LessonColumns {
   protected addLessonFrom(other: LessonColumns, i: number): void {
     if (this.length === 0) this.hasStatus = other.hasStatus;
     this.ids.push(other.idAt(i));
-    this.durations.push(this.texts.code(other.durationAt(i)));
-    this.statuses.push(this.texts.code(other.homeworkStatusAt(i) ?? null));
+    this.durations.push(this.sameCode(other, other.durations.at(i)));
+    this.statuses.push(this.sameCode(other, other.statuses.at(i)));
     this.masks.push(other.masks.at(i));
     this.dateKeys.pushFrom(other.dateKeys, i);
+  }
+
+  /** The code here of `other`'s text `code`: the same number when the texts are shared. */
+  protected sameCode(other: LessonColumns, code: number): number {
+    return other.texts === this.texts ? code : this.texts.code(other.texts.texts[code]!);
   }
 
   /** The columns a subclass adds, trimmed with the others by done(). */

@@ -72,13 +72,13 @@ export class SandboxLessons extends LessonColumns {
     return this.displaysApart.get(i) ?? this.keyDisplayAt(i);
   }
 
-  /** These lessons, in this order (a re-check's slice), copied column by column. */
+  /** These lessons, in this order (a re-check's slice), copied column by column, their texts shared. */
   pick(indexes: readonly number[]): SandboxLessons {
-    const store = new SandboxLessons();
+    const store = new SandboxLessons(this.texts);
     for (const i of indexes) {
       store.addLessonFrom(this, i);
-      store.platformIds.push(store.texts.code(this.platformIdAt(i)));
-      store.names.push(store.texts.code(this.studentNameAt(i)));
+      store.platformIds.push(this.platformIds.at(i));
+      store.names.push(this.names.at(i));
       const display = this.displaysApart.get(i);
       if (display !== undefined) store.displaysApart.set(store.length - 1, display);
     }
