@@ -185,19 +185,18 @@ export class Writer {
       this.insertLessons(items.filter((e) => e.action === 'create'), values.creates, lessons),
       this.updateLessons(items.filter((e) => e.action === 'update'), values.updates),
     ]);
-    // per item: the lesson as written, without its tasks yet; null where an update matched
-    // nothing (filled by someone else between the re-check and the update)
-    type LessonWritten = Omit<WrittenLesson, 'tasks' | 'tasksCopied'>;
-    const lessonsWritten: (LessonWritten | null)[] = [];
+    // per item: the lesson as written, its tasks told once they are in; null where an update
+    // matched nothing (filled by someone else between the re-check and the update)
+    const lessonsWritten: (WrittenLesson | null)[] = [];
     const taskLessons: (number | null)[] = [];
     for (const entry of items) {
-      let lesson: LessonWritten | null;
+      let lesson: WrittenLesson | null = null;
       if (entry.action === 'create') {
         const row = created.get(entry.sandboxLessonId)!;
-        lesson = { prodLessonId: row.id, xmin: row.xmin, values: null };
+        lesson = { prodLessonId: row.id, xmin: row.xmin, values: null, tasks: '', tasksCopied: 0 };
       } else {
         const row = updated.get(entry.prodLessonId!);
-        lesson = row ? { prodLessonId: entry.prodLessonId!, ...row } : null;
+        if (row) lesson = { prodLessonId: entry.prodLessonId!, xmin: row.xmin, values: row.values, tasks: '', tasksCopied: 0 };
       }
       for (let t = 0; t < entry.tasksToCopy.length; t++) taskLessons.push(lesson ? lesson.prodLessonId : null);
       lessonsWritten.push(lesson);
@@ -206,14 +205,19 @@ export class Writer {
     writingTasks.catch(() => {}); // awaited below, once meanwhile is done
     meanwhile?.();
     const inserted = await writingTasks;
-    items.forEach((entry, k) => {
+    for (let k = 0; k < items.length; k++) {
       const lesson = lessonsWritten[k]!;
-      if (lesson === null) sink.notWritten(k, changed(entry));
-      else {
-        const tasks = inserted.get(lesson.prodLessonId);
-        sink.written(k, { ...lesson, tasks: tasks?.tasks ?? '', tasksCopied: tasks?.count ?? 0 });
+      if (lesson === null) {
+        sink.notWritten(k, changed(items[k]!));
+        continue;
       }
-    });
+      const tasks = inserted.get(lesson.prodLessonId);
+      if (tasks) {
+        lesson.tasks = tasks.tasks;
+        lesson.tasksCopied = tasks.count;
+      }
+      sink.written(k, lesson);
+    }
   }
 
   /**
