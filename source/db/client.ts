@@ -151,6 +151,22 @@ export class Db {
     }
   }
 
+  /**
+   * `work` with parallel workers for its scans (two, the server's default), which the session
+   * otherwise keeps off (connect: each worker hashed a long key list again): for the reads of a
+   * few keys against whole tables that the wizard's preview makes. The reset is not
+   * transactional-proof on its own: in a failed transaction it fails too, and the rollback puts
+   * the setting back.
+   */
+  async parallelScans<T>(work: () => Promise<T>): Promise<T> {
+    await this.query('SET max_parallel_workers_per_gather = 2');
+    try {
+      return await work();
+    } finally {
+      await this.query('SET max_parallel_workers_per_gather = 0').catch(() => {});
+    }
+  }
+
   /** A value as an SQL literal, for the statements that take no parameters (COPY). */
   literal(value: string): string {
     return this.client.escapeLiteral(value);

@@ -111,8 +111,9 @@ export function readSandboxTasks(db: Db, schema: SyncSchema, filters: Filters, o
   if (of) {
     const ids: number[] = [];
     for (let i = 0; i < of.length; i++) ids.push(of.idAt(i));
-    // the ids as a table, not a subquery: the scan of the LessonTasks then runs in parallel;
-    // they join a column with no index: a hash join whatever the planner guesses of them
+    // the ids as a table, not a subquery: the scan of the LessonTasks can then run on parallel
+    // workers (Db.parallelScans); they join a column with no index: a hash join whatever the
+    // planner guesses of them
     const byIds = `${LT.sql} lt JOIN json_array_elements_text(${db.literal(JSON.stringify(ids))}::json) AS k(id) ON lt.lesson_id = k.id::int8`;
     return db.hashJoinsOnly(() => readTaskRows(db, byIds));
   }

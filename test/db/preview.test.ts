@@ -93,4 +93,22 @@ describe('the preview of the first lessons', () => {
     };
     expect(await unheard({ lessons: 5, whenAtLeast: 0 })).toEqual(await unheard(undefined));
   });
+
+  // its scans have parallel workers; the plan's long reads must not (client.ts)
+  it('leaves the sandbox session without parallel workers once it is read', async () => {
+    const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
+    const workers = async () => (await session.sandboxDb.query<{ w: string }>('SELECT current_setting(\'max_parallel_workers_per_gather\') AS w')).rows[0]!.w;
+    let previewed = false;
+    session.subscribe((event) => {
+      if (event.type === 'preview') previewed = true;
+    });
+    try {
+      expect(await workers()).toBe('0');
+      await session.plan(EVERY, undefined, { lessons: 3, whenAtLeast: 0 });
+      expect(previewed).toBe(true);
+      expect(await workers()).toBe('0');
+    } finally {
+      await session.close();
+    }
+  });
 });
