@@ -96,8 +96,10 @@ const PLAN_SLICE = 5000;
 export interface Preview {
   /** how many of the first lessons */
   lessons: number;
-  /** only where the sandbox holds at least this many lessons (PostgreSQL's estimate): below it
-   * the whole plan comes about as soon, and the preview's scans would only slow it */
+  /**
+   * only where the sandbox holds at least this many lessons (PostgreSQL's estimate): below it
+   * the whole plan comes about as soon, and the preview's scans would only slow it
+   */
   whenAtLeast: number;
 }
 
@@ -342,9 +344,10 @@ export class Session {
     // the sandbox's scans run on parallel workers (its LessonTasks at a million: 0.39 -> 0.20 s)
     const { lessons, tasks, prodLessons } = await this.guard('sandbox', () =>
       this.sandboxDb.parallelScans(async () => {
-        const lessons = await this.guard('sandbox', () => readSandboxLessons(this.sandboxDb, this.schema, filters, preview.lessons));
+        const lessons = await readSandboxLessons(this.sandboxDb, this.schema, filters, preview.lessons);
         const [tasks, prodLessons] = await Promise.all([
-          this.guard('sandbox', () => readSandboxTasks(this.sandboxDb, this.schema, filters, lessons)),
+          readSandboxTasks(this.sandboxDb, this.schema, filters, lessons),
+          // told as prod's (an AppError passes the sandbox's guard as it is)
           this.guard('prod', () => readProdLessons(this.prodDb, this.schema, lessons)),
         ]);
         return { lessons, tasks, prodLessons };
