@@ -141,11 +141,9 @@ async function attempt(
   let nextItems = first;
   let nextLessons = batches.length ? lessonsOf(first, batches[0]!) : new Map();
   let done = 0;
-  // What the next batch needs (its entries, its keys, the sandbox's read of its columns) is
-  // made as soon as this one's lessons are sent, so that the sandbox has the whole batch to
-  // answer, even far away; what a written batch leaves to JavaScript (its undo records,
-  // progress) while prod writes the next one's LessonTasks, its longest statement: between
-  // two statements prod waits only for the next one to be made.
+  // What a written batch leaves to JavaScript (its undo records, progress) and what the next
+  // one needs (its entries, the sandbox's read of its columns) are done while prod writes
+  // this one's LessonTasks: between two statements the server waits only for the next to be made.
   let settlePrevious: (() => void) | undefined;
   for (const [b, batch] of batches.entries()) {
     const items = nextItems;
@@ -156,26 +154,25 @@ async function attempt(
       written: (k, lesson) => writtenHere.push([batch[k]!, lesson]),
       notWritten: (k, outcome) => outcomes.set(batch[k]!, outcome),
     };
-    let settled = false;
-    const settle = () => {
-      if (!settled) settlePrevious?.();
-      settled = true;
+    let prepared = false;
+    const meanwhile = () => {
+      if (prepared) return;
+      prepared = true;
+      settlePrevious?.();
+      // a batch's outcomes change only when it is written or settled: the next one's are as they will be
+      if (b + 1 < batches.length) {
+        nextItems = entriesOf(batches[b + 1]!);
+        nextLessons = lessonsOf(nextItems, batches[b + 1]!);
+        next = writer.copyValues(nextItems);
+        next.catch(() => {}); // awaited on the next turn; an early failure must not go unhandled
+      }
     };
-    const writing = careful
-      ? writer.writeCareful(items, values, lessons, sink, hooks.onError, settle)
-      : writer.writeBatch(items, values, lessons, sink, settle).catch((error: unknown) => {
+    await (careful
+      ? writer.writeCareful(items, values, lessons, sink, hooks.onError, meanwhile)
+      : writer.writeBatch(items, values, lessons, sink, meanwhile).catch((error: unknown) => {
           throw isRowLevel(error) ? new Rejected() : error;
-        });
-    writing.catch(() => {}); // awaited below, once the next batch is under way
-    // a batch's outcomes change only when it is written or settled: the next one's are as they will be
-    if (b + 1 < batches.length) {
-      nextItems = entriesOf(batches[b + 1]!);
-      nextLessons = lessonsOf(nextItems, batches[b + 1]!);
-      next = writer.copyValues(nextItems);
-      next.catch(() => {}); // awaited on the next turn; an early failure must not go unhandled
-    }
-    await writing;
-    settle(); // when the batch's LessonTasks were not written whole (none, or in halves)
+        }));
+    meanwhile(); // when the batch's LessonTasks were not written whole (none, or in halves)
     settlePrevious = () => {
       const records: UndoLesson[] = [];
       for (const [i, lesson] of writtenHere) {
