@@ -62,6 +62,19 @@ async function search(app: Awaited<ReturnType<typeof mount>>['app'], text: strin
 }
 
 describe('the plan step', () => {
+  it('while planning follows the newest lessons planned, but shows a preview from its first', async () => {
+    const live = (previewed: number) => ({ ...planningOf(200), stage: previewed ? 'reading-sandbox' : 'planning', previewed, plan: undefined }) as const;
+    let { app } = await mount(live(200));
+    expect(frameOf(app)).toContain('the first 200 planned ahead');
+    expect(frameOf(app)).toContain('Student 0 ');
+    expect(frameOf(app)).not.toContain('Student 199 ');
+    unmount!();
+    ({ app } = await mount(live(0)));
+    expect(frameOf(app)).toContain('Planning 200/200');
+    expect(frameOf(app)).toContain('Student 199 ');
+    expect(frameOf(app)).not.toContain('Student 0 ');
+  });
+
   it('draws 100,000 lessons within the terminal height, and a cursor move redraws two rows', async () => {
     const { app } = await mount(planningOf(100_000));
     const frame = frameOf(app);

@@ -74,7 +74,8 @@ export function PlanStep(props: PlanStepProps) {
     [planning.entries, planning.count, filter, query],
   );
   const count = indexes ? indexes.length : planning.count;
-  const view = done ? clampCursor(cursor, count, height) : followEnd(count, height);
+  // live, the list follows the lessons as they are planned; a preview shows the plan's first
+  const view = done ? clampCursor(cursor, count, height) : planning.previewed ? { index: 0, top: 0 } : followEnd(count, height);
   const position = indexes ? indexes[view.index]! : view.index;
   const current = count ? planning.entries.at(position) : undefined;
 
