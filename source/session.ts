@@ -10,7 +10,7 @@ import { connectDb, type ConnectOptions, type Db, type ServerInfo } from './db/c
 import { isConnectionFailure, lostConnection } from './db/errors.js';
 import { isSameDatabase } from './db/identity.js';
 import { checkSchema, introspect, type SchemaWarning, type SyncSchema } from './db/schema.js';
-import { readExistingTaskIds, readLessonValues, readProdLessons, readSandboxLessons, readSandboxTasks, sandboxLessonCount, type LessonValues } from './db/read.js';
+import { readExistingTaskIds, readLessonValues, readProdLessons, readSandboxLessons, readSandboxTasks, readSandboxTasksOf, sandboxLessonCount, type LessonValues } from './db/read.js';
 import { applyPlan, type ApplyHooks } from './db/apply.js';
 import { DEFAULT_WATCHDOG, type LockWait } from './db/watchdog.js';
 import { createPlanner } from './engine/planner.js';
@@ -318,13 +318,16 @@ export class Session {
   /**
    * The sandbox's lessons first (prod is read by their keys); then its LessonTasks and
    * prod's lessons at the same time, each server working while this process takes in the
-   * other's rows; last, which of the tasks prod has.
+   * other's rows; last, which of the tasks prod has. `first`: only the plan's first that many
+   * lessons and what goes with them (a preview).
    */
-  private async readBothSides(filters: Filters): Promise<{ sandbox: SandboxSnapshot; prod: ProdSnapshot }> {
-    const lessons = await this.guard('sandbox', () => readSandboxLessons(this.sandboxDb, this.schema, filters));
-    this.emit({ type: 'stage', stage: 'reading-prod', lessons: lessons.length });
+  private async readBothSides(filters: Filters, first?: number): Promise<{ sandbox: SandboxSnapshot; prod: ProdSnapshot }> {
+    const lessons = await this.guard('sandbox', () => readSandboxLessons(this.sandboxDb, this.schema, filters, first));
+    if (first === undefined) this.emit({ type: 'stage', stage: 'reading-prod', lessons: lessons.length });
     const [tasks, prodLessons] = await Promise.all([
-      this.guard('sandbox', () => readSandboxTasks(this.sandboxDb, this.schema, filters)),
+      this.guard('sandbox', () =>
+        first === undefined ? readSandboxTasks(this.sandboxDb, this.schema, filters) : readSandboxTasksOf(this.sandboxDb, this.schema, lessons),
+      ),
       this.guard('prod', () => readProdLessons(this.prodDb, this.schema, lessons)),
     ]);
     const existingTaskIds = await this.guard('prod', () => readExistingTaskIds(this.prodDb, this.schema, tasks));
@@ -342,22 +345,11 @@ export class Session {
     if ((await this.guard('sandbox', () => sandboxLessonCount(this.sandboxDb, this.schema))) < preview.whenAtLeast) return;
     // a few lessons against whole tables (nothing indexes lesson_date or "LessonTasks".lesson_id):
     // the sandbox's scans run on parallel workers (its LessonTasks at a million: 0.39 -> 0.20 s)
-    const { lessons, tasks, prodLessons } = await this.guard('sandbox', () =>
-      this.sandboxDb.parallelScans(async () => {
-        const lessons = await readSandboxLessons(this.sandboxDb, this.schema, filters, preview.lessons);
-        const [tasks, prodLessons] = await Promise.all([
-          readSandboxTasks(this.sandboxDb, this.schema, filters, lessons),
-          // told as prod's (an AppError passes the sandbox's guard as it is)
-          this.guard('prod', () => readProdLessons(this.prodDb, this.schema, lessons)),
-        ]);
-        return { lessons, tasks, prodLessons };
-      }),
-    );
-    const existingTaskIds = await this.guard('prod', () => readExistingTaskIds(this.prodDb, this.schema, tasks));
-    const planner = createPlanner({ lessons, tasks }, { ...prodLessons, existingTaskIds });
+    const { sandbox, prod } = await this.guard('sandbox', () => this.sandboxDb.parallelScans(() => this.readBothSides(filters, preview.lessons)));
+    const planner = createPlanner(sandbox, prod);
     const planned = shape(planner.plan(0, planner.total));
     if (!planned.length) return;
-    const all = new PlanEntries(lessons, tasks, planned.length);
+    const all = new PlanEntries(sandbox.lessons, sandbox.tasks, planned.length);
     for (const entry of planned) all.push(entry);
     this.emit({ type: 'preview', entries: planned, all });
   }

@@ -154,9 +154,8 @@ export class Db {
   /**
    * `work` with parallel workers for its scans (two, the server's default), which the session
    * otherwise keeps off (connect: each worker hashed a long key list again): for the reads of a
-   * few keys against whole tables that the wizard's preview makes. The reset is not
-   * transactional-proof on its own: in a failed transaction it fails too, and the rollback puts
-   * the setting back.
+   * few keys against whole tables that the wizard's preview makes. In a failed transaction
+   * the reset fails too; the rollback then puts the setting back.
    */
   async parallelScans<T>(work: () => Promise<T>): Promise<T> {
     await this.query('SET max_parallel_workers_per_gather = 2');

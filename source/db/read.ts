@@ -102,24 +102,23 @@ export async function sandboxLessonCount(db: Db, schema: SyncSchema): Promise<nu
   return Number(row?.[0] ?? 0);
 }
 
-/**
- * Their LessonTasks, by lesson: one query. `of`: the LessonTasks of these lessons only
- * (lessons read with `first`).
- */
-export function readSandboxTasks(db: Db, schema: SyncSchema, filters: Filters, of?: SandboxLessons): Promise<TaskTable> {
+/** Their LessonTasks, by lesson: one query. */
+export function readSandboxTasks(db: Db, schema: SyncSchema, filters: Filters): Promise<TaskTable> {
   const { lessons: L, students: S, lessonTasks: LT } = schema.sandbox;
-  if (of) {
-    const ids: number[] = [];
-    for (let i = 0; i < of.length; i++) ids.push(of.idAt(i));
-    // the ids as a table, not a subquery: the scan of the LessonTasks can then run on parallel
-    // workers (Db.parallelScans); they join a column with no index: a hash join whatever the
-    // planner guesses of them
-    const byIds = `${LT.sql} lt JOIN json_array_elements_text(${db.literal(JSON.stringify(ids))}::json) AS k(id) ON lt.lesson_id = k.id::int8`;
-    return db.hashJoinsOnly(() => readTaskRows(db, byIds));
-  }
   const where = sandboxWhere(db, filters);
   // every LessonTask belongs to a lesson (its foreign key): without filters, no join
   return readTaskRows(db, where ? `${LT.sql} lt JOIN ${L.sql} l ON l.lesson_id = lt.lesson_id LEFT JOIN ${S.sql} s ON s.student_id = l.student_id ${where}` : `${LT.sql} lt`);
+}
+
+/** The LessonTasks of these lessons only (a few, read with readSandboxLessons' `first`): one query. */
+export function readSandboxTasksOf(db: Db, schema: SyncSchema, lessons: SandboxLessons): Promise<TaskTable> {
+  const ids: number[] = [];
+  for (let i = 0; i < lessons.length; i++) ids.push(lessons.idAt(i));
+  // the ids as a table, not a subquery: the scan of the LessonTasks can then run on parallel
+  // workers (Db.parallelScans); they join a column with no index: a hash join whatever the
+  // planner guesses of them
+  const byIds = `${schema.sandbox.lessonTasks.sql} lt JOIN json_array_elements_text(${db.literal(JSON.stringify(ids))}::json) AS k(id) ON lt.lesson_id = k.id::int8`;
+  return db.hashJoinsOnly(() => readTaskRows(db, byIds));
 }
 
 async function readTaskRows(db: Db, from: string): Promise<TaskTable> {
