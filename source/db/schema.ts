@@ -34,6 +34,12 @@ export interface Column {
   name: string;
   /** format_type(): usable in a cast */
   type: string;
+  /**
+   * What a value is cast to before it is written: the type without its length or precision,
+   * so that the column itself rejects a value that does not fit (an explicit cast to
+   * varchar(300) cuts a longer text to 300 characters without a word).
+   */
+  valueType: string;
   notNull: boolean;
   hasDefault: boolean;
   generated: boolean;
@@ -55,6 +61,7 @@ export type DbTables = Partial<Record<TableRole, Table>>;
 
 export interface CopyColumn {
   name: string;
+  /** prod's Column.valueType */
   prodType: string;
 }
 
@@ -84,6 +91,7 @@ interface ColumnRow {
   table: string;
   column: string;
   type: string;
+  value_type: string;
   not_null: boolean;
   has_default: boolean;
   generated: string;
@@ -98,7 +106,7 @@ export async function introspect(db: Db): Promise<DbTables> {
   const names = Object.values(TABLE_NAMES).flat();
   const { rows } = await db.query<ColumnRow>(
     `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS table, a.attname AS column,
-            format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
+            format_type(a.atttypid, a.atttypmod) AS type, format_type(a.atttypid, NULL) AS value_type, a.attnotnull AS not_null,
             a.atthasdef AS has_default, a.attgenerated::text AS generated, a.attidentity::text AS identity,
             EXISTS (SELECT 1 FROM pg_constraint p
                      WHERE p.conrelid = c.oid AND p.contype = 'p' AND a.attnum = ANY (p.conkey)) AS primary_key,
@@ -130,6 +138,7 @@ export async function introspect(db: Db): Promise<DbTables> {
     table.columns.set(row.column, {
       name: row.column,
       type: row.type,
+      valueType: row.value_type,
       notNull: row.not_null,
       hasDefault: row.has_default,
       generated: row.generated !== '',
@@ -188,7 +197,7 @@ function copyColumns(
     if (references !== undefined && references !== mappedTo) {
       warnings.push({ kind: 'unmapped-foreign-key', table: prod.name, column: column.name, references });
     } else if (sandbox.columns.has(column.name)) {
-      copy.push({ name: column.name, prodType: column.type });
+      copy.push({ name: column.name, prodType: column.valueType });
       continue;
     }
     if (column.notNull && !column.hasDefault && !column.identity) {

@@ -62,7 +62,7 @@ export async function applyUndo(
         { name: 'id', type: 'int8', values: restored.map((e) => e.lesson.prodLessonId) },
         ...columns.map((_, i) => ({ name: `c${i}`, values: restored.map((e) => e.lesson.before![i] ?? null) })),
       ]);
-      const set = columns.map((c, i) => `${quoteIdent(c)} = v.c${i}::${tables.lessons.columns.get(c)!.type}`);
+      const set = columns.map((c, i) => `${quoteIdent(c)} = v.c${i}::${tables.lessons.columns.get(c)!.valueType}`);
       await db.query(`UPDATE ${tables.lessons.sql} l SET ${set.join(', ')} FROM ${values} AS v WHERE l.lesson_id = v.id`, params);
     }
     signal?.removeEventListener('abort', abort);

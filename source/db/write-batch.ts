@@ -121,7 +121,7 @@ export class Writer {
     const source = fields.map((field, i) => `CASE WHEN fill & ${1 << i} <> 0 THEN ${Writer.field(this.schema.lessonCopy, field)} END AS f${i}`);
     const set = fields.map((field, i) => {
       const target = `l.${quoteIdent(field)}`;
-      const value = `v.f${i}::${prod.columns.get(field)!.type}`;
+      const value = `v.f${i}::${prod.columns.get(field)!.valueType}`;
       const canFill = field === 'homework_status' ? `v.f${i} IS NOT NULL` : `v.f${i} IS NOT NULL AND ${sqlIsEmpty(target)}`;
       return `${quoteIdent(field)} = CASE WHEN ${canFill} THEN ${value} ELSE ${target} END`;
     });

@@ -91,6 +91,47 @@ describe('schema drift', () => {
     ]);
   });
 
+  it('never cuts a value to fit a narrower prod column: prod rejects that lesson, the others go in (SPEC §2)', async () => {
+    const wider = platformSchema()
+      .replace('topic                   VARCHAR(300)', 'topic                   TEXT')
+      .replace('assignment_type    VARCHAR(20)', 'assignment_type    VARCHAR(40)');
+    const long = (c: string, n: number) => c.repeat(n);
+    await pair.reset({
+      sandbox: `${wider}
+        INSERT INTO "Students" (student_id, platform_id, name) VALUES (1, 'p1', 'Ivan');
+        INSERT INTO "Tasks" (task_id, task_number, content_html) VALUES (1, 1, 'a'), (2, 2, 'b');
+        INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration, topic) VALUES
+          (1, 1, '2025-03-01 10:00', 60, '${long('x', 301)}'),
+          (2, 1, '2025-03-02 10:00', 60, '${long('y', 350)}'),
+          (3, 1, '2025-03-03 10:00', 60, 'a task too long for prod'),
+          (4, 1, '2025-03-04 10:00', 60, '${long('z', 300)}');
+        INSERT INTO "LessonTasks" (lesson_id, task_id, assignment_type) VALUES
+          (3, 1, 'homework'), (3, 2, '${long('h', 21)}'), (4, 1, 'homework'), (4, 2, '${long('c', 20)}');`,
+      prod: `${platformSchema()}
+        INSERT INTO "Students" (student_id, platform_id, name) VALUES (10, 'p1', 'Ivan');
+        INSERT INTO "Tasks" (task_id, task_number, content_html) VALUES (1, 1, 'a'), (2, 2, 'b');
+        INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration) VALUES (50, 10, '2025-03-02 10:00', 60);`,
+    });
+    const run = await runSync(pair);
+    expect(run.code).toBe(1);
+    const byId = new Map<number, any>(run.report.lessons.map((l: any) => [l.sandboxLessonId, l]));
+    for (const id of [1, 2, 3]) {
+      expect(byId.get(id)).toMatchObject({ action: 'error', reason: 'write-failed', tasksCopied: 0 });
+      expect(byId.get(id).message).toContain('value too long for type character varying');
+    }
+    expect(byId.get(4)).toMatchObject({ action: 'create', tasksCopied: 2 });
+    const lessons = await pair.query('prod', `SELECT lesson_id, length(topic) AS topic FROM "Lessons" ORDER BY lesson_date`);
+    expect(lessons).toEqual([
+      { lesson_id: 50, topic: null },
+      { lesson_id: byId.get(4).prodLessonId, topic: 300 },
+    ]);
+    const tasks = await pair.query('prod', `SELECT lesson_id, assignment_type FROM "LessonTasks" ORDER BY task_id`);
+    expect(tasks).toEqual([
+      { lesson_id: byId.get(4).prodLessonId, assignment_type: 'homework' },
+      { lesson_id: byId.get(4).prodLessonId, assignment_type: long('c', 20) },
+    ]);
+  });
+
   it('names every missing table and column, and a NOT NULL column prod cannot fill (exit 3)', async () => {
     await pair.reset({
       sandbox: platformSchema().replace(/CREATE TABLE "LessonTasks"[\s\S]*$/, ''),

@@ -6,6 +6,7 @@ import { SchemaError } from '../../source/errors.js';
 const column = (name: string, type = 'integer', over: Partial<Column> = {}): Column => ({
   name,
   type,
+  valueType: type.replace(/\(.*\)/, ''),
   notNull: false,
   hasDefault: false,
   generated: false,
