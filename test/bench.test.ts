@@ -4,7 +4,22 @@ import { parseTargets, Session } from '../source/session.js';
 import { prodSql, sandboxSql } from '../source/bench/generate.js';
 import { timeWriteFloorInProd } from '../source/bench/floor.js';
 import { timeWizardPlan } from '../source/bench/wizard-plan.js';
-import { demoSchoolPerTest, onServer, withClient } from './helpers/databases.js';
+import { cpuMark, cpuNote, cpuSince } from '../source/bench/cpu.js';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { waitFor } from './helpers/wait.js';
+import { demoSchoolPerTest, onServer, serverUrl, withClient } from './helpers/databases.js';
+
+/** Spins until this process has used `ms` of CPU (not of the clock: a loaded machine takes longer). */
+function burn(ms: number): void {
+  const start = process.cpuUsage();
+  for (;;) {
+    const used = process.cpuUsage(start);
+    if ((used.user + used.system) / 1000 >= ms) return;
+  }
+}
+
+const localServer = onServer && ['127.0.0.1', 'localhost', '::1'].includes(new URL(serverUrl!).hostname);
 
 const school = demoSchoolPerTest();
 
@@ -45,6 +60,34 @@ describe('the benchmark tools', () => {
     } finally {
       await session.close();
     }
+  });
+
+  it('count the CPU a phase costs: this process, a child it waited for, apart', () => {
+    const mark = cpuMark();
+    burn(300);
+    const own = cpuSince(mark);
+    expect(own.self).toBeGreaterThanOrEqual(0.25);
+    expect(own.children).toBeLessThan(0.05);
+    const before = cpuMark();
+    execFileSync(process.execPath, ['-e', 'const s = process.cpuUsage(); while (process.cpuUsage(s).user < 300000);']);
+    const child = cpuSince(before);
+    expect(child.children).toBeGreaterThanOrEqual(0.25);
+    expect(cpuNote(1.5, 0.5, 2)).toBe('CPU 1.50 s + 0.50 s PostgreSQL: ≥ 1.00 s on 2 cores');
+    expect(cpuNote(1.5, undefined, 2)).toBe('CPU 1.50 s: ≥ 0.75 s on 2 cores');
+  });
+
+  it.runIf(localServer)("count the CPU of the local PostgreSQL's backends, one that ended meanwhile too", async () => {
+    const mark = cpuMark();
+    expect(mark.postgres).toBeDefined();
+    // a session of its own that ends before the count: its time is the postmaster's children's by then
+    const pid = await withClient(serverUrl!, async (client) => {
+      await client.query('SELECT count(*) FROM generate_series(1, 5000000)');
+      return (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    });
+    await waitFor(() => !existsSync(`/proc/${pid}`), 'the backend to end');
+    const spent = cpuSince(mark);
+    expect(spent.postgres).toBeGreaterThanOrEqual(0.1);
+    expect(spent.self).toBeLessThan(spent.postgres!);
   });
 
   // COPY FROM STDIN does not pass pglite-socket: the floors need a server

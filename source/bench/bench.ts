@@ -8,7 +8,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,7 @@ import { UndoSession } from '../undo/session.js';
 import { prodSql, sandboxSql } from './generate.js';
 import { spawnLatencyProxy, viaProxy, type LatencyProxy } from './latency-proxy.js';
 import { runNaive } from './naive.js';
+import { cpuMark, cpuNote, cpuSince, type CpuSpent } from './cpu.js';
 import { timeCopyFloor, timeReadFloor, timeWriteFloor, timeWriteFloorInProd } from './floor.js';
 
 const { values: args } = parseArgs({
@@ -56,6 +57,7 @@ if (!Number.isInteger(lessons) || lessons < 10 || !Number.isFinite(latency) || l
   console.error('usage: npm run bench -- [--lessons N (≥ 10)] [--latency MS] [--json] [--naive-sample N]');
   process.exit(2);
 }
+const CORES = availableParallelism();
 const log = (line: string) => {
   if (!args.json) process.stderr.write(line + '\n');
 };
@@ -250,16 +252,18 @@ async function main() {
       log('timing the read floor (COPY TO STDOUT of what a plan reads)...');
       const floor = await timeReadFloor(urls.sandbox, urls.prod);
       readFloor = floor.seconds;
-      phases.push({ phase: 'read floor (COPY TO)', seconds: floor.seconds, note: `${fmt(floor.bytes / 2 ** 20, 1)} MB` });
+      phases.push({ phase: 'read floor (COPY TO)', seconds: floor.seconds, note: `${fmt(floor.bytes / 2 ** 20, 1)} MB; ${cpuNote(floor.cpu.self, floor.cpu.postgres, CORES)}` });
     }
     if (!embedded) {
       log('the plain dry run with its report, as a whole process, its log to a file...');
+      const mark = cpuMark();
       const whole = await timeWholeDryRun(urls);
+      const cpu = cpuSince(mark);
       phases.push({
         phase: 'plain dry run (process)',
         seconds: whole.seconds,
         peakRssMb: whole.peakRssMb,
-        note: `${readFloor ? `${(whole.seconds / readFloor).toFixed(2)}× read floor, ` : ''}${fmt(whole.reportMb, 1)} MB report`,
+        note: `${readFloor ? `${(whole.seconds / readFloor).toFixed(2)}× read floor, ` : ''}${fmt(whole.reportMb, 1)} MB report; ${cpuNote(cpu.children, cpu.postgres, CORES)}`,
       });
     }
     const open = () => Session.open(parseTargets(urls.sandbox, urls.prod));
@@ -359,7 +363,7 @@ async function main() {
         queries: applied.queries,
         rowsWritten: outcome.created + outcome.updated + outcome.tasksCopied,
         peakRssMb: applied.peakRssMb,
-        note: `process peak, after planning from the saved plan in it`,
+        note: `process peak, after planning from the saved plan in it; ${cpuNote(applied.cpu.self, applied.cpu.postgres, CORES)}`,
       });
       result.apply = outcome;
 
@@ -399,7 +403,7 @@ async function main() {
             phase: 'write floor (COPY into prod)',
             seconds: inProd.seconds,
             rowsWritten: inProd.rows,
-            note: `apply = ${(applied.seconds / inProd.seconds).toFixed(2)}× this floor`,
+            note: `apply = ${(applied.seconds / inProd.seconds).toFixed(2)}× this floor; ${cpuNote(inProd.cpu.self, inProd.cpu.postgres, CORES)}`,
           });
           log('timing COPY into an empty copy of prod\'s schema, keys and foreign keys included...');
           const floor = await timeWriteFloor(urls.sandbox, urls.prod, applied.written);
@@ -484,6 +488,8 @@ interface AppliedInChild {
   seconds: number;
   queries: number;
   peakRssMb: number;
+  /** what the apply alone cost the cores, this process's and the local server's */
+  cpu: CpuSpent;
   summary: Summary;
   /** sandbox ids of the lessons written, created, and given tasks: what the floors copy */
   written: number[];
@@ -496,12 +502,15 @@ async function applyChild(job: { urls: { sandbox: string; prod: string }; planFi
   try {
     const plan = await session.planFromSaved(await readPlanFile(job.planFile));
     const before = session.queryCounts().prod;
+    const mark = cpuMark();
     const applied = await measured(() => session.apply(plan, { undoPath: job.undoFile }));
+    const cpu = cpuSince(mark);
     const ids = (keep: (e: PlanEntry) => boolean) => [...applied.value.entries].filter(keep).map((e) => e.sandboxLessonId);
     const report: AppliedInChild = {
       seconds: applied.seconds,
       queries: session.queryCounts().prod - before,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      cpu,
       summary: applied.value.summary,
       written: ids((e) => e.action === 'create' || e.action === 'update'),
       created: ids((e) => e.action === 'create'),

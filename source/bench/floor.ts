@@ -11,6 +11,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { cpuMark, cpuSince, type CpuSpent } from './cpu.js';
 
 async function fetchCopy(client: pg.Client, sql: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -86,7 +87,7 @@ export function timeWriteFloor(sandboxUrl: string, prodUrl: string, lessonIds: n
  * into its tables), rolled back. The rows get ids past prod's largest, written out, so
  * prod's sequences are not advanced; the tasks point at those new lessons.
  */
-export async function timeWriteFloorInProd(sandboxUrl: string, prodUrl: string, lessonIds: number[]): Promise<{ seconds: number; rows: number }> {
+export async function timeWriteFloorInProd(sandboxUrl: string, prodUrl: string, lessonIds: number[]): Promise<{ seconds: number; rows: number; cpu: CpuSpent }> {
   const sandbox = new pg.Client({ connectionString: sandboxUrl });
   const prod = new pg.Client({ connectionString: prodUrl });
   await Promise.all([sandbox.connect(), prod.connect()]);
@@ -107,14 +108,16 @@ export async function timeWriteFloorInProd(sandboxUrl: string, prodUrl: string, 
       `COPY (SELECT ${base.task} + row_number() OVER (ORDER BY t.lesson_task_id), ${base.lesson} + w.ord, ${TASK_COLUMNS.split(', ').slice(1).map((c) => `t.${c}`).join(', ')}
                FROM (${written}) w JOIN "LessonTasks" t ON t.lesson_id = w.lesson_id) TO STDOUT`,
     );
+    const mark = cpuMark();
     const started = performance.now();
     await pipeline(Readable.from([lessons]), prod.query(copyFrom(`COPY "Lessons" (lesson_id, ${LESSON_COLUMNS}) FROM STDIN`)));
     await pipeline(Readable.from([tasks]), prod.query(copyFrom(`COPY "LessonTasks" (lesson_task_id, ${TASK_COLUMNS}) FROM STDIN`)));
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuSince(mark);
     const counted = await prod.query<{ n: string }>(
       `SELECT (SELECT count(*) FROM "Lessons" WHERE lesson_id > ${base.lesson}) + (SELECT count(*) FROM "LessonTasks" WHERE lesson_task_id > ${base.task}) AS n`,
     );
-    return { seconds, rows: Number(counted.rows[0]!.n) };
+    return { seconds, rows: Number(counted.rows[0]!.n), cpu };
   } finally {
     await prod.query('ROLLBACK').catch(() => {});
     await Promise.all([sandbox.end(), prod.end()]);
@@ -122,11 +125,12 @@ export async function timeWriteFloorInProd(sandboxUrl: string, prodUrl: string, 
 }
 
 /** COPY TO STDOUT of what a plan reads: both sides, one after the other as the plan reads them. */
-export async function timeReadFloor(sandboxUrl: string, prodUrl: string): Promise<{ seconds: number; bytes: number }> {
+export async function timeReadFloor(sandboxUrl: string, prodUrl: string): Promise<{ seconds: number; bytes: number; cpu: CpuSpent }> {
   const sandbox = new pg.Client({ connectionString: sandboxUrl });
   const prod = new pg.Client({ connectionString: prodUrl });
   await Promise.all([sandbox.connect(), prod.connect()]);
   try {
+    const mark = cpuMark();
     const started = performance.now();
     let bytes = 0;
     const read = async (client: pg.Client, sql: string) => {
@@ -142,7 +146,7 @@ export async function timeReadFloor(sandboxUrl: string, prodUrl: string): Promis
     await read(prod, `SELECT lesson_id, student_id, lesson_date, duration, ${sqlFilledMask('l')}, homework_status FROM "Lessons" l`);
     await read(prod, `SELECT lesson_id, task_id, assignment_type FROM "LessonTasks"`);
     await read(prod, `SELECT task_id FROM "Tasks"`);
-    return { seconds: (performance.now() - started) / 1000, bytes };
+    return { seconds: (performance.now() - started) / 1000, bytes, cpu: cpuSince(mark) };
   } finally {
     await Promise.all([sandbox.end(), prod.end()]);
   }
