@@ -97,7 +97,7 @@ async function attempt(
   careful: boolean,
 ): Promise<PlanEntries> {
   const size = hooks.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  const writer = new Writer(db, sandboxDb, schema);
+  const writer = new Writer(db, sandboxDb, schema, hooks.onError);
   // The sandbox reads the first batch's columns, as the preview has it, while prod locks
   // and re-checks: when the re-check keeps that batch as it was, its values are ready.
   const guessed = preview.writePositions(size);
@@ -168,7 +168,7 @@ async function attempt(
       }
     };
     await (careful
-      ? writer.writeCareful(items, values, lessons, sink, hooks.onError, meanwhile)
+      ? writer.writeCareful(items, values, lessons, sink, meanwhile)
       : writer.writeBatch(items, values, lessons, sink, meanwhile).catch((error: unknown) => {
           throw isRowLevel(error) ? new Rejected() : error;
         }));

@@ -63,6 +63,13 @@ export interface CopyColumn {
   name: string;
   /** prod's Column.valueType */
   prodType: string;
+  /**
+   * Prod's type with its length or precision, where the sandbox's column is of another type
+   * and a value may not fit it exactly: each is checked against it before it is written
+   * (Writer), since PostgreSQL would cut or round it without a word. Undefined where every
+   * sandbox value fits.
+   */
+  exactType?: string;
 }
 
 export type SchemaWarning =
@@ -197,7 +204,8 @@ function copyColumns(
     if (references !== undefined && references !== mappedTo) {
       warnings.push({ kind: 'unmapped-foreign-key', table: prod.name, column: column.name, references });
     } else if (sandbox.columns.has(column.name)) {
-      copy.push({ name: column.name, prodType: column.valueType });
+      const narrower = column.type !== column.valueType && sandbox.columns.get(column.name)!.type !== column.type;
+      copy.push({ name: column.name, prodType: column.valueType, ...(narrower ? { exactType: column.type } : {}) });
       continue;
     }
     if (column.notNull && !column.hasDefault && !column.identity) {

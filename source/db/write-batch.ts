@@ -15,6 +15,9 @@ import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlIsEmpty } from './sql.js';
 import { restoredColumns } from './undo-capture.js';
 
+/** How much of a value a message shows. */
+const SHOWN = 60;
+
 /** sandbox lesson id → its match key, for a batch's creates (matched back by it) */
 export type BatchLessons = ReadonlyMap<number, { dateKey: string; duration: string | null }>;
 
@@ -42,7 +45,72 @@ export class Writer {
     private readonly db: Db,
     private readonly sandboxDb: Db,
     private readonly schema: SyncSchema,
+    /** told of each lesson that fails, as it fails */
+    private readonly onError?: (entry: PlanEntry) => void,
   ) {}
+
+  /** The fields an update can fill, in the order of its fill mask's bits. */
+  private updateFields(): string[] {
+    return [...CONTENT_FIELDS, ...(this.schema.homeworkStatus ? ['homework_status'] : [])];
+  }
+
+  /** Bit i: the update fills updateFields()[i]. */
+  private fillMask(update: PlanEntry): number {
+    return this.updateFields().reduce((mask, f, i) => (update.fieldsFilled.includes(f) ? mask | (1 << i) : mask), 0);
+  }
+
+  /**
+   * The lessons of a batch with a value that prod's column cannot hold as it is: a text
+   * longer than its varchar(n), a time finer than its timestamp(0), more decimals than its
+   * numeric(p, s). PostgreSQL would cut or round it without a word, so the lesson is not
+   * written (SPEC §2: values unchanged), and is told why: by its index in the batch. One
+   * query, sent only where some copied column is narrower in prod (CopyColumn.exactType).
+   */
+  private async unfit(items: PlanEntry[], values: CopyValues): Promise<Map<number, string>> {
+    const unfit = new Map<number, string>();
+    const checked = (columns: SyncSchema['lessonCopy'], table: string) =>
+      columns.flatMap((c, i) => (c.exactType ? [{ c, label: `${quoteIdent(table)}.${c.name}`, field: `r->>${i + 1}` }] : []));
+    const fields = this.updateFields();
+    const lessonChecks = checked(this.schema.lessonCopy, this.schema.prod.lessons.name);
+    const taskChecks = checked(this.schema.taskCopy, this.schema.prod.lessonTasks.name);
+    if (!lessonChecks.length && !taskChecks.length) return unfit;
+    const updateChecks = lessonChecks
+      .filter(({ c }) => fields.includes(c.name))
+      .map((check) => ({ ...check, field: `CASE WHEN fill & ${1 << fields.indexOf(check.c.name)} <> 0 THEN ${check.field} END` }));
+    const creates: number[] = [];
+    const updates: number[] = [];
+    const tasks: number[] = [];
+    items.forEach((entry, k) => {
+      (entry.action === 'create' ? creates : updates).push(k);
+      for (let t = 0; t < entry.tasksToCopy.length; t++) tasks.push(k);
+    });
+    const params: unknown[] = [];
+    const parts: string[] = [];
+    // each row of a JSON list with the index in the batch of the lesson it belongs to
+    const part = (rows: string, lessonOf: number[], checks: typeof lessonChecks, more: Parameters<typeof jsonTable>[1] = []) => {
+      if (!checks.length || !lessonOf.length) return;
+      // the first column that does not fit: its name, prod's type, the value and what prod would keep of it
+      const first = (of: (check: (typeof checks)[number]) => string) =>
+        `CASE ${checks.map((check) => `WHEN (${check.field})::${check.c.prodType} IS DISTINCT FROM (${check.field})::${check.c.exactType} THEN ${of(check)}`).join(' ')} END`;
+      parts.push(
+        `SELECT k, x.col, x.type, left(x.value, ${SHOWN + 1}), length(x.value), left(x.kept, ${SHOWN + 1}), length(x.kept)
+           FROM ${jsonTable(params, [{ name: 'r', json: rows }, { name: 'k', type: 'int4', values: lessonOf }, ...more])} AS b,
+                LATERAL (SELECT ${first(({ label }) => this.db.literal(label))} AS col, ${first(({ c }) => this.db.literal(c.exactType!))} AS type,
+                                ${first(({ field }) => field)} AS value, ${first(({ c, field }) => `((${field})::${c.exactType})::text`)} AS kept) AS x
+          WHERE x.col IS NOT NULL`,
+      );
+    };
+    part(values.creates, creates, lessonChecks);
+    part(values.updates, updates, updateChecks, [{ name: 'fill', type: 'int4', values: updates.map((k) => this.fillMask(items[k]!)) }]);
+    part(values.tasks, tasks, taskChecks);
+    if (!parts.length) return unfit;
+    const rows = (await this.db.rows(parts.join(' UNION ALL '), params)) as [number, string, string, string, number, string, number][];
+    const shown = (text: string, length: number) => (length > SHOWN ? `(a text of ${length} characters)` : text);
+    for (const [k, column, type, value, length, kept, keptLength] of rows) {
+      if (!unfit.has(k)) unfit.set(k, `${column} ${shown(value, length)} does not fit prod's ${type}: it would be written as ${shown(kept, keptLength)}`);
+    }
+    return unfit;
+  }
 
   /**
    * The batch's columns to copy, from the sandbox snapshot the plan was made on: the
@@ -109,14 +177,14 @@ export class Writer {
     const updated = new Map<number, { xmin: string; values: (string | null)[] }>();
     if (!updates.length) return updated;
     const prod = this.schema.prod.lessons;
-    const fields: string[] = [...CONTENT_FIELDS, ...(this.schema.homeworkStatus ? ['homework_status'] : [])];
+    const fields = this.updateFields();
     const params: unknown[] = [];
     const batch = jsonTable(params, [
       { name: 'r', json: rows },
       { name: 'sandbox_id', type: 'int8', values: updates.map((e) => e.sandboxLessonId) },
       { name: 'lesson_id', type: 'int8', values: updates.map((e) => e.prodLessonId) },
       // bit i: this update fills fields[i]
-      { name: 'fill', type: 'int4', values: updates.map((e) => fields.reduce((mask, f, i) => (e.fieldsFilled.includes(f) ? mask | (1 << i) : mask), 0)) },
+      { name: 'fill', type: 'int4', values: updates.map((e) => this.fillMask(e)) },
     ]);
     const source = fields.map((field, i) => `CASE WHEN fill & ${1 << i} <> 0 THEN ${Writer.field(this.schema.lessonCopy, field)} END AS f${i}`);
     const set = fields.map((field, i) => {
@@ -178,6 +246,18 @@ export class Writer {
    * otherwise keep prod waiting between two statements.
    */
   async writeBatch(items: PlanEntry[], values: CopyValues, lessons: BatchLessons, sink: BatchSink, meanwhile?: () => void): Promise<void> {
+    const unfit = await this.unfit(items, values);
+    if (unfit.size) {
+      const fit: number[] = [];
+      items.forEach((entry, k) => {
+        const why = unfit.get(k);
+        if (why === undefined) fit.push(k);
+        else this.failed(entry, why, sink, k);
+      });
+      if (!fit.length) return meanwhile?.();
+      const rest = fit.map((k) => items[k]!);
+      return this.writeBatch(rest, await this.copyValues(rest), lessons, picked(sink, fit), meanwhile);
+    }
     // The update is sent as soon as the insert is done, not after this process reads the
     // insert's rows: neither needs the other. On an error the first one's is thrown, and what
     // follows (a rollback) is sent after both.
@@ -229,7 +309,6 @@ export class Writer {
     values: CopyValues | undefined,
     lessons: BatchLessons,
     sink: BatchSink,
-    onError: ((entry: PlanEntry) => void) | undefined,
     meanwhile?: () => void,
   ): Promise<void> {
     await this.db.query('SAVEPOINT lesson_sync_batch');
@@ -239,24 +318,26 @@ export class Writer {
     } catch (error) {
       if (!isRowLevel(error)) throw error;
       await this.db.query('ROLLBACK TO SAVEPOINT lesson_sync_batch; RELEASE SAVEPOINT lesson_sync_batch');
-      if (items.length === 1) {
-        const failed: PlanEntry = {
-          ...items[0]!,
-          action: 'error',
-          reason: 'write-failed',
-          tasksCopied: 0,
-          message: this.db.describe(error),
-        };
-        onError?.(failed);
-        sink.notWritten(0, failed);
-        return;
-      }
+      if (items.length === 1) return this.failed(items[0]!, this.db.describe(error), sink, 0);
       const middle = Math.ceil(items.length / 2);
-      await this.writeCareful(items.slice(0, middle), undefined, lessons, sink, onError);
-      await this.writeCareful(items.slice(middle), undefined, lessons, shifted(sink, middle), onError);
+      await this.writeCareful(items.slice(0, middle), undefined, lessons, sink);
+      await this.writeCareful(items.slice(middle), undefined, lessons, shifted(sink, middle));
     }
   }
+
+  /** The lesson at `k` of a batch is not written: prod would not take it (`why`). */
+  private failed(entry: PlanEntry, why: string, sink: BatchSink, k: number): void {
+    const failed: PlanEntry = { ...entry, action: 'error', reason: 'write-failed', tasksCopied: 0, message: why };
+    this.onError?.(failed);
+    sink.notWritten(k, failed);
+  }
 }
+
+/** The same sink for the lessons of a batch at `indices`, told by their index among them. */
+const picked = (sink: BatchSink, indices: readonly number[]): BatchSink => ({
+  written: (k, lesson) => sink.written(indices[k]!, lesson),
+  notWritten: (k, outcome) => sink.notWritten(indices[k]!, outcome),
+});
 
 /** The same sink for the part of a batch that starts at `by`. */
 const shifted = (sink: BatchSink, by: number): BatchSink => ({

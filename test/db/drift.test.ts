@@ -91,45 +91,64 @@ describe('schema drift', () => {
     ]);
   });
 
-  it('never cuts a value to fit a narrower prod column: prod rejects that lesson, the others go in (SPEC §2)', async () => {
-    const wider = platformSchema()
+  it('never cuts or rounds a value to fit a narrower prod column: that lesson is an error, the others go in (SPEC §2)', async () => {
+    const sandboxTypes = platformSchema()
       .replace('topic                   VARCHAR(300)', 'topic                   TEXT')
+      .replace('homework_result_percent INTEGER', 'homework_result_percent NUMERIC(7,3)')
       .replace('assignment_type    VARCHAR(20)', 'assignment_type    VARCHAR(40)');
+    const prodTypes = platformSchema()
+      .replace('lesson_date             TIMESTAMP NOT NULL', 'lesson_date             TIMESTAMP(0) NOT NULL')
+      .replace('homework_result_percent INTEGER', 'homework_result_percent NUMERIC(5,2)');
     const long = (c: string, n: number) => c.repeat(n);
     await pair.reset({
-      sandbox: `${wider}
+      sandbox: `${sandboxTypes}
         INSERT INTO "Students" (student_id, platform_id, name) VALUES (1, 'p1', 'Ivan');
         INSERT INTO "Tasks" (task_id, task_number, content_html) VALUES (1, 1, 'a'), (2, 2, 'b');
-        INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration, topic) VALUES
-          (1, 1, '2025-03-01 10:00', 60, '${long('x', 301)}'),
-          (2, 1, '2025-03-02 10:00', 60, '${long('y', 350)}'),
-          (3, 1, '2025-03-03 10:00', 60, 'a task too long for prod'),
-          (4, 1, '2025-03-04 10:00', 60, '${long('z', 300)}');
+        INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration, topic, homework_result_percent) VALUES
+          (1, 1, '2025-03-01 10:00', 60, '${long('x', 301)}', NULL),
+          (2, 1, '2025-03-02 10:00', 60, '${long('y', 350)}', NULL),
+          (3, 1, '2025-03-03 10:00', 60, 'a task too long for prod', NULL),
+          (4, 1, '2025-03-04 10:00:00.6', 60, 'a time finer than prod keeps', NULL),
+          (5, 1, '2025-03-05 10:00', 60, 'more decimals than prod keeps', 12.345),
+          (6, 1, '2025-03-06 10:00', 60, 'a number too big for prod', 1234.5),
+          (7, 1, '2025-03-07 10:00:00.000', 60, '${long('z', 300)}', 12.340);
         INSERT INTO "LessonTasks" (lesson_id, task_id, assignment_type) VALUES
-          (3, 1, 'homework'), (3, 2, '${long('h', 21)}'), (4, 1, 'homework'), (4, 2, '${long('c', 20)}');`,
-      prod: `${platformSchema()}
+          (3, 1, 'homework'), (3, 2, '${long('h', 21)}'), (7, 1, 'homework'), (7, 2, '${long('c', 20)}');`,
+      prod: `${prodTypes}
         INSERT INTO "Students" (student_id, platform_id, name) VALUES (10, 'p1', 'Ivan');
         INSERT INTO "Tasks" (task_id, task_number, content_html) VALUES (1, 1, 'a'), (2, 2, 'b');
-        INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration) VALUES (50, 10, '2025-03-02 10:00', 60);`,
+        INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration) VALUES
+          (50, 10, '2025-03-02 10:00', 60), (51, 10, '2025-03-05 10:00', 60);`,
     });
+    const before = await pair.checksum('prod');
     const run = await runSync(pair);
     expect(run.code).toBe(1);
     const byId = new Map<number, any>(run.report.lessons.map((l: any) => [l.sandboxLessonId, l]));
-    for (const id of [1, 2, 3]) {
-      expect(byId.get(id)).toMatchObject({ action: 'error', reason: 'write-failed', tasksCopied: 0 });
-      expect(byId.get(id).message).toContain('value too long for type character varying');
-    }
-    expect(byId.get(4)).toMatchObject({ action: 'create', tasksCopied: 2 });
-    const lessons = await pair.query('prod', `SELECT lesson_id, length(topic) AS topic FROM "Lessons" ORDER BY lesson_date`);
+    for (const id of [1, 2, 3, 4, 5, 6]) expect(byId.get(id)).toMatchObject({ action: 'error', reason: 'write-failed', tasksCopied: 0 });
+    expect(byId.get(1).message).toBe(`"Lessons".topic (a text of 301 characters) does not fit prod's character varying(300): it would be written as (a text of 300 characters)`);
+    expect(byId.get(2).message).toContain(`"Lessons".topic (a text of 350 characters) does not fit`);
+    expect(byId.get(3).message).toBe(`"LessonTasks".assignment_type ${long('h', 21)} does not fit prod's character varying(20): it would be written as ${long('h', 20)}`);
+    expect(byId.get(4).message).toBe(`"Lessons".lesson_date 2025-03-04 10:00:00.6 does not fit prod's timestamp(0) without time zone: it would be written as 2025-03-04 10:00:01`);
+    expect(byId.get(5).message).toBe(`"Lessons".homework_result_percent 12.345 does not fit prod's numeric(5,2): it would be written as 12.35`);
+    expect(byId.get(6).message).toContain('numeric field overflow');
+    expect(byId.get(7)).toMatchObject({ action: 'create', tasksCopied: 2 });
+    const lessons = await pair.query('prod', `SELECT lesson_id, length(topic) AS topic, homework_result_percent::text AS percent FROM "Lessons" ORDER BY lesson_date`);
     expect(lessons).toEqual([
-      { lesson_id: 50, topic: null },
-      { lesson_id: byId.get(4).prodLessonId, topic: 300 },
+      { lesson_id: 50, topic: null, percent: null },
+      { lesson_id: 51, topic: null, percent: null },
+      { lesson_id: byId.get(7).prodLessonId, topic: 300, percent: '12.34' },
     ]);
     const tasks = await pair.query('prod', `SELECT lesson_id, assignment_type FROM "LessonTasks" ORDER BY task_id`);
     expect(tasks).toEqual([
-      { lesson_id: byId.get(4).prodLessonId, assignment_type: 'homework' },
-      { lesson_id: byId.get(4).prodLessonId, assignment_type: long('c', 20) },
+      { lesson_id: byId.get(7).prodLessonId, assignment_type: 'homework' },
+      { lesson_id: byId.get(7).prodLessonId, assignment_type: long('c', 20) },
     ]);
+    // the same again: the same errors, no lesson written twice
+    const afterFirst = await pair.checksum('prod');
+    expect(afterFirst).not.toBe(before);
+    const again = await runSync(pair);
+    expect(again.report.summary).toMatchObject({ created: 0, updated: 0, errors: 6 });
+    expect(await pair.checksum('prod')).toBe(afterFirst);
   });
 
   it('names every missing table and column, and a NOT NULL column prod cannot fill (exit 3)', async () => {

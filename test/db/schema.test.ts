@@ -48,6 +48,16 @@ function platform(extraLessonColumns: Column[] = [], lessonForeignKeys: Record<s
 }
 
 describe('checkSchema', () => {
+  it('checks the values of a column only where prod declares it narrower than the sandbox does', () => {
+    const sandbox = platform([column('code', 'character varying(40)'), column('score', 'numeric(6,2)'), column('note', 'text')]);
+    const prod = platform([column('code', 'character varying(20)'), column('score', 'numeric(6,2)'), column('note', 'character varying(10)')]);
+    const copied = new Map(checkSchema(sandbox, prod).lessonCopy.map((c) => [c.name, c]));
+    expect(copied.get('code')).toEqual({ name: 'code', prodType: 'character varying', exactType: 'character varying(20)' });
+    expect(copied.get('score')).toEqual({ name: 'score', prodType: 'numeric' });
+    expect(copied.get('note')).toEqual({ name: 'note', prodType: 'character varying', exactType: 'character varying(10)' });
+    expect(copied.get('topic')).toEqual({ name: 'topic', prodType: 'text' });
+  });
+
   it('copies the shared columns but the keys, and warns about the rest', () => {
     const sandbox = platform([column('legacy', 'boolean'), column('course_module_id')]);
     const prod = platform([column('source', 'text', { notNull: true, hasDefault: true }), column('course_module_id')], {
