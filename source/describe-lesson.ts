@@ -146,6 +146,8 @@ export function warningLine(warning: SchemaWarning, m: Messages): string {
       return w['sandbox-only'](printable(warning.table), printable(warning.columns.join(', ')));
     case 'prod-only':
       return w['prod-only'](printable(warning.table), printable(warning.columns.join(', ')));
+    case 'narrower-in-prod':
+      return w['narrower-in-prod'](printable(warning.table), printable(warning.column), printable(warning.prodType), printable(warning.sandboxType));
   }
 }
 

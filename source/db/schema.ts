@@ -75,7 +75,9 @@ export interface CopyColumn {
 export type SchemaWarning =
   | { kind: 'unmapped-foreign-key'; table: string; column: string; references: string }
   | { kind: 'sandbox-only'; table: string; columns: string[] }
-  | { kind: 'prod-only'; table: string; columns: string[] };
+  | { kind: 'prod-only'; table: string; columns: string[] }
+  /** prod declares the column narrower: a value that does not fit is not written (CopyColumn.exactType) */
+  | { kind: 'narrower-in-prod'; table: string; column: string; sandboxType: string; prodType: string };
 
 export interface SyncSchema {
   sandbox: Record<'students' | 'lessons' | 'lessonTasks', Table>;
@@ -204,8 +206,10 @@ function copyColumns(
     if (references !== undefined && references !== mappedTo) {
       warnings.push({ kind: 'unmapped-foreign-key', table: prod.name, column: column.name, references });
     } else if (sandbox.columns.has(column.name)) {
-      const narrower = column.type !== column.valueType && sandbox.columns.get(column.name)!.type !== column.type;
+      const sandboxType = sandbox.columns.get(column.name)!.type;
+      const narrower = mayNotFit(sandboxType, column);
       copy.push({ name: column.name, prodType: column.valueType, ...(narrower ? { exactType: column.type } : {}) });
+      if (narrower) warnings.push({ kind: 'narrower-in-prod', table: prod.name, column: column.name, sandboxType, prodType: column.type });
       continue;
     }
     if (column.notNull && !column.hasDefault && !column.identity) {
@@ -220,6 +224,32 @@ function copyColumns(
 }
 
 /** Throws SchemaError naming every missing piece on either side. */
+/** A type as format_type() writes it: its name without the modifier, and the modifier's numbers. */
+function typmodOf(type: string): { base: string; args: number[] } {
+  const match = /^(.*?)\(([\d, ]+)\)(.*)$/.exec(type);
+  return match ? { base: match[1]! + match[3]!, args: match[2]!.split(',').map(Number) } : { base: type, args: [] };
+}
+
+/**
+ * Whether a value of the sandbox's column type may change when prod's column takes it:
+ * prod's type has a modifier (varchar(n), numeric(p, s), timestamp(p), interval year to
+ * month, …) and the sandbox's is not the same type declared at most as wide.
+ */
+export function mayNotFit(sandboxType: string, prod: Pick<Column, 'type' | 'valueType'>): boolean {
+  if (prod.type === prod.valueType || sandboxType === prod.type) return false;
+  const wanted = typmodOf(prod.type);
+  const sandbox = typmodOf(sandboxType);
+  if (!wanted.args.length || sandbox.base !== wanted.base || sandbox.args.length !== wanted.args.length) return true;
+  const prodArgs = wanted.args;
+  if (prodArgs.length === 2) {
+    // numeric(precision, scale): as many digits before the point, and as many after
+    const [p, s] = prodArgs as [number, number];
+    const [sp, ss] = sandbox.args as [number, number];
+    return s < ss || p - s < sp - ss;
+  }
+  return prodArgs[0]! < sandbox.args[0]!;
+}
+
 export function checkSchema(sandbox: DbTables, prod: DbTables): SyncSchema {
   const problems = [...missing('sandbox', sandbox), ...missing('prod', prod)];
   if (problems.length) throw new SchemaError(problems);

@@ -105,9 +105,9 @@ export class Writer {
     part(values.tasks, tasks, taskChecks);
     if (!parts.length) return unfit;
     const rows = (await this.db.rows(parts.join(' UNION ALL '), params)) as [number, string, string, string, number, string, number][];
-    const shown = (text: string, length: number) => (length > SHOWN ? `(a text of ${length} characters)` : text);
+    const shown = (text: string, length: number) => (length > SHOWN ? `a text of ${length} characters` : text);
     for (const [k, column, type, value, length, kept, keptLength] of rows) {
-      if (!unfit.has(k)) unfit.set(k, `${column} ${shown(value, length)} does not fit prod's ${type}: it would be written as ${shown(kept, keptLength)}`);
+      if (!unfit.has(k)) unfit.set(k, `${column}: ${shown(value, length)} would be written as ${shown(kept, keptLength)} (prod's ${type})`);
     }
     return unfit;
   }

@@ -79,6 +79,8 @@ const en = {
       `  ⚠️ prod "${table}".${column} is a foreign key to "${references}": not copied (its ids mean other rows there)`,
     'sandbox-only': (table: string, columns: string) => `  ⚠️ only in the sandbox's "${table}", not copied: ${columns}`,
     'prod-only': (table: string, columns: string) => `  ⚠️ only in prod's "${table}", left to prod's defaults: ${columns}`,
+    'narrower-in-prod': (table: string, column: string, prodType: string, sandboxType: string) =>
+      `  ⚠️ prod "${table}".${column} is ${prodType}, the sandbox's ${sandboxType}: a lesson with a value that does not fit is not written`,
   },
   /** `lesson-sync --help` */
   help: `

@@ -76,6 +76,8 @@ const ru: Messages = {
       `  ⚠️ в проде "${table}".${column} ссылается на "${references}": не копируется (там её id означают другие строки)`,
     'sandbox-only': (table, columns) => `  ⚠️ есть только в песочнице ("${table}"), не копируются: ${columns}`,
     'prod-only': (table, columns) => `  ⚠️ есть только в проде ("${table}"), получат значения по умолчанию: ${columns}`,
+    'narrower-in-prod': (table, column, prodType, sandboxType) =>
+      `  ⚠️ в проде "${table}".${column} имеет тип ${prodType}, в песочнице ${sandboxType}: урок со значением, которое не помещается, не записывается`,
   },
   /** `lesson-sync --help` */
   help: `

@@ -61,6 +61,8 @@ describe('schema drift', () => {
     expect(run.out).toMatch(/only in the sandbox's "lessons", not copied: .*homework_status.*legacy_flag/);
     expect(run.out).toMatch(/only in prod's "lessons", left to prod's defaults: .*source.*published_at/);
     expect(run.out).toMatch(/only in prod's "lessontasks", left to prod's defaults: status/);
+    // numeric(6,3) into numeric(8,3): every value fits, no check and no warning
+    expect(run.out).not.toContain('does not fit');
     const byId = new Map<number, any>(run.report.lessons.map((l: any) => [l.sandboxLessonId, l]));
     expect(byId.get(1)).toMatchObject({ action: 'create', tasksCopied: 1 });
     expect(byId.get(2)).toMatchObject({ action: 'update', prodLessonId: 50, tasksCopied: 1 });
@@ -123,13 +125,17 @@ describe('schema drift', () => {
     const before = await pair.checksum('prod');
     const run = await runSync(pair);
     expect(run.code).toBe(1);
+    expect(run.out).toContain(`⚠️ prod "Lessons".lesson_date is timestamp(0) without time zone, the sandbox's timestamp without time zone: a lesson with a value that does not fit is not written`);
+    expect(run.out).toContain(`⚠️ prod "Lessons".topic is character varying(300), the sandbox's text`);
+    expect(run.out).toContain(`⚠️ prod "Lessons".homework_result_percent is numeric(5,2), the sandbox's numeric(7,3)`);
+    expect(run.out).toContain(`⚠️ prod "LessonTasks".assignment_type is character varying(20), the sandbox's character varying(40)`);
     const byId = new Map<number, any>(run.report.lessons.map((l: any) => [l.sandboxLessonId, l]));
     for (const id of [1, 2, 3, 4, 5, 6]) expect(byId.get(id)).toMatchObject({ action: 'error', reason: 'write-failed', tasksCopied: 0 });
-    expect(byId.get(1).message).toBe(`"Lessons".topic (a text of 301 characters) does not fit prod's character varying(300): it would be written as (a text of 300 characters)`);
-    expect(byId.get(2).message).toContain(`"Lessons".topic (a text of 350 characters) does not fit`);
-    expect(byId.get(3).message).toBe(`"LessonTasks".assignment_type ${long('h', 21)} does not fit prod's character varying(20): it would be written as ${long('h', 20)}`);
-    expect(byId.get(4).message).toBe(`"Lessons".lesson_date 2025-03-04 10:00:00.6 does not fit prod's timestamp(0) without time zone: it would be written as 2025-03-04 10:00:01`);
-    expect(byId.get(5).message).toBe(`"Lessons".homework_result_percent 12.345 does not fit prod's numeric(5,2): it would be written as 12.35`);
+    expect(byId.get(1).message).toBe(`"Lessons".topic: a text of 301 characters would be written as a text of 300 characters (prod's character varying(300))`);
+    expect(byId.get(2).message).toContain(`"Lessons".topic: a text of 350 characters would be written as`);
+    expect(byId.get(3).message).toBe(`"LessonTasks".assignment_type: ${long('h', 21)} would be written as ${long('h', 20)} (prod's character varying(20))`);
+    expect(byId.get(4).message).toBe(`"Lessons".lesson_date: 2025-03-04 10:00:00.6 would be written as 2025-03-04 10:00:01 (prod's timestamp(0) without time zone)`);
+    expect(byId.get(5).message).toBe(`"Lessons".homework_result_percent: 12.345 would be written as 12.35 (prod's numeric(5,2))`);
     expect(byId.get(6).message).toContain('numeric field overflow');
     expect(byId.get(7)).toMatchObject({ action: 'create', tasksCopied: 2 });
     const lessons = await pair.query('prod', `SELECT lesson_id, length(topic) AS topic, homework_result_percent::text AS percent FROM "Lessons" ORDER BY lesson_date`);

@@ -1,6 +1,6 @@
 /** checkSchema is a pure function of what introspection found: tried here on hand-made tables. */
 import { describe, expect, it } from 'vitest';
-import { checkSchema, type Column, type DbTables, type Table } from '../../source/db/schema.js';
+import { checkSchema, mayNotFit, type Column, type DbTables, type Table } from '../../source/db/schema.js';
 import { SchemaError } from '../../source/errors.js';
 
 const column = (name: string, type = 'integer', over: Partial<Column> = {}): Column => ({
@@ -48,14 +48,47 @@ function platform(extraLessonColumns: Column[] = [], lessonForeignKeys: Record<s
 }
 
 describe('checkSchema', () => {
-  it('checks the values of a column only where prod declares it narrower than the sandbox does', () => {
-    const sandbox = platform([column('code', 'character varying(40)'), column('score', 'numeric(6,2)'), column('note', 'text')]);
-    const prod = platform([column('code', 'character varying(20)'), column('score', 'numeric(6,2)'), column('note', 'character varying(10)')]);
-    const copied = new Map(checkSchema(sandbox, prod).lessonCopy.map((c) => [c.name, c]));
+  it('checks the values of a column only where prod declares it narrower than the sandbox does, and says so', () => {
+    const sandbox = platform([column('code', 'character varying(40)'), column('score', 'numeric(6,2)'), column('note', 'text'), column('wide', 'character varying(20)')]);
+    const prod = platform([
+      column('code', 'character varying(20)'),
+      column('score', 'numeric(6,2)'),
+      column('note', 'character varying(10)'),
+      column('wide', 'character varying(40)'),
+    ]);
+    const schema = checkSchema(sandbox, prod);
+    const copied = new Map(schema.lessonCopy.map((c) => [c.name, c]));
     expect(copied.get('code')).toEqual({ name: 'code', prodType: 'character varying', exactType: 'character varying(20)' });
     expect(copied.get('score')).toEqual({ name: 'score', prodType: 'numeric' });
     expect(copied.get('note')).toEqual({ name: 'note', prodType: 'character varying', exactType: 'character varying(10)' });
+    expect(copied.get('wide')).toEqual({ name: 'wide', prodType: 'character varying' });
     expect(copied.get('topic')).toEqual({ name: 'topic', prodType: 'text' });
+    expect(schema.warnings.filter((w) => w.kind === 'narrower-in-prod')).toEqual([
+      { kind: 'narrower-in-prod', table: 'Lessons', column: 'code', sandboxType: 'character varying(40)', prodType: 'character varying(20)' },
+      { kind: 'narrower-in-prod', table: 'Lessons', column: 'note', sandboxType: 'text', prodType: 'character varying(10)' },
+    ]);
+  });
+
+  it.each([
+    ['text', 'character varying(300)', true],
+    ['character varying(300)', 'character varying(300)', false],
+    ['character varying(200)', 'character varying(300)', false],
+    ['character varying(301)', 'character varying(300)', true],
+    ['timestamp without time zone', 'timestamp(0) without time zone', true],
+    ['timestamp(0) without time zone', 'timestamp(3) without time zone', false],
+    ['timestamp(6) with time zone', 'timestamp(3) without time zone', true],
+    ['numeric(7,3)', 'numeric(5,2)', true],
+    ['numeric(6,2)', 'numeric(8,2)', false],
+    ['numeric(6,2)', 'numeric(6,3)', true],
+    ['numeric(5,1)', 'numeric(6,2)', false],
+    ['integer', 'numeric(5,2)', true],
+    ['interval', 'interval year to month', true],
+    ['character varying(20)[]', 'character varying(10)[]', true],
+    ['text', 'text', false],
+    ['integer', 'bigint', false],
+  ])('a %s value may not fit prod\'s %s: %s', (sandboxType, prodType, expected) => {
+    const valueType = prodType.replace(/\([\d,]+\)/, '').replace(' year to month', '');
+    expect(mayNotFit(sandboxType, { type: prodType, valueType })).toBe(expected);
   });
 
   it('copies the shared columns but the keys, and warns about the rest', () => {
