@@ -219,14 +219,23 @@ export async function applyPlan(
     ? new Watchdog(db, hooks.openWatcher, (wait) => hooks.onLockWait?.(wait), hooks.watchdogTiming)
     : undefined;
   let committing = false;
+  // A lesson that fails is found failing again when the careful pass redoes the fast one, and
+  // at each halving of its batch: it is told once.
+  const told = new Set<number>();
+  const onError = (entry: PlanEntry) => {
+    if (told.has(entry.sandboxLessonId)) return;
+    told.add(entry.sandboxLessonId);
+    hooks.onError?.(entry);
+  };
+  const passHooks = { ...hooks, onError };
   try {
     let outcomes: PlanEntries;
     try {
-      outcomes = await attempt(db, sandboxDb, schema, sandbox, preview, hooks, false);
+      outcomes = await attempt(db, sandboxDb, schema, sandbox, preview, passHooks, false);
     } catch (error) {
       if (!(error instanceof Rejected)) throw error;
       await db.query('ROLLBACK');
-      outcomes = await attempt(db, sandboxDb, schema, sandbox, preview, hooks, true);
+      outcomes = await attempt(db, sandboxDb, schema, sandbox, preview, passHooks, true);
     }
     signal?.removeEventListener('abort', abort);
     if (signal?.aborted) throw interrupted(true);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformSchema } from '../../source/demo/platform-schema.js';
 import { createPair, type DbPair } from '../helpers/databases.js';
 import { runCli, runSync } from '../helpers/run.js';
+import { parseTargets, Session } from '../../source/session.js';
 
 let pair: DbPair;
 beforeAll(async () => {
@@ -155,6 +156,30 @@ describe('schema drift', () => {
     const again = await runSync(pair);
     expect(again.report.summary).toMatchObject({ created: 0, updated: 0, errors: 6 });
     expect(await pair.checksum('prod')).toBe(afterFirst);
+  });
+
+  it('tells each failed lesson once as it fails, also when a later rejection makes the apply start again carefully', async () => {
+    const narrower = platformSchema({ prodChecks: true });
+    await pair.reset({
+      sandbox: `${platformSchema().replace('topic                   VARCHAR(300)', 'topic                   TEXT')}
+        INSERT INTO "Students" (student_id, platform_id, name) VALUES (1, 'p1', 'Ivan');
+        INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration, topic, homework_result_percent) VALUES
+          (1, 1, '2025-03-03 10:00', 60, '${'x'.repeat(301)}', NULL),
+          (2, 1, '2025-03-02 10:00', 60, 'a percent prod refuses', 150),
+          (3, 1, '2025-03-01 10:00', 60, 'fine', 90);`,
+      prod: `${narrower}
+        INSERT INTO "Students" (student_id, platform_id, name) VALUES (10, 'p1', 'Ivan');`,
+    });
+    const session = await Session.open(parseTargets(pair.urls.sandbox, pair.urls.prod));
+    try {
+      const failed: number[] = [];
+      session.subscribe((event) => event.type === 'lesson-failed' && failed.push(event.entry.sandboxLessonId));
+      const outcome = await session.apply(await session.plan({ students: [] }));
+      expect(outcome.summary).toMatchObject({ created: 1, errors: 2 });
+      expect(failed.sort()).toEqual([1, 2]);
+    } finally {
+      await session.close();
+    }
   });
 
   it('names every missing table and column, and a NOT NULL column prod cannot fill (exit 3)', async () => {
