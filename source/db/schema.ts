@@ -35,11 +35,15 @@ export interface Column {
   /** format_type(): usable in a cast */
   type: string;
   /**
-   * What a value is cast to before it is written: the type without its length or precision,
-   * so that the column itself rejects a value that does not fit (an explicit cast to
-   * varchar(300) cuts a longer text to 300 characters without a word).
+   * What a value is cast to before it is written: the type by its own name, which carries
+   * no length or precision, so that the column itself rejects a value that does not fit (an
+   * explicit cast to varchar(300) cuts a longer text to 300 characters without a word). Not
+   * format_type's name: `character` and `bit` mean character(1) and bit(1) in a cast, where
+   * `pg_catalog.bpchar` and `pg_catalog."bit"` take any length.
    */
   valueType: string;
+  /** the column declares a length or precision (varchar(n), numeric(p, s), timestamp(p), interval fields) */
+  typmod: boolean;
   notNull: boolean;
   hasDefault: boolean;
   generated: boolean;
@@ -101,6 +105,7 @@ interface ColumnRow {
   column: string;
   type: string;
   value_type: string;
+  typmod: boolean;
   not_null: boolean;
   has_default: boolean;
   generated: string;
@@ -115,7 +120,9 @@ export async function introspect(db: Db): Promise<DbTables> {
   const names = Object.values(TABLE_NAMES).flat();
   const { rows } = await db.query<ColumnRow>(
     `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS table, a.attname AS column,
-            format_type(a.atttypid, a.atttypmod) AS type, format_type(a.atttypid, NULL) AS value_type, a.attnotnull AS not_null,
+            format_type(a.atttypid, a.atttypmod) AS type, a.atttypmod <> -1 AS typmod, a.attnotnull AS not_null,
+            (SELECT format('%I.%I', tn.nspname, t.typname) FROM pg_type t JOIN pg_namespace tn ON tn.oid = t.typnamespace
+              WHERE t.oid = a.atttypid) AS value_type,
             a.atthasdef AS has_default, a.attgenerated::text AS generated, a.attidentity::text AS identity,
             EXISTS (SELECT 1 FROM pg_constraint p
                      WHERE p.conrelid = c.oid AND p.contype = 'p' AND a.attnum = ANY (p.conkey)) AS primary_key,
@@ -148,6 +155,7 @@ export async function introspect(db: Db): Promise<DbTables> {
       name: row.column,
       type: row.type,
       valueType: row.value_type,
+      typmod: row.typmod,
       notNull: row.not_null,
       hasDefault: row.has_default,
       generated: row.generated !== '',
@@ -235,8 +243,8 @@ function typmodOf(type: string): { base: string; args: number[] } {
  * prod's type has a modifier (varchar(n), numeric(p, s), timestamp(p), interval year to
  * month, …) and the sandbox's is not the same type declared at most as wide.
  */
-export function mayNotFit(sandboxType: string, prod: Pick<Column, 'type' | 'valueType'>): boolean {
-  if (prod.type === prod.valueType || sandboxType === prod.type) return false;
+export function mayNotFit(sandboxType: string, prod: Pick<Column, 'type' | 'typmod'>): boolean {
+  if (!prod.typmod || sandboxType === prod.type) return false;
   const wanted = typmodOf(prod.type);
   const sandbox = typmodOf(sandboxType);
   if (!wanted.args.length || sandbox.base !== wanted.base || sandbox.args.length !== wanted.args.length) return true;

@@ -19,15 +19,15 @@ CREATE TABLE "Lessons" (
   lesson_id SERIAL PRIMARY KEY, topic VARCHAR(300), student_id INTEGER NOT NULL REFERENCES "Students",
   duration INTEGER, lesson_date TIMESTAMPTZ NOT NULL, notes TEXT, homework TEXT, homework_status VARCHAR(50),
   homework_result_percent INTEGER, homework_result_notes TEXT, materials JSON, tags TEXT[], score NUMERIC(6,3),
-  legacy_flag BOOLEAN, course_module_id INTEGER, created_at TIMESTAMP);
+  legacy_flag BOOLEAN, course_module_id INTEGER, created_at TIMESTAMP, room CHAR(5), flags BIT(5), code CHAR(3)[]);
 CREATE TABLE "LessonTasks" (
   lesson_task_id SERIAL PRIMARY KEY, lesson_id INTEGER NOT NULL REFERENCES "Lessons", task_id INTEGER NOT NULL,
   assignment_type VARCHAR(20), difficulty_level INTEGER, submission_correct BOOLEAN);
 INSERT INTO "Students" VALUES (1, 'Ivan', 'p1');
 INSERT INTO "Tasks" VALUES (1, 'a'), (2, 'b');
-INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration, topic, materials, tags, score, legacy_flag, course_module_id, created_at) VALUES
-  (1, 1, '2025-02-01 10:00:00.123456+03', 60, 'JSON lesson', '[1, "two", {"three": [3]}]', '{a,"b c",NULL}', 12.5, true, 7, '2025-02-01 09:00:00.5'),
-  (2, 1, '2025-02-02 12:00:00+00', 45, 'Matched across zones', '{"k": null}', NULL, NULL, false, 7, NULL);
+INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration, topic, materials, tags, score, legacy_flag, course_module_id, created_at, room, flags, code) VALUES
+  (1, 1, '2025-02-01 10:00:00.123456+03', 60, 'JSON lesson', '[1, "two", {"three": [3]}]', '{a,"b c",NULL}', 12.5, true, 7, '2025-02-01 09:00:00.5', 'abc', B'10101', '{ab,xyz}'),
+  (2, 1, '2025-02-02 12:00:00+00', 45, 'Matched across zones', '{"k": null}', NULL, NULL, false, 7, NULL, NULL, NULL, NULL);
 INSERT INTO "LessonTasks" (lesson_id, task_id, assignment_type, difficulty_level, submission_correct) VALUES
   (1, 1, 'homework', 3, false), (2, 2, 'classwork', NULL, true);
 `;
@@ -42,7 +42,7 @@ CREATE TABLE lessons (
   duration INTEGER, homework_result_notes TEXT, homework_result_percent INTEGER, homework TEXT, notes TEXT,
   topic VARCHAR(300), materials JSONB, tags TEXT[], score NUMERIC(8,3), created_at TIMESTAMP,
   course_module_id INTEGER REFERENCES course_modules(id), source VARCHAR(30) NOT NULL DEFAULT 'prod-default',
-  published_at TIMESTAMP);
+  published_at TIMESTAMP, room CHAR(5), flags BIT(5), code CHAR(3)[]);
 CREATE TABLE lessontasks (
   lesson_task_id SERIAL PRIMARY KEY, lesson_id INTEGER NOT NULL REFERENCES lessons, task_id INTEGER NOT NULL REFERENCES tasks,
   assignment_type VARCHAR(20), status VARCHAR(20) NOT NULL DEFAULT 'new', difficulty_level INTEGER, submission_correct BOOLEAN);
@@ -71,7 +71,8 @@ describe('schema drift', () => {
     const [created] = await pair.query(
       'prod',
       `SELECT lesson_date = '2025-02-01 07:00:00.123456+00'::timestamptz AS same_instant, materials,
-              jsonb_typeof(materials) AS kind, tags, score::text, course_module_id, source, created_at::text
+              jsonb_typeof(materials) AS kind, tags, score::text, course_module_id, source, created_at::text,
+              room, flags::text, code::text
          FROM lessons WHERE lesson_id = $1`,
       [byId.get(1).prodLessonId],
     );
@@ -84,6 +85,9 @@ describe('schema drift', () => {
       course_module_id: null,
       source: 'prod-default',
       created_at: '2025-02-01 09:00:00.5',
+      room: 'abc  ',
+      flags: '10101',
+      code: '{"ab ",xyz}',
     });
     const [updated] = await pair.query('prod', `SELECT topic, materials, course_module_id FROM lessons WHERE lesson_id = 50`);
     expect(updated).toEqual({ topic: 'Matched across zones', materials: null, course_module_id: null });

@@ -6,7 +6,8 @@ import { SchemaError } from '../../source/errors.js';
 const column = (name: string, type = 'integer', over: Partial<Column> = {}): Column => ({
   name,
   type,
-  valueType: type.replace(/\(.*\)/, ''),
+  valueType: `pg_catalog.${type.replace(/\(.*\)/, '')}`,
+  typmod: type.includes('('),
   notNull: false,
   hasDefault: false,
   generated: false,
@@ -58,11 +59,11 @@ describe('checkSchema', () => {
     ]);
     const schema = checkSchema(sandbox, prod);
     const copied = new Map(schema.lessonCopy.map((c) => [c.name, c]));
-    expect(copied.get('code')).toEqual({ name: 'code', prodType: 'character varying', exactType: 'character varying(20)' });
-    expect(copied.get('score')).toEqual({ name: 'score', prodType: 'numeric' });
-    expect(copied.get('note')).toEqual({ name: 'note', prodType: 'character varying', exactType: 'character varying(10)' });
-    expect(copied.get('wide')).toEqual({ name: 'wide', prodType: 'character varying' });
-    expect(copied.get('topic')).toEqual({ name: 'topic', prodType: 'text' });
+    expect(copied.get('code')).toEqual({ name: 'code', prodType: 'pg_catalog.character varying', exactType: 'character varying(20)' });
+    expect(copied.get('score')).toEqual({ name: 'score', prodType: 'pg_catalog.numeric' });
+    expect(copied.get('note')).toEqual({ name: 'note', prodType: 'pg_catalog.character varying', exactType: 'character varying(10)' });
+    expect(copied.get('wide')).toEqual({ name: 'wide', prodType: 'pg_catalog.character varying' });
+    expect(copied.get('topic')).toEqual({ name: 'topic', prodType: 'pg_catalog.text' });
     expect(schema.warnings.filter((w) => w.kind === 'narrower-in-prod')).toEqual([
       { kind: 'narrower-in-prod', table: 'Lessons', column: 'code', sandboxType: 'character varying(40)', prodType: 'character varying(20)' },
       { kind: 'narrower-in-prod', table: 'Lessons', column: 'note', sandboxType: 'text', prodType: 'character varying(10)' },
@@ -87,8 +88,7 @@ describe('checkSchema', () => {
     ['text', 'text', false],
     ['integer', 'bigint', false],
   ])('a %s value may not fit prod\'s %s: %s', (sandboxType, prodType, expected) => {
-    const valueType = prodType.replace(/\([\d,]+\)/, '').replace(' year to month', '');
-    expect(mayNotFit(sandboxType, { type: prodType, valueType })).toBe(expected);
+    expect(mayNotFit(sandboxType, { type: prodType, typmod: prodType !== 'text' && prodType !== 'bigint' })).toBe(expected);
   });
 
   it('copies the shared columns but the keys, and warns about the rest', () => {
