@@ -89,15 +89,18 @@ export class Writer {
     // each row of a JSON list with the index in the batch of the lesson it belongs to
     const part = (rows: string, lessonOf: number[], checks: typeof lessonChecks, more: Parameters<typeof jsonTable>[1] = []) => {
       if (!checks.length || !lessonOf.length) return;
-      // the first column that does not fit: its name, prod's type, the value and what prod would keep of it
-      const first = (of: (check: (typeof checks)[number]) => string) =>
-        `CASE ${checks.map((check) => `WHEN (${check.field})::${check.c.prodType} IS DISTINCT FROM (${check.field})::${check.c.exactType} THEN ${of(check)}`).join(' ')} END`;
+      // a row a checked column: its name, prod's type, the value, what prod would keep of it, whether that differs
+      const columns = checks.map(
+        ({ c, label, field }, n) =>
+          `(${n}, ${this.db.literal(label)}, ${this.db.literal(c.exactType!)}, ${field}, ((${field})::${c.exactType})::text,
+            (${field})::${c.prodType} IS DISTINCT FROM (${field})::${c.exactType})`,
+      );
+      // the first column of each row that does not fit
       parts.push(
         `SELECT k, x.col, x.type, left(x.value, ${SHOWN + 1}), length(x.value), left(x.kept, ${SHOWN + 1}), length(x.kept)
            FROM ${jsonTable(params, [{ name: 'r', json: rows }, { name: 'k', type: 'int4', values: lessonOf }, ...more])} AS b,
-                LATERAL (SELECT ${first(({ label }) => this.db.literal(label))} AS col, ${first(({ c }) => this.db.literal(c.exactType!))} AS type,
-                                ${first(({ field }) => field)} AS value, ${first(({ c, field }) => `((${field})::${c.exactType})::text`)} AS kept) AS x
-          WHERE x.col IS NOT NULL`,
+                LATERAL (SELECT col, type, value, kept FROM (VALUES ${columns.join(', ')}) AS v(n, col, type, value, kept, changes)
+                          WHERE changes ORDER BY n LIMIT 1) AS x`,
       );
     };
     part(values.creates, creates, lessonChecks);
