@@ -33,6 +33,24 @@ export function dateKey(expr: string, ownType: string, sandboxType: string): str
   return `((${expr})::${wallType(ownType)}::${wallType(sandboxType)})::text`;
 }
 
+const NUMBER_TYPE = /^(smallint|integer|bigint|real|double precision|numeric(\(.*\))?)$/;
+
+/**
+ * duration as both sides compare it, once printed as text: as it is where both declare the
+ * same type. Where they declare different numbers (integer against numeric(4,1)), as a
+ * float8, which prints a value the same way whatever its type: 45 and 45.0 are one
+ * duration, 45.5 another.
+ */
+function durationKey(expr: string, ownType: string, otherType: string): string {
+  return ownType !== otherType && NUMBER_TYPE.test(ownType) && NUMBER_TYPE.test(otherType) ? `(${expr})::float8` : expr;
+}
+
+/** durationKey of a "Lessons" row of `side`. */
+export function durationKeyOf(schema: SyncSchema, side: 'sandbox' | 'prod', expr: string): string {
+  const type = (s: 'sandbox' | 'prod') => schema[s].lessons.columns.get('duration')!.type;
+  return durationKey(expr, type(side), type(side === 'sandbox' ? 'prod' : 'sandbox'));
+}
+
 const col = (alias: string, name: string) => `${alias}.${quoteIdent(name)}`;
 
 /** The filters as a WHERE clause, their values as literals (the sandbox is read by COPY). */
@@ -68,7 +86,7 @@ export async function readSandboxLessons(db: Db, schema: SyncSchema, filters: Fi
   await db.copyRows(
     `COPY (SELECT l.lesson_id, s.platform_id, s.name,
             ${dateKey('l.lesson_date', dateType, dateType)}, to_char(l.lesson_date, 'YYYY-MM-DD HH24:MI:SS'),
-            l.duration, ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status' : 'NULL'}
+            ${durationKeyOf(schema, 'sandbox', 'l.duration')}, ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status' : 'NULL'}
        FROM ${from}
       ${PLAN_ORDER}) TO STDOUT`,
     (row) => {
@@ -220,7 +238,7 @@ async function readProdSide(
   const lessons = new ProdLessons();
   await db.stream(
     `SELECT l.lesson_id::int8::text, l.student_id::int8::text,
-            ${dateKey('l.lesson_date', prodDateType, sandboxDateType)}, l.duration::text,
+            ${dateKey('l.lesson_date', prodDateType, sandboxDateType)}, ${durationKeyOf(schema, 'prod', 'l.duration')}::text,
             ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status::text' : 'NULL'}
        FROM ${L.sql} l
        JOIN ${keys} AS k ON l.student_id = k.student_id AND l.lesson_date = k.lesson_date::${prodDateType}`,

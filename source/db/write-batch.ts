@@ -10,7 +10,7 @@ import type { Db } from './client.js';
 import { isConnectionFailure, isRowLevel, lostConnection } from './errors.js';
 import { changed } from './recheck.js';
 import { TASK_VERSIONS_SQL } from './row-versions.js';
-import { dateKey, readCopyValues, type CopyValues } from './read.js';
+import { dateKey, durationKeyOf, readCopyValues, type CopyValues } from './read.js';
 import type { SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlIsEmpty } from './sql.js';
 import { restoredColumns } from './undo-capture.js';
@@ -158,7 +158,8 @@ export class Writer {
       SELECT student_id${copy.map((c, i) => `, (r->>${i + 1})::${c.prodType}`).join('')}
         FROM ${batch} AS b WHERE (r->>0)::int8 = sandbox_id
       RETURNING lesson_id::int8::text, student_id::int8::text,
-                ${dateKey('lesson_date', this.schema.prod.lessons.columns.get('lesson_date')!.type, sandboxDateType)}, duration::text, xmin::text`;
+                ${dateKey('lesson_date', this.schema.prod.lessons.columns.get('lesson_date')!.type, sandboxDateType)},
+                ${durationKeyOf(this.schema, 'prod', 'duration')}::text, xmin::text`;
     const result = await this.db.rows(sql, params);
     const byKey = new Map<string, { id: number; xmin: string }>();
     for (const [lessonId, studentId, date, duration, xmin] of result as [string, string, string, string | null, string][]) {

@@ -162,6 +162,34 @@ describe('schema drift', () => {
     expect(await pair.checksum('prod')).toBe(afterFirst);
   });
 
+  it('matches durations by their value when the two sides declare them as different numbers (integer, numeric(4,1))', async () => {
+    await pair.reset({
+      sandbox: `${platformSchema()}
+        INSERT INTO "Students" (student_id, platform_id, name) VALUES (1, 'p1', 'Ivan');
+        INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration, topic) VALUES
+          (1, 1, '2025-03-01 10:00', 60, 'created'), (2, 1, '2025-03-02 10:00', 45, 'fills prod''s'), (3, 1, '2025-03-03 10:00', 45, 'not 45.5');`,
+      prod: `${platformSchema().replace('duration                INTEGER', 'duration                NUMERIC(4,1)')}
+        INSERT INTO "Students" (student_id, platform_id, name) VALUES (10, 'p1', 'Ivan');
+        INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration) VALUES
+          (50, 10, '2025-03-02 10:00', 45.0), (51, 10, '2025-03-03 10:00', 45.5);`,
+    });
+    const run = await runSync(pair);
+    expect(run.err).toBe('');
+    const byId = new Map<number, any>(run.report.lessons.map((l: any) => [l.sandboxLessonId, l]));
+    expect(byId.get(1)).toMatchObject({ action: 'create', duration: 60 });
+    expect(byId.get(2)).toMatchObject({ action: 'update', prodLessonId: 50 });
+    expect(byId.get(3)).toMatchObject({ action: 'create' });
+    const again = await runSync(pair);
+    expect(again.report.summary).toMatchObject({ created: 0, updated: 0, errors: 0 });
+    const lessons = await pair.query('prod', `SELECT lesson_date::text AS date, duration::text, topic FROM "Lessons" ORDER BY lesson_date, duration`);
+    expect(lessons).toEqual([
+      { date: '2025-03-01 10:00:00', duration: '60.0', topic: 'created' },
+      { date: '2025-03-02 10:00:00', duration: '45.0', topic: "fills prod's" },
+      { date: '2025-03-03 10:00:00', duration: '45.0', topic: 'not 45.5' },
+      { date: '2025-03-03 10:00:00', duration: '45.5', topic: null },
+    ]);
+  });
+
   it('tells each failed lesson once as it fails, also when a later rejection makes the apply start again carefully', async () => {
     const narrower = platformSchema({ prodChecks: true });
     await pair.reset({
