@@ -68,10 +68,9 @@ export interface CopyColumn {
   /** prod's Column.valueType */
   prodType: string;
   /**
-   * Prod's type with its length or precision, where the sandbox's column is of another type
-   * and a value may not fit it exactly: each is checked against it before it is written
-   * (Writer), since PostgreSQL would cut or round it without a word. Undefined where every
-   * sandbox value fits.
+   * Prod's type with its length or precision, where a sandbox value may not fit it exactly
+   * (mayNotFit): each is checked against it before it is written (Writer), since PostgreSQL
+   * would cut or round it without a word. Undefined where every sandbox value fits.
    */
   exactType?: string;
 }
@@ -231,7 +230,6 @@ function copyColumns(
   return copy;
 }
 
-/** Throws SchemaError naming every missing piece on either side. */
 /** A type as format_type() writes it: its name without the modifier, and the modifier's numbers. */
 function typmodOf(type: string): { base: string; args: number[] } {
   const match = /^(.*?)\(([\d, ]+)\)(.*)$/.exec(type);
@@ -258,6 +256,7 @@ export function mayNotFit(sandboxType: string, prod: Pick<Column, 'type' | 'typm
   return prodArgs[0]! < sandbox.args[0]!;
 }
 
+/** Throws SchemaError naming every missing piece on either side. */
 export function checkSchema(sandbox: DbTables, prod: DbTables): SyncSchema {
   const problems = [...missing('sandbox', sandbox), ...missing('prod', prod)];
   if (problems.length) throw new SchemaError(problems);
