@@ -115,7 +115,11 @@ export function describeError(error: unknown, m: Messages): ErrorText {
   if (error instanceof SchemaError) {
     return {
       message: m.schema.title(error.problems.length),
-      details: error.problems.map((p) => m.schema[p.kind](m.sides[p.side], p.table, p.column ?? '')),
+      details: error.problems.map((p) =>
+        p.kind === 'lesson-date-type'
+          ? m.schema[p.kind](m.sides[p.side], p.table, printable(p.types!.prod), printable(p.types!.sandbox))
+          : m.schema[p.kind](m.sides[p.side], p.table, p.column ?? ''),
+      ),
       hint: m.schema.hint,
     };
   }

@@ -90,9 +90,11 @@ export class ConnectError extends AppError {
 
 export interface SchemaProblem {
   side: Side;
-  kind: 'missing-table' | 'missing-column' | 'not-null-without-source';
+  kind: 'missing-table' | 'missing-column' | 'not-null-without-source' | 'lesson-date-type';
   table: string;
   column?: string;
+  /** lesson-date-type: each side's type of lesson_date */
+  types?: Record<Side, string>;
 }
 
 /** Required tables or columns are missing (exit 3). */

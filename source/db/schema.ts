@@ -262,6 +262,10 @@ export function checkSchema(sandbox: DbTables, prod: DbTables): SyncSchema {
   if (problems.length) throw new SchemaError(problems);
   const s = sandbox as SyncSchema['sandbox'];
   const p = prod as SyncSchema['prod'];
+  // a timestamp and a timestamptz are compared by their wall clock (read.ts dateKey); a date, or a text, against either holds another thing
+  const dates = { sandbox: s.lessons.columns.get('lesson_date')!.type, prod: p.lessons.columns.get('lesson_date')!.type };
+  const dateKind = (type: string) => (type.startsWith('timestamp') ? 'timestamp' : type);
+  if (dateKind(dates.sandbox) !== dateKind(dates.prod)) problems.push({ side: 'prod', kind: 'lesson-date-type', table: p.lessons.name, column: 'lesson_date', types: dates });
   const warnings: SchemaWarning[] = [];
   const lessonCopy = copyColumns(s.lessons, p.lessons, 'student_id', {}, warnings, problems);
   const taskCopy = copyColumns(s.lessonTasks, p.lessonTasks, 'lesson_id', { task_id: p.tasks.name }, warnings, problems);

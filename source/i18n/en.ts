@@ -239,6 +239,8 @@ const en = {
     'missing-column': (side: string, table: string, column: string) => `  • ${side}: column "${table}".${column} is missing`,
     'not-null-without-source': (side: string, table: string, column: string) =>
       `  • ${side}: "${table}".${column} is NOT NULL without a default, and the sandbox has nothing to put there`,
+    'lesson-date-type': (side: string, table: string, prodType: string, sandboxType: string) =>
+      `  • ${side}: "${table}".lesson_date is ${prodType}, the sandbox's ${sandboxType}: lessons are matched by their date and time, which the two cannot both hold`,
     hint: 'Check that each URL points to the platform\'s database (the tables "Students", "Lessons", "LessonTasks", "Tasks").',
   },
   interrupted: 'Interrupted: nothing was written to prod.',

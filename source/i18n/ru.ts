@@ -234,6 +234,8 @@ const ru: Messages = {
     'missing-column': (side, table, column) => `  • ${side}: нет колонки "${table}".${column}`,
     'not-null-without-source': (side, table, column) =>
       `  • ${side}: "${table}".${column} — NOT NULL без значения по умолчанию, а в песочнице его нечем заполнить`,
+    'lesson-date-type': (side, table, prodType, sandboxType) =>
+      `  • ${side}: "${table}".lesson_date имеет тип ${prodType}, в песочнице ${sandboxType}: уроки сопоставляются по дате и времени, а эти типы не могут хранить их одинаково`,
     hint: 'Проверьте, что URL указывают на базы платформы (таблицы "Students", "Lessons", "LessonTasks", "Tasks").',
   },
   interrupted: 'Прервано: в прод ничего не записано.',

@@ -214,7 +214,7 @@ describe('schema drift', () => {
     }
   });
 
-  it('names every missing table and column, and a NOT NULL column prod cannot fill (exit 3)', async () => {
+  it('names every missing table and column, a NOT NULL column prod cannot fill, and a lesson_date of another kind (exit 3)', async () => {
     await pair.reset({
       sandbox: platformSchema().replace(/CREATE TABLE "LessonTasks"[\s\S]*$/, ''),
       prod: platformSchema().replace('    duration                INTEGER,\n', '').replace('status                  VARCHAR(50),', 'room TEXT NOT NULL, status VARCHAR(50),'),
@@ -231,6 +231,23 @@ describe('schema drift', () => {
     const notNull = await runSync(pair);
     expect(notNull.code).toBe(3);
     expect(notNull.err).toContain('prod: "Lessons".room is NOT NULL without a default');
+
+    // a date holds no time: the lessons of a day could not be told apart, a create would drop its time
+    await pair.reset({
+      sandbox: `${platformSchema()}
+        INSERT INTO "Students" (student_id, platform_id, name) VALUES (1, 'p1', 'Ivan');
+        INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration) VALUES (1, 1, '2025-03-01 10:00', 60);`,
+      prod: `${platformSchema().replace('lesson_date             TIMESTAMP NOT NULL', 'lesson_date             DATE NOT NULL')}
+        INSERT INTO "Students" (student_id, platform_id, name) VALUES (10, 'p1', 'Ivan');`,
+    });
+    const dated = await pair.checksum('prod');
+    const date = await runSync(pair);
+    expect(date.code).toBe(3);
+    expect(date.err).toContain(
+      `prod: "Lessons".lesson_date is date, the sandbox's timestamp without time zone: lessons are matched by their date and time, which the two cannot both hold`,
+    );
+    expect(date.err).not.toContain('Unexpected');
+    expect(await pair.checksum('prod')).toBe(dated);
   });
 });
 
