@@ -11,7 +11,7 @@ import { isConnectionFailure, isRowLevel, lostConnection } from './errors.js';
 import { changed } from './recheck.js';
 import { TASK_VERSIONS_SQL } from './row-versions.js';
 import { dateKey, durationKeyOf, readCopyValues, type CopyValues } from './read.js';
-import type { SyncSchema } from './schema.js';
+import type { CopyColumn, SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlIsEmpty } from './sql.js';
 import { restoredColumns } from './undo-capture.js';
 
@@ -40,23 +40,44 @@ export interface BatchSink {
   notWritten(k: number, outcome: PlanEntry): void;
 }
 
+/** A copied column whose values are checked to fit prod's (CopyColumn.exactType), and its value in a batch's JSON row. */
+interface FitCheck {
+  column: CopyColumn;
+  /** `"Lessons".topic`, as a message names it */
+  label: string;
+  field: string;
+}
+
 export class Writer {
+  /** The fields an update can fill, in the order of its fill mask's bits. */
+  private readonly updateFields: string[];
+  /** What unfit() checks of the creates, the updates (the fields they fill) and the LessonTasks: nothing for most schemas. */
+  private readonly fitChecks: { creates: FitCheck[]; updates: FitCheck[]; tasks: FitCheck[] };
+
   constructor(
     private readonly db: Db,
     private readonly sandboxDb: Db,
     private readonly schema: SyncSchema,
     /** told of each lesson that fails, as it fails */
     private readonly onError?: (entry: PlanEntry) => void,
-  ) {}
-
-  /** The fields an update can fill, in the order of its fill mask's bits. */
-  private updateFields(): string[] {
-    return [...CONTENT_FIELDS, ...(this.schema.homeworkStatus ? ['homework_status'] : [])];
+  ) {
+    const fields = [...CONTENT_FIELDS, ...(schema.homeworkStatus ? ['homework_status'] : [])];
+    this.updateFields = fields;
+    const checked = (columns: CopyColumn[], table: string): FitCheck[] =>
+      columns.flatMap((column, i) => (column.exactType ? [{ column, label: `${quoteIdent(table)}.${column.name}`, field: `r->>${i + 1}` }] : []));
+    const creates = checked(schema.lessonCopy, schema.prod.lessons.name);
+    this.fitChecks = {
+      creates,
+      updates: creates
+        .filter((check) => fields.includes(check.column.name))
+        .map((check) => ({ ...check, field: `CASE WHEN fill & ${1 << fields.indexOf(check.column.name)} <> 0 THEN ${check.field} END` })),
+      tasks: checked(schema.taskCopy, schema.prod.lessonTasks.name),
+    };
   }
 
-  /** Bit i: the update fills updateFields()[i]. */
+  /** Bit i: the update fills updateFields[i]. */
   private fillMask(update: PlanEntry): number {
-    return this.updateFields().reduce((mask, f, i) => (update.fieldsFilled.includes(f) ? mask | (1 << i) : mask), 0);
+    return this.updateFields.reduce((mask, f, i) => (update.fieldsFilled.includes(f) ? mask | (1 << i) : mask), 0);
   }
 
   /**
@@ -68,15 +89,8 @@ export class Writer {
    */
   private async unfit(items: PlanEntry[], values: CopyValues): Promise<Map<number, string>> {
     const unfit = new Map<number, string>();
-    const checked = (columns: SyncSchema['lessonCopy'], table: string) =>
-      columns.flatMap((c, i) => (c.exactType ? [{ c, label: `${quoteIdent(table)}.${c.name}`, field: `r->>${i + 1}` }] : []));
-    const fields = this.updateFields();
-    const lessonChecks = checked(this.schema.lessonCopy, this.schema.prod.lessons.name);
-    const taskChecks = checked(this.schema.taskCopy, this.schema.prod.lessonTasks.name);
-    if (!lessonChecks.length && !taskChecks.length) return unfit;
-    const updateChecks = lessonChecks
-      .filter(({ c }) => fields.includes(c.name))
-      .map((check) => ({ ...check, field: `CASE WHEN fill & ${1 << fields.indexOf(check.c.name)} <> 0 THEN ${check.field} END` }));
+    const checks = this.fitChecks;
+    if (!checks.creates.length && !checks.tasks.length) return unfit;
     const creates: number[] = [];
     const updates: number[] = [];
     const tasks: number[] = [];
@@ -87,11 +101,11 @@ export class Writer {
     const params: unknown[] = [];
     const parts: string[] = [];
     // each row of a JSON list with the index in the batch of the lesson it belongs to
-    const part = (rows: string, lessonOf: number[], checks: typeof lessonChecks, more: Parameters<typeof jsonTable>[1] = []) => {
-      if (!checks.length || !lessonOf.length) return;
+    const part = (rows: string, lessonOf: number[], checked: FitCheck[], more: Parameters<typeof jsonTable>[1] = []) => {
+      if (!checked.length || !lessonOf.length) return;
       // a row a checked column: its name, prod's type, the value, what prod would keep of it, whether that differs
-      const columns = checks.map(
-        ({ c, label, field }, n) =>
+      const columns = checked.map(
+        ({ column: c, label, field }, n) =>
           `(${n}, ${this.db.literal(label)}, ${this.db.literal(c.exactType!)}, ${field}, ((${field})::${c.exactType})::text,
             (${field})::${c.prodType} IS DISTINCT FROM (${field})::${c.exactType})`,
       );
@@ -103,9 +117,9 @@ export class Writer {
                           WHERE changes ORDER BY n LIMIT 1) AS x`,
       );
     };
-    part(values.creates, creates, lessonChecks);
-    part(values.updates, updates, updateChecks, [{ name: 'fill', type: 'int4', values: updates.map((k) => this.fillMask(items[k]!)) }]);
-    part(values.tasks, tasks, taskChecks);
+    part(values.creates, creates, checks.creates);
+    part(values.updates, updates, checks.updates, [{ name: 'fill', type: 'int4', values: updates.map((k) => this.fillMask(items[k]!)) }]);
+    part(values.tasks, tasks, checks.tasks);
     if (!parts.length) return unfit;
     const rows = (await this.db.rows(parts.join(' UNION ALL '), params)) as [number, string, string, string, number, string, number][];
     const shown = (text: string, length: number) => (length > SHOWN ? `a text of ${length} characters` : text);
@@ -181,7 +195,7 @@ export class Writer {
     const updated = new Map<number, { xmin: string; values: (string | null)[] }>();
     if (!updates.length) return updated;
     const prod = this.schema.prod.lessons;
-    const fields = this.updateFields();
+    const fields = this.updateFields;
     const params: unknown[] = [];
     const batch = jsonTable(params, [
       { name: 'r', json: rows },
