@@ -1,3 +1,4 @@
+import { DEFAULT_LOCK_TIMEOUT_S } from './db/client.js';
 import { readDotenv } from './dotenv.js';
 import { EVERY_LESSON, type Selection } from './engine/selection.js';
 import { UsageError } from './errors.js';
@@ -57,7 +58,7 @@ export interface Flags {
   undoFile?: string;
 }
 
-export const DEFAULT_LOCK_TIMEOUT_S = 120;
+export { DEFAULT_LOCK_TIMEOUT_S };
 
 function checkLockTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_LOCK_TIMEOUT_S;

@@ -2,9 +2,31 @@
  * Errors that reach the operator. Each carries a code and the parameters its message
  * needs; the text lives in i18n so both views (and both languages) word it the same.
  */
-import type { LockWait } from './db/watchdog.js';
-
 export type Side = 'sandbox' | 'prod';
+
+export type LockTarget =
+  | { kind: 'run' }
+  | { kind: 'table'; name: string }
+  | { kind: 'row' }
+  | { kind: 'other'; type: string };
+
+export interface LockHolder {
+  pid: number;
+  user: string | null;
+  application: string | null;
+  client: string | null;
+  state: string | null;
+  /** when its transaction started, HH:MM:SS in the server's zone */
+  since: string | null;
+}
+
+/** A statement waits for a lock another session holds: on which database, what, who holds it, for how long. */
+export interface LockWait {
+  side: Side;
+  target: LockTarget;
+  holders: LockHolder[];
+  waitedMs: number;
+}
 
 export type UsageCode =
   | 'missing-url'

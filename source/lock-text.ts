@@ -1,5 +1,5 @@
 /** A lock wait in words, the same in the plain log, the wizard and the error that ends it. */
-import type { LockHolder, LockTarget, LockWait } from './db/watchdog.js';
+import type { LockHolder, LockTarget, LockWait } from './errors.js';
 import type { Messages } from './i18n/index.js';
 import { printable } from './text.js';
 

@@ -6,13 +6,12 @@
 import type { Filters } from './config.js';
 import { looksLikeSameDatabase, parseDbUrl, type DbUrl } from './db-url.js';
 import { UsageError, type Side } from './errors.js';
-import { connectDb, type ConnectOptions, type Db, type ServerInfo } from './db/client.js';
-import { isConnectionFailure, lostConnection } from './db/errors.js';
+import type { Db, ServerInfo } from './db/client.js';
 import { isSameDatabase } from './db/identity.js';
 import { checkSchema, introspect, type SchemaWarning, type SyncSchema } from './db/schema.js';
 import { readExistingTaskIds, readLessonValues, readProdLessons, readSandboxLessons, readSandboxTasks, readSandboxTasksOf, sandboxLessonCount, type LessonValues } from './db/read.js';
 import { applyPlan, type ApplyHooks } from './db/apply.js';
-import { DEFAULT_WATCHDOG, type LockWait } from './db/watchdog.js';
+import { Operation, type LockWaitEvent, type OpenOptions } from './core/operation.js';
 import { createPlanner } from './engine/planner.js';
 import { applySelection, EVERY_LESSON, unknownLessons, type Selection } from './engine/selection.js';
 import { summarize } from './engine/summary.js';
@@ -61,8 +60,8 @@ export type SessionEvent =
   | { type: 'preview'; entries: PlanEntry[]; all: EntryList }
   /** lessons as they are planned, in order; a view may draw between slices. `all`: every entry so far (it grows) */
   | { type: 'planned'; entries: PlanEntry[]; all: EntryList }
-  /** apply waits for a lock: what, who holds it, since when */
-  | { type: 'lock-wait'; wait: LockWait }
+  /** a read or a write waits for a lock, on either side: what, who holds it, since when */
+  | LockWaitEvent
   /** `latest`: the last lesson of the batch just written */
   | { type: 'written'; done: number; total: number; latest: PlanEntry | undefined }
   /** a lesson prod rejected during apply (write-failed); the others go on */
@@ -71,10 +70,7 @@ export type SessionEvent =
 export type SessionListener = (event: SessionEvent) => void;
 
 /** What the caller decides about an apply; what happens during it comes as events. */
-export type ApplyOptions = Pick<
-  ApplyHooks,
-  'signal' | 'signalName' | 'lockTimeoutSeconds' | 'watchdogTiming' | 'chunkSize' | 'recheckSize'
-> & {
+export type ApplyOptions = Pick<ApplyHooks, 'signal' | 'signalName' | 'chunkSize' | 'recheckSize'> & {
   /** the undo file to write (SPEC §12); none without it */
   undoPath?: string;
 };
@@ -133,9 +129,8 @@ export async function step<Id extends string, T>(
   }
 }
 
-export class Session {
+export class Session extends Operation<SessionEvent> {
   private sandboxSnapshot = false;
-  private readonly listeners = new Set<SessionListener>();
 
   private constructor(
     readonly targets: Targets,
@@ -143,14 +138,18 @@ export class Session {
     readonly prodDb: Db,
     readonly schema: SyncSchema,
     readonly servers: Record<Side, ServerInfo>,
-  ) {}
+  ) {
+    super();
+  }
 
   /** `listener` hears the checks as they run, and everything after, as a subscriber. */
-  static async open(targets: Targets, listener?: SessionListener, options: ConnectOptions = {}): Promise<Session> {
+  static async open(targets: Targets, listener?: SessionListener, options: OpenOptions = {}): Promise<Session> {
     const onCheck = (event: CheckEvent) => listener?.({ type: 'check', ...event });
+    // a lock wait while the checks run is the listener's; after, every subscriber's
+    let tell = (event: LockWaitEvent) => listener?.(event);
     const connect = (side: Side) =>
       step(side, onCheck, async () => {
-        const db = await connectDb(targets[side], side, options);
+        const db = await Operation.connect(targets[side], side, options, (event) => tell(event));
         const info = db.info();
         onCheck({ id: side, status: 'ok', info });
         return { db, info };
@@ -175,21 +174,12 @@ export class Session {
       });
       const session = new Session(targets, sandbox.value.db, prod.value.db, schema, { sandbox: sandbox.value.info, prod: prod.value.info });
       if (listener) session.subscribe(listener);
+      tell = (event) => session.emit(event);
       return session;
     } catch (error) {
       await close();
       throw error;
     }
-  }
-
-  /** Hears every event from now on; returns the way to stop. */
-  subscribe(listener: SessionListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private emit(event: SessionEvent): void {
-    for (const listener of this.listeners) listener(event);
   }
 
   /**
@@ -200,7 +190,7 @@ export class Session {
   async plan(filters: Filters, selection: Selection = EVERY_LESSON, preview?: Preview): Promise<Plan> {
     await this.openSnapshot();
     const shape = (slice: PlanEntry[]) => applySelection(slice, selection);
-    if (preview && this.listeners.size) await this.preview(filters, preview, shape);
+    if (preview && this.listened) await this.preview(filters, preview, shape);
     const { sandbox, prod } = await this.readBothSides(filters);
     const entries = await this.planAll(sandbox, prod, shape);
     const unknown = unknownLessons(entries, selection);
@@ -362,7 +352,7 @@ export class Session {
       const slice = shape(planner.plan(start, start + PLAN_SLICE));
       for (const entry of slice) entries.push(entry);
       collectIfGrown();
-      if (this.listeners.size) {
+      if (this.listened) {
         this.emit({ type: 'planned', entries: slice, all: entries });
         // lets a view draw the slice before the next one is planned
         await new Promise((resolve) => setImmediate(resolve));
@@ -388,12 +378,11 @@ export class Session {
       ...hooks,
       undo,
       expectedProd: plan.expectedProd,
-      openWatcher: () => connectDb(this.targets.prod, 'prod', { timeoutMs: DEFAULT_WATCHDOG.answerWithinMs }),
       onLockWait: (wait) => this.emit({ type: 'lock-wait', wait }),
       onProgress: (done, total, latest) => this.emit({ type: 'written', done, total, latest }),
       onError: (entry) => this.emit({ type: 'lesson-failed', entry }),
     };
-    const entries = await this.guard('prod', () => applyPlan(this.prodDb, this.sandboxDb, this.schema, plan.sandbox, plan.entries, watched));
+    const entries = await applyPlan(this.prodDb, this.sandboxDb, this.schema, plan.sandbox, plan.entries, watched);
     collectAfterPhase(); // what the batches left, before the summary is shown and the process idles
     return { entries, summary: summarize(entries), undoPath: undo?.kept ? undoPath : undefined };
   }
@@ -411,13 +400,8 @@ export class Session {
     await Promise.all([this.sandboxDb.close(), this.prodDb.close()]);
   }
 
-  /** A dropped connection becomes the readable ConnectError 'lost'. */
-  private async guard<T>(side: Side, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (!isConnectionFailure(error)) throw error;
-      throw lostConnection(side === 'sandbox' ? this.sandboxDb : this.prodDb, error);
-    }
+  /** Any failure on that side, as the operator reads it (Db.explain: a lost connection, a lock timeout, a bug). */
+  private guard<T>(side: Side, run: () => Promise<T>): Promise<T> {
+    return (side === 'sandbox' ? this.sandboxDb : this.prodDb).guard(run);
   }
 }

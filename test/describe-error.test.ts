@@ -23,7 +23,7 @@ describe('describeError', () => {
       ['❌ The database schema is not what lesson-sync needs (1 problem):', '  • prod: column "Lessons".duration is missing', expect.stringMatching(/^💡/)],
     ],
     [
-      new LockTimeoutError(120, { target: { kind: 'table', name: '"Lessons"' }, holders: [{ pid: 7, user: 'ops', application: 'psql', client: null, state: 'idle in transaction', since: '10:00:00' }], waitedMs: 120_000 }),
+      new LockTimeoutError(120, { side: 'prod', target: { kind: 'table', name: '"Lessons"' }, holders: [{ pid: 7, user: 'ops', application: 'psql', client: null, state: 'idle in transaction', since: '10:00:00' }], waitedMs: 120_000 }),
       [
         '❌ Gave up after 120 s waiting for table "Lessons", held by pid 7 (ops, psql, in a transaction since 10:00:00): nothing was written to prod.',
         expect.stringMatching(/^💡 Let that transaction finish/),

@@ -219,7 +219,7 @@ describe('lesson-sync undo', () => {
       const undoing = await UndoSession.open(parseDbUrl(school.pair.urls.prod, 'prod'), await readUndoFile(path));
       try {
         const opened = undoing.queries();
-        const done = await undoing.apply(await undoing.plan(), { lockTimeoutSeconds: 10 });
+        const done = await undoing.apply(await undoing.plan());
         expect(done.filter((e) => e.action === 'keep')).toHaveLength(0);
         counts[lessons] = undoing.queries() - opened;
       } finally {

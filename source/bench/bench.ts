@@ -372,7 +372,7 @@ async function main() {
         const undoing = await measured(async () => {
           const undo = await UndoSession.open(parseDbUrl(urls.prod, 'prod'), await readUndoFile(undoFile));
           try {
-            const done = await undo.apply(await undo.plan(), { lockTimeoutSeconds: 60 });
+            const done = await undo.apply(await undo.plan());
             return { queries: undo.queries(), summary: summarizeUndo(done) };
           } finally {
             await undo.close();

@@ -3,11 +3,14 @@ import pg from 'pg';
 import pgpass from 'pgpass';
 import { to as copyTo } from 'pg-copy-streams';
 import type { DbUrl } from '../db-url.js';
-import { ConnectError, type Side } from '../errors.js';
+import { ConnectError, type LockWait, type Side } from '../errors.js';
 import { CopyTextReader, type CopyRow } from './copy-text.js';
-import { connectCodeOf, safeMessage, toConnectError } from './errors.js';
+import { connectCodeOf, explainFailure, safeMessage, toConnectError } from './errors.js';
+import { DEFAULT_WATCHDOG, Watchdog, type WatchdogTiming } from './watchdog.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** SPEC §3: a lock waited for longer than this ends the run, in any phase, on either side. */
+export const DEFAULT_LOCK_TIMEOUT_S = 120;
 const CLOSE_WITHIN_MS = 2000;
 
 // Dates and timestamps stay the server's text: pg would turn them into JS Dates in the
@@ -37,11 +40,14 @@ export class Db {
   private server: ServerInfo | undefined;
   /** inside hashJoinsOnly: nested loops are off */
   private hashJoinsSet = false;
+  private watchdog: Watchdog | undefined;
 
   constructor(
     private readonly client: pg.Client,
     readonly side: Side,
     readonly url: DbUrl,
+    /** every statement's lock wait ends after this (the session's lock_timeout) */
+    readonly lockTimeoutSeconds: number = DEFAULT_LOCK_TIMEOUT_S,
   ) {
     client.on('error', (error) => {
       this.lost = error;
@@ -193,6 +199,35 @@ export class Db {
     }
   }
 
+  /**
+   * From now until close, a statement that runs long is watched from a second session
+   * (watchdog.ts): a lock wait is told as it happens, a server gone silent is cut. The
+   * watcher connects only once a statement has run for a second.
+   */
+  watch(onLockWait: (wait: LockWait) => void, timing: WatchdogTiming = DEFAULT_WATCHDOG): void {
+    this.watchdog?.stop();
+    const open = () => connectDb(this.url, this.side, { timeoutMs: timing.answerWithinMs, lockTimeoutSeconds: this.lockTimeoutSeconds });
+    this.watchdog = new Watchdog(this, open, onLockWait, timing);
+  }
+
+  /** Any failure of a statement on this connection as the operator reads it (errors.ts explainFailure). */
+  explain(error: unknown, committing = false): unknown {
+    return explainFailure(
+      error,
+      { side: this.side, url: this.url, cut: this.watchdog?.failure(), lastWait: this.watchdog?.lastWait, lockTimeoutSeconds: this.lockTimeoutSeconds },
+      committing,
+    );
+  }
+
+  /** `work`, its failure explained (explain). */
+  async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw this.explain(error);
+    }
+  }
+
   /** The server's words for an error, free of this connection's password. */
   describe(error: unknown): string {
     return safeMessage(error, this.url.password);
@@ -211,7 +246,9 @@ export class Db {
     // DateStyle matched no lesson: every one planned as a create, and the apply stopped).
     const setup =
       `${this.side === 'sandbox' ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ' : ''}` +
-      `SET max_parallel_workers_per_gather = 0; SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3; `;
+      `SET max_parallel_workers_per_gather = 0; SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3; ` +
+      // no read or write waits on another session's lock for longer (SPEC §3)
+      `SET lock_timeout = '${Math.round(this.lockTimeoutSeconds * 1000)}ms'; `;
     const started = performance.now();
     const results = await this.script(
       `${setup}SELECT current_setting('server_version') AS version, current_database() AS database, current_user AS "user",
@@ -230,6 +267,7 @@ export class Db {
 
   /** Says goodbye to the server, but never waits long for a network that may be dead. */
   async close(): Promise<void> {
+    this.watchdog?.stop();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
@@ -248,6 +286,7 @@ export class Db {
 
   /** Drops the socket at once: the server rolls back whatever transaction was open. */
   destroy(): void {
+    this.watchdog?.stop();
     const connection = (this.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection;
     connection?.stream?.destroy();
   }
@@ -300,6 +339,8 @@ export function resolvePassword(url: DbUrl, env: NodeJS.ProcessEnv = process.env
 
 export interface ConnectOptions {
   timeoutMs?: number;
+  /** lock_timeout of every statement (default DEFAULT_LOCK_TIMEOUT_S) */
+  lockTimeoutSeconds?: number;
 }
 
 export async function connectDb(url: DbUrl, side: Side, options: ConnectOptions = {}): Promise<Db> {
@@ -338,7 +379,7 @@ export async function connectDb(url: DbUrl, side: Side, options: ConnectOptions 
       if (i < attempts.length - 1 && fallbackMakesSense) continue;
       throw toConnectError(error, side, url.masked, password);
     }
-    const db = new Db(client, side, secretUrl);
+    const db = new Db(client, side, secretUrl, options.lockTimeoutSeconds);
     try {
       await db.start();
     } catch (error) {

@@ -1,4 +1,4 @@
-import { BugError, ConnectError, isAppError, RunError, type ConnectCode, type RunFailureCode, type Side } from '../errors.js';
+import { BugError, ConnectError, isAppError, LockTimeoutError, RunError, type ConnectCode, type LockWait, type RunFailureCode, type Side } from '../errors.js';
 import { maskSecrets } from '../db-url.js';
 
 interface PgLikeError {
@@ -45,17 +45,43 @@ export function connectCodeOf(error: unknown): ConnectCode {
   return 'other';
 }
 
-const sqlState = (error: unknown): string | undefined => {
-  const code = (error as PgLikeError | undefined)?.code;
-  return code && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+/** The server's SQLSTATE: only an error the server sent has one (a socket's EPIPE is not one). */
+export const sqlState = (error: unknown): string | undefined => {
+  const e = error as (PgLikeError & { severity?: unknown }) | undefined;
+  return typeof e?.code === 'string' && typeof e.severity === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
 };
 
-/** True when the failure is the connection itself, not a statement: the driver's or the socket's words. */
+/** What the socket says when the connection itself failed (Node's errno codes, TLS's). */
+const SOCKET_CODES = new Set([
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_WRITE_AFTER_END',
+  'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC',
+]);
+/** What pg says when its connection failed or was closed under it. */
+const DRIVER_WORDS = /^(Connection terminated|Client has encountered a connection error|Client was closed|Connection closed|timeout expired)/i;
+
+/**
+ * True when the connection itself failed, not a statement and not this program: the socket's
+ * and the driver's words, or a server that says the session is over (SQLSTATE 08, 57P).
+ * Anything else without an SQLSTATE is a bug of ours, never told as a network problem.
+ */
 export function isConnectionFailure(error: unknown): boolean {
   if (isAppError(error) || error instanceof BugError) return false;
   const code = sqlState(error);
-  if (!code) return true;
-  return code.startsWith('08') || code.startsWith('57P') || code === '53300';
+  if (code) return code.startsWith('08') || code.startsWith('57P');
+  const e = error as PgLikeError | undefined;
+  if (typeof e?.code === 'string' && SOCKET_CODES.has(e.code)) return true;
+  return error instanceof Error && DRIVER_WORDS.test(error.message);
 }
 
 /**
@@ -72,7 +98,7 @@ export const isLockTimeout = (error: unknown) => sqlState(error) === '55P03';
 
 /** A statement's failure that no lesson can get around, as the operator reads it. */
 export function runFailure(error: unknown, side: Side, password?: string): RunError {
-  const code = sqlState(error) ?? '';
+  const code = side === 'prod' ? (sqlState(error) ?? '') : '';
   const kind: RunFailureCode =
     code === '25006' ? 'read-only' : code === '42501' ? 'privilege' : code === '53100' ? 'disk-full' : code.startsWith('53') ? 'resources' : 'server';
   return new RunError(kind, side, safeMessage(error, password));
@@ -83,6 +109,34 @@ export function safeMessage(error: unknown, password?: string): string {
   let message = error instanceof Error ? error.message : String(error);
   if (password) message = message.split(password).join('***');
   return maskSecrets(message).split('\n')[0]!.trim();
+}
+
+/** What the connection knows of a failure beyond the error itself. */
+export interface FailureContext {
+  side: Side;
+  url: { masked: string; password?: string };
+  /** the watchdog cut this connection, and why (ConnectError 'unresponsive') */
+  cut: ConnectError | undefined;
+  /** the last lock wait seen, for the error that ends it */
+  lastWait: LockWait | undefined;
+  lockTimeoutSeconds: number;
+}
+
+/**
+ * Any failure of a statement, as the operator reads it: the one mapping every phase of every
+ * operation goes through (client.ts's Db.explain). `committing`: the failure came while COMMIT
+ * was on its way, so whether it took is the server's to say.
+ */
+export function explainFailure(error: unknown, at: FailureContext, committing = false): unknown {
+  if (isAppError(error) || error instanceof BugError) return error;
+  if (isConnectionFailure(error)) {
+    const detail = safeMessage(error, at.url.password);
+    if (committing) return new ConnectError('commit-unknown', at.side, at.url.masked, detail);
+    return at.cut ?? new ConnectError('lost', at.side, at.url.masked, detail);
+  }
+  if (isLockTimeout(error)) return new LockTimeoutError(at.lockTimeoutSeconds, at.lastWait);
+  if (!sqlState(error)) return new BugError(safeMessage(error, at.url.password), { cause: error });
+  return runFailure(error, at.side, at.url.password);
 }
 
 /** A connection that dropped on its own, as the operator reads it. */

@@ -13,30 +13,26 @@
  * costs nothing. A server that takes one connection at a time (the embedded demo)
  * cannot be watched: the watchdog then steps aside.
  */
-import { ConnectError } from '../errors.js';
-import type { Db } from './client.js';
+import { ConnectError, type LockTarget, type LockWait, type Side } from '../errors.js';
 import { connectCodeOf } from './errors.js';
 
-export type LockTarget =
-  | { kind: 'run' }
-  | { kind: 'table'; name: string }
-  | { kind: 'row' }
-  | { kind: 'other'; type: string };
-
-export interface LockHolder {
-  pid: number;
-  user: string | null;
-  application: string | null;
-  client: string | null;
-  state: string | null;
-  /** when its transaction started, HH:MM:SS in the server's zone */
-  since: string | null;
+/** The connection watched, as the watchdog sees it (client.ts's Db). */
+export interface Watched {
+  readonly side: Side;
+  readonly url: { readonly masked: string };
+  /** the server process serving it */
+  readonly pid: number;
+  /** since when a statement has been waiting for its answer (performance.now()), if one is */
+  readonly busySince: number | undefined;
+  info(): { version: string };
+  /** drops the socket at once */
+  destroy(): void;
 }
 
-export interface LockWait {
-  target: LockTarget;
-  holders: LockHolder[];
-  waitedMs: number;
+/** The second session the watchdog asks the server through. */
+export interface Watcher {
+  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+  destroy(): void;
 }
 
 export interface WatchdogTiming {
@@ -114,15 +110,15 @@ export class Watchdog {
   /** why the watched connection was cut; set once */
   verdict: string | undefined;
   lastWait: LockWait | undefined;
-  private watcher: Db | undefined;
+  private watcher: Watcher | undefined;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private staleSince: number | undefined;
   private readonly sql: string;
 
   constructor(
-    private readonly db: Db,
-    private readonly openWatcher: () => Promise<Db>,
+    private readonly db: Watched,
+    private readonly openWatcher: () => Promise<Watcher>,
     private readonly onLockWait: (wait: LockWait) => void,
     private readonly timing: WatchdogTiming = DEFAULT_WATCHDOG,
   ) {
@@ -161,10 +157,10 @@ export class Watchdog {
    * the run ended, or after the wait for it was given up, is closed at once: left open, it
    * would keep the process alive after its work is done.
    */
-  private async watcherNow(): Promise<Db | undefined> {
+  private async watcherNow(): Promise<Watcher | undefined> {
     if (this.watcher) return this.watcher;
     const opening = this.openWatcher();
-    let watcher: Db;
+    let watcher: Watcher;
     try {
       watcher = await within(opening, this.timing.answerWithinMs);
     } catch (error) {
@@ -188,8 +184,8 @@ export class Watchdog {
     try {
       const watcher = await this.watcherNow();
       if (!watcher) return;
-      const result = await within(watcher.query<Record<keyof Status, unknown>>(this.sql, [this.db.pid]), this.timing.answerWithinMs);
-      status = result.rows[0] as unknown as Status;
+      const result = await within(watcher.query(this.sql, [this.db.pid]), this.timing.answerWithinMs);
+      status = result.rows[0] as Status;
     } catch (error) {
       if (this.stopped) return;
       if (error instanceof NoAnswer || connectCodeOf(error) === 'timeout') {
@@ -217,7 +213,7 @@ export class Watchdog {
       }
     }
     if (status.waiting) {
-      this.lastWait = { target: targetOf(status.waiting), holders: status.holders, waitedMs: status.waiting.waited ?? 0 };
+      this.lastWait = { side: this.db.side, target: targetOf(status.waiting), holders: status.holders, waitedMs: status.waiting.waited ?? 0 };
       this.onLockWait(this.lastWait);
     }
   }

@@ -4,7 +4,7 @@ import { errorLines } from '../describe-error.js';
 import { InterruptedError, isAppError, ReportError, unreachable, type InterruptSignal } from '../errors.js';
 import type { EntryList, Summary } from '../engine/types.js';
 import { messages, type Messages } from '../i18n/index.js';
-import { lockWaitLine } from '../lock-text.js';
+import { lockWaitLog } from './lock-log.js';
 import { REPORT_TO_STDOUT, writeReport } from '../report.js';
 import { parseTargets, Session, type Plan, type SessionListener, type Targets } from '../session.js';
 import { printable, printableLines } from '../text.js';
@@ -26,13 +26,9 @@ export interface RunControl {
   onApplying?: (applying: boolean) => void;
 }
 
-/**
- * What the log says as the run goes; the per-lesson blocks come at the end, from the
- * outcome. Lock waits are reported every second: a line when the wait changes, or every 10 s.
- */
+/** What the log says as the run goes; the per-lesson blocks come at the end, from the outcome. */
 function liveLog(out: (line: string) => void, m: Messages, lockTimeout: number): SessionListener {
-  let lastWait = '';
-  let lastWaitAt = 0;
+  const lockWait = lockWaitLog(out, m, lockTimeout);
   return (event) => {
     switch (event.type) {
       case 'check':
@@ -41,15 +37,8 @@ function liveLog(out: (line: string) => void, m: Messages, lockTimeout: number):
       case 'planned':
       case 'lesson-failed':
         return; // the seed's log tells these in its own places
-      case 'lock-wait': {
-        const { wait } = event;
-        const who = `${wait.target.kind}:${'name' in wait.target ? wait.target.name : ''}:${wait.holders.map((h) => h.pid).join(',')}`;
-        if (who === lastWait && performance.now() - lastWaitAt < 10_000) return;
-        lastWait = who;
-        lastWaitAt = performance.now();
-        out(lockWaitLine(wait, m, lockTimeout));
-        return;
-      }
+      case 'lock-wait':
+        return lockWait(event.wait);
       case 'written':
         if (event.done > 0 && event.total > 5000) out(m.progress(event.done, event.total));
         return;
@@ -91,7 +80,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
     out(m.banner);
     out(m.rule);
     out(m.connecting);
-    session = await Session.open(resolved, liveLog(out, m, config.lockTimeout));
+    session = await Session.open(resolved, liveLog(out, m, config.lockTimeout), { lockTimeoutSeconds: config.lockTimeout });
     for (const side of ['sandbox', 'prod'] as const) {
       const { version, rttMs } = session.servers[side];
       const suffix = side === 'sandbox' ? ` [${m.readOnly}]` : '';
@@ -121,7 +110,6 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
         const outcome = await session.apply(plan, {
           signal: control.signal,
           signalName: control.signalName,
-          lockTimeoutSeconds: config.lockTimeout,
           undoPath: undoPathFor(config, session.servers.prod.database, startedAt, '.'),
         });
         entries = outcome.entries;

@@ -5,7 +5,7 @@ import { errorLines } from '../describe-error.js';
 import { lessonHeader } from '../describe-lesson.js';
 import { isAppError, UsageError } from '../errors.js';
 import { messages } from '../i18n/index.js';
-import { lockWaitLine } from '../lock-text.js';
+import { lockWaitLog } from './lock-log.js';
 import { REPORT_TO_STDOUT } from '../report.js';
 import { printable, printableLines } from '../text.js';
 import { readUndoFile } from '../undo-file.js';
@@ -29,7 +29,9 @@ export async function runUndoPlain(config: Config, undoPath: string, io: PlainIo
     out(m.undo.banner);
     out(m.rule);
     out(m.undo.connecting);
-    session = await UndoSession.open(prod, file);
+    session = await UndoSession.open(prod, file, undefined, { lockTimeoutSeconds: config.lockTimeout });
+    const lockWait = lockWaitLog(out, m, config.lockTimeout);
+    session.subscribe((event) => lockWait(event.wait));
     out(m.connected(m.sides.prod, prod.masked, printable(session.info.version), session.info.rttMs));
     out(undoFileLine(file, m));
 
@@ -44,12 +46,7 @@ export async function runUndoPlain(config: Config, undoPath: string, io: PlainIo
         out(m.undo.writing(work));
         control.onApplying?.(true);
         try {
-          entries = await session.apply(entries, {
-            lockTimeoutSeconds: config.lockTimeout,
-            signal: control.signal,
-            signalName: control.signalName,
-            onLockWait: (wait) => out(lockWaitLine(wait, m, config.lockTimeout)),
-          });
+          entries = await session.apply(entries, { signal: control.signal, signalName: control.signalName });
         } finally {
           control.onApplying?.(false);
         }

@@ -4,7 +4,7 @@ import { KeyRouter, useKeys } from './hooks/use-keys.js';
 import { join } from 'node:path';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Config } from '../config.js';
-import type { ConnectOptions } from '../db/client.js';
+import type { OpenOptions } from '../core/operation.js';
 import { describeError, errorLines } from '../describe-error.js';
 import type { SavedPlan } from '../saved-plan.js';
 import { undoPathFor } from '../undo-file.js';
@@ -33,7 +33,7 @@ type Step = 'urls' | 'checks' | 'plan' | 'confirm' | 'apply' | 'summary';
 
 export interface AppProps {
   config: Config;
-  connect?: ConnectOptions;
+  connect?: OpenOptions;
   /** where a report without --report goes (default: the working directory) */
   reportDir?: string;
   /** called once, as the wizard ends: the exit code and the lines to leave on the terminal */
@@ -243,7 +243,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
       body = (
         <ChecksStep
           targets={targets!}
-          connect={connect}
+          connect={{ lockTimeoutSeconds: config.lockTimeout, ...connect }}
           onOpened={(opened) => (session.current = opened)}
           onContinue={() => {
             setPlanSession(session.current);

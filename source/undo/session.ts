@@ -2,13 +2,13 @@
  * One undo (SPEC §12): open prod (the undo file's database, and only it), learn whether
  * the sync committed, plan what to take back, and take it back in one transaction.
  */
-import { connectDb, type ConnectOptions, type Db, type ServerInfo } from '../db/client.js';
+import type { Db, ServerInfo } from '../db/client.js';
 import type { DbUrl } from '../db-url.js';
-import { isConnectionFailure, lostConnection } from '../db/errors.js';
+import { isConnectionFailure } from '../db/errors.js';
+import { Operation, type LockWaitEvent, type OpenOptions } from '../core/operation.js';
 import { readLessonStates } from '../db/fingerprint.js';
 import { checkUndoSchema, introspect, type Table } from '../db/schema.js';
 import { applyUndo, type UndoApplyOptions } from '../db/undo-apply.js';
-import { DEFAULT_WATCHDOG } from '../db/watchdog.js';
 import { UsageError } from '../errors.js';
 import { step } from '../session.js';
 import type { UndoFile } from '../undo-file.js';
@@ -27,9 +27,11 @@ export type UndoCheckEvent =
   | { id: 'schema'; status: 'ok' }
   | { id: UndoCheckId; status: 'failed'; error: unknown };
 
-export class UndoSession {
+/** What an undo tells its views beyond its checks: what it waits for. */
+export type UndoEvent = LockWaitEvent;
+
+export class UndoSession extends Operation<UndoEvent> {
   private constructor(
-    private readonly prod: DbUrl,
     readonly file: UndoFile,
     readonly db: Db,
     readonly tables: { lessons: Table; lessonTasks: Table },
@@ -38,11 +40,15 @@ export class UndoSession {
     readonly committed: boolean,
     /** "LessonTasks".lesson_id has an index: the foreign-key check of each removed lesson is a lookup, not a scan */
     readonly lessonIdIndexed: boolean,
-  ) {}
+  ) {
+    super();
+  }
 
-  static async open(prod: DbUrl, file: UndoFile, onCheck: (event: UndoCheckEvent) => void = () => {}, options: ConnectOptions = {}): Promise<UndoSession> {
+  static async open(prod: DbUrl, file: UndoFile, onCheck: (event: UndoCheckEvent) => void = () => {}, options: OpenOptions = {}): Promise<UndoSession> {
     const check = <T>(id: UndoCheckId, run: () => Promise<T>) => step(id, onCheck, run);
-    const db = await check('prod', () => connectDb(prod, 'prod', options));
+    // a lock wait before the session exists has nobody to hear it yet; after, every subscriber
+    let tell: (event: LockWaitEvent) => void = () => {};
+    const db = await check('prod', () => Operation.connect(prod, 'prod', options, (event) => tell(event)));
     try {
       const info = db.info();
       onCheck({ id: 'prod', status: 'ok', info });
@@ -64,7 +70,9 @@ export class UndoSession {
         onCheck({ id: 'schema', status: 'ok' });
         return { tables: found, indexed: rows[0]!.indexed };
       });
-      return new UndoSession(prod, file, db, tables, info, committed, indexed);
+      const session = new UndoSession(file, db, tables, info, committed, indexed);
+      tell = (event) => session.emit(event);
+      return session;
     } catch (error) {
       await db.close();
       throw error;
@@ -79,12 +87,9 @@ export class UndoSession {
     return this.file.lessons.map((lesson) => decide(lesson, now.get(lesson.prodLessonId)));
   }
 
-  apply(entries: readonly UndoEntry[], options: UndoApplyOptions): Promise<UndoEntry[]> {
-    const watched: UndoApplyOptions = {
-      openWatcher: () => connectDb(this.prod, 'prod', { timeoutMs: DEFAULT_WATCHDOG.answerWithinMs }),
-      ...options,
-    };
-    return this.guard(() => applyUndo(this.db, this.tables, this.file.header.columns, entries, watched));
+  apply(entries: readonly UndoEntry[], options: Omit<UndoApplyOptions, 'onLockWait'> = {}): Promise<UndoEntry[]> {
+    const onLockWait = (wait: LockWaitEvent['wait']) => this.emit({ type: 'lock-wait', wait });
+    return applyUndo(this.db, this.tables, this.file.header.columns, entries, { ...options, onLockWait });
   }
 
   /**
@@ -104,13 +109,8 @@ export class UndoSession {
     return this.db.close();
   }
 
-  private async guard<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (!isConnectionFailure(error)) throw error;
-      throw lostConnection(this.db, error);
-    }
+  private guard<T>(run: () => Promise<T>): Promise<T> {
+    return this.db.guard(run);
   }
 }
 

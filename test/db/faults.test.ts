@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_WATCHDOG, Watchdog, type LockWait, type WatchdogTiming } from '../../source/db/watchdog.js';
+import { DEFAULT_WATCHDOG, Watchdog, type WatchdogTiming } from '../../source/db/watchdog.js';
 import { connectDb, type Db } from '../../source/db/client.js';
 import { parseDbUrl } from '../../source/db-url.js';
-import { ConnectError } from '../../source/errors.js';
+import { ConnectError, type LockWait } from '../../source/errors.js';
 import { parseTargets, Session } from '../../source/session.js';
 import { demoSchoolPerTest, onServer, withClient } from '../helpers/databases.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
@@ -50,7 +50,7 @@ describe.runIf(onServer)('faults on a real server', () => {
   async function openThroughProxy(): Promise<Session> {
     const prod = new URL(school.pair.urls.prod);
     proxy = await startFaultProxy(prod.hostname, Number(prod.port || 5432));
-    const session = await Session.open(parseTargets(school.pair.urls.sandbox, proxy.url(school.pair.urls.prod)));
+    const session = await Session.open(parseTargets(school.pair.urls.sandbox, proxy.url(school.pair.urls.prod)), undefined, { watchdogTiming: QUICK });
     sessions.push(session);
     return session;
   }
@@ -68,7 +68,7 @@ describe.runIf(onServer)('faults on a real server', () => {
       await holdRow(holder);
       const waits: LockWait[] = [];
       session.subscribe((e) => e.type === 'lock-wait' && waits.push(e.wait));
-      const applying = session.apply(plan, { watchdogTiming: QUICK }).catch((e: unknown) => e);
+      const applying = session.apply(plan).catch((e: unknown) => e);
       await waitingOnLock();
       await waitFor(() => waits.length > 0, 'the lock wait to be reported');
       const [holderPid] = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows.map((r) => r.pid);
@@ -93,7 +93,7 @@ describe.runIf(onServer)('faults on a real server', () => {
     const { before, session, plan } = await planThroughProxy();
     proxy!.silenceOpen(); // apply's own connection is cut off; the watcher's new one passes
     const started = Date.now();
-    const error = await session.apply(plan, { watchdogTiming: QUICK }).catch((e: unknown) => e);
+    const error = await session.apply(plan).catch((e: unknown) => e);
     expect((error as ConnectError).code).toBe('unresponsive');
     expect((error as ConnectError).detail).toContain('no statement from us');
     expect(Date.now() - started).toBeLessThan(QUICK.startAfterMs + QUICK.staleAfterMs + 3000);
@@ -104,7 +104,7 @@ describe.runIf(onServer)('faults on a real server', () => {
     const { before, session, plan } = await planThroughProxy();
     await withClient(school.pair.urls.prod, async (holder) => {
       await holdRow(holder);
-      const applying = session.apply(plan, { watchdogTiming: QUICK }).catch((e: unknown) => e);
+      const applying = session.apply(plan).catch((e: unknown) => e);
       await waitingOnLock();
       proxy!.reset();
       const error = await applying;
@@ -124,7 +124,7 @@ describe.runIf(onServer)('faults on a real server', () => {
       await holder.query(`BEGIN; LOCK TABLE "Lessons" IN SHARE MODE`);
       const waits: LockWait[] = [];
       session.subscribe((e) => e.type === 'lock-wait' && waits.push(e.wait));
-      const applying = session.apply(plan, { watchdogTiming: QUICK });
+      const applying = session.apply(plan);
       // several times the watchdog's stale bound: waiting on a lock is not silence
       await new Promise((resolve) => setTimeout(resolve, 3 * QUICK.staleAfterMs));
       expect(waits.at(-1)).toMatchObject({ target: { kind: 'table', name: '"Lessons"' }, holders: [{ application: 'the-lock-holder' }] });

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { LockWait } from '../../db/watchdog.js';
 import type { EntryList, PlanEntry } from '../../engine/types.js';
-import type { InterruptSignal } from '../../errors.js';
+import type { InterruptSignal, LockWait } from '../../errors.js';
 import type { Plan, Session } from '../../session.js';
 
 export type ApplyResult =
@@ -25,7 +24,7 @@ export interface Applying {
 }
 
 /** Runs the one apply transaction once, and follows it through the session's events. */
-export function useApply(session: Session, plan: Plan, options: { lockTimeout: number; undoPath?: string }, onDone: (result: ApplyResult) => void): Applying {
+export function useApply(session: Session, plan: Plan, options: { undoPath?: string }, onDone: (result: ApplyResult) => void): Applying {
   const controller = useRef(new AbortController());
   const stoppedBy = useRef<InterruptSignal | undefined>(undefined);
   const [progress, setProgress] = useState({ done: 0, total: plan.summary.created + plan.summary.updated });
@@ -45,7 +44,7 @@ export function useApply(session: Session, plan: Plan, options: { lockTimeout: n
     });
     const { signal } = controller.current;
     session
-      .apply(plan, { signal, signalName: () => stoppedBy.current ?? 'SIGINT', lockTimeoutSeconds: options.lockTimeout, undoPath: options.undoPath })
+      .apply(plan, { signal, signalName: () => stoppedBy.current ?? 'SIGINT', undoPath: options.undoPath })
       .then(
         (outcome) => onDone({ kind: 'done', entries: outcome.entries, undoPath: outcome.undoPath }),
         (error: unknown) => onDone(signal.aborted ? { kind: 'aborted', signal: stoppedBy.current } : { kind: 'failed', error }),

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ConnectOptions } from '../../db/client.js';
+import type { OpenOptions } from '../../core/operation.js';
 import { Session, type CheckEvent, type CheckId, type Targets } from '../../session.js';
 
 export const CHECK_IDS: readonly CheckId[] = ['sandbox', 'prod', 'same-database', 'schema'];
@@ -18,7 +18,7 @@ export interface Checks {
 const pending = () => Object.fromEntries(CHECK_IDS.map((id) => [id, { id, status: 'pending' }])) as Record<CheckId, CheckState>;
 
 /** Opens the session (connect, tell the databases apart, check both schemas), check by check. */
-export function useChecks(targets: Targets, connect: ConnectOptions | undefined, onOpened: (session: Session) => void): Checks {
+export function useChecks(targets: Targets, connect: OpenOptions | undefined, onOpened: (session: Session) => void): Checks {
   const [states, setStates] = useState(pending);
   const [ready, setReady] = useState(false);
   const [error, setError] = useState<unknown>();

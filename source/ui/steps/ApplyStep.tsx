@@ -38,7 +38,7 @@ export function ApplyStep({ session, plan, lockTimeout, undoPath, stopSignal, on
   const a = m.ui.apply;
   const { columns } = useFrame();
   const started = useRef(performance.now());
-  const applying = useApply(session, plan, { lockTimeout, undoPath }, onDone);
+  const applying = useApply(session, plan, { undoPath }, onDone);
   const { lockWait, aborting } = applying;
   const progress = { done: applying.done, total: applying.total };
   const [asking, setAsking] = useState(false);

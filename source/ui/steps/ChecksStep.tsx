@@ -2,7 +2,7 @@ import { Box } from 'ink';
 import { Text } from '../components/Text.js';
 import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
-import type { ConnectOptions } from '../../db/client.js';
+import type { OpenOptions } from '../../core/operation.js';
 import { describeError } from '../../describe-error.js';
 import { warningLine } from '../../describe-lesson.js';
 import { printable } from '../../text.js';
@@ -14,7 +14,7 @@ import { Frame } from '../components/Frame.js';
 
 export interface ChecksStepProps {
   targets: Targets;
-  connect?: ConnectOptions;
+  connect?: OpenOptions;
   onOpened: (session: Session) => void;
   onContinue: () => void;
   onBack: () => void;

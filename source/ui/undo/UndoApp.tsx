@@ -6,7 +6,7 @@ import { Box, useApp } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Config } from '../../config.js';
-import type { ConnectOptions } from '../../db/client.js';
+import type { OpenOptions } from '../../core/operation.js';
 import type { DbUrl } from '../../db-url.js';
 import { describeError, errorLines } from '../../describe-error.js';
 import { lessonHeader, studentText } from '../../describe-lesson.js';
@@ -33,7 +33,7 @@ export interface UndoAppProps {
   config: Config;
   prod: DbUrl;
   file: UndoFile;
-  connect?: ConnectOptions;
+  connect?: OpenOptions;
   onExit: (code: number, lines: string[]) => void;
   onSignal?: (handler: (signal: InterruptSignal) => void) => () => void;
 }
@@ -94,7 +94,10 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
 
   useEffect(() => {
     let cancelled = false;
-    UndoSession.open(prod, file, (event) => !cancelled && setChecks((all) => ({ ...all, [event.id]: event })), connect).then(
+    UndoSession.open(prod, file, (event) => !cancelled && setChecks((all) => ({ ...all, [event.id]: event })), {
+      lockTimeoutSeconds: config.lockTimeout,
+      ...connect,
+    }).then(
       (opened) => {
         if (cancelled) return void opened.close();
         session.current = opened;
@@ -151,7 +154,6 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
     setStep('apply');
     session.current!
       .apply(entries!, {
-        lockTimeoutSeconds: config.lockTimeout,
         signal: controller.current.signal,
         signalName: () => stoppedBy.current ?? 'SIGINT',
       })
