@@ -100,7 +100,7 @@ export function describeError(error: unknown, m: Messages): ErrorText {
     };
   }
   if (error instanceof LockTimeoutError) {
-    const target = error.wait ? lockTargetText(error.wait.target, m) : m.lockTarget.unknown;
+    const target = error.wait ? lockTargetText(error.wait, m) : m.lockTarget.unknown;
     const holders = error.wait ? lockHoldersText(error.wait.holders, m) : '';
     return { message: m.lockTimeout(error.seconds, target, holders), details: [], hint: m.lockTimeoutHint };
   }

@@ -26,6 +26,8 @@ export interface LockWait {
   target: LockTarget;
   holders: LockHolder[];
   waitedMs: number;
+  /** the wait ends after this (--lock-timeout) */
+  limitSeconds: number;
 }
 
 export type UsageCode =

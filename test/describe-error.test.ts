@@ -23,9 +23,9 @@ describe('describeError', () => {
       ['❌ The database schema is not what lesson-sync needs (1 problem):', '  • prod: column "Lessons".duration is missing', expect.stringMatching(/^💡/)],
     ],
     [
-      new LockTimeoutError(120, { side: 'prod', target: { kind: 'table', name: '"Lessons"' }, holders: [{ pid: 7, user: 'ops', application: 'psql', client: null, state: 'idle in transaction', since: '10:00:00' }], waitedMs: 120_000 }),
+      new LockTimeoutError(120, { side: 'prod', target: { kind: 'table', name: '"Lessons"' }, holders: [{ pid: 7, user: 'ops', application: 'psql', client: null, state: 'idle in transaction', since: '10:00:00' }], waitedMs: 120_000, limitSeconds: 120 }),
       [
-        '❌ Gave up after 120 s waiting for table "Lessons", held by pid 7 (ops, psql, in a transaction since 10:00:00): nothing was written to prod.',
+        '❌ Gave up after 120 s waiting for table "Lessons" in prod, held by pid 7 (ops, psql, in a transaction since 10:00:00): nothing was written to prod.',
         expect.stringMatching(/^💡 Let that transaction finish/),
       ],
     ],

@@ -250,6 +250,22 @@ describe.runIf(onServer)('an undo that meets a lock', () => {
   });
 });
 
+describe.runIf(onServer)('an undo whose plan meets a migration\'s table lock', () => {
+  it('tells the wait once a holder (throttled, not a line a second), then gives up at --lock-timeout: exit 3, nothing written', async () => {
+    const path = await sync();
+    const after = await school.pair.checksum('prod');
+    await withClient(school.pair.urls.prod, async (holder) => {
+      await holder.query(`SET application_name = 'migration'; BEGIN; LOCK TABLE "Lessons" IN ACCESS EXCLUSIVE MODE`);
+      const run = await undo(path, { lockTimeout: 4 });
+      await holder.query('ROLLBACK');
+      expect(run.code).toBe(3);
+      expect(run.out.match(/⏳ Waiting \d+ s for table "Lessons" in prod, held by pid \d+ \(\S+, migration/g)).toHaveLength(1);
+      expect(run.err).toContain('❌ Gave up after 4 s waiting for table "Lessons" in prod');
+    });
+    expect(await school.pair.checksum('prod')).toBe(after);
+  });
+});
+
 describe.runIf(onServer)('an apply killed before COMMIT', () => {
   it('leaves an undo file that undoes nothing', async () => {
     const before = await school.pair.checksum('prod');
@@ -258,13 +274,13 @@ describe.runIf(onServer)('an apply killed before COMMIT', () => {
       // lesson 506's row held: the apply has begun its undo file and waits there
       await holder.query(`BEGIN; UPDATE "Lessons" SET status = status WHERE lesson_id = 506`);
       const cli = startCli(['--plain', '--yes', '--sandbox-url', school.pair.urls.sandbox, '--prod-url', school.pair.urls.prod, '--undo-file', path]);
-      await waitFor(async () => (await school.pair.query('prod', `SELECT 1 FROM pg_stat_activity WHERE application_name = 'lesson-sync' AND wait_event_type = 'Lock'`)).length > 0, 'the apply to wait on the row');
+      await waitFor(async () => (await school.pair.query('prod', `SELECT 1 FROM pg_stat_activity WHERE application_name = 'lesson-sync' AND datname = current_database() AND wait_event_type = 'Lock'`)).length > 0, 'the apply to wait on the row');
       expect(existsSync(path)).toBe(true);
       cli.child.kill('SIGKILL');
       await cli.exited;
       await holder.query('COMMIT');
     });
-    await waitFor(async () => (await school.pair.query('prod', `SELECT 1 FROM pg_stat_activity WHERE application_name = 'lesson-sync'`)).length === 0, 'the killed backend to end');
+    await waitFor(async () => (await school.pair.query('prod', `SELECT 1 FROM pg_stat_activity WHERE application_name = 'lesson-sync' AND datname = current_database()`)).length === 0, 'the killed backend to end');
     expect(await school.pair.checksum('prod')).toBe(before);
     const run = await undo(path);
     expect(run.err).toBe('');

@@ -93,7 +93,7 @@ async function beginRun(db: Db, onLockWait?: (wait: LockWait) => void): Promise<
   );
   const started = results[results.length - 1]!.rows[0] as { locked: boolean; xid: string };
   if (!started.locked) {
-    onLockWait?.({ side: db.side, target: { kind: 'run' }, holders: [], waitedMs: 0 });
+    onLockWait?.({ side: db.side, target: { kind: 'run' }, holders: [], waitedMs: 0, limitSeconds: db.lockTimeoutSeconds });
     await db.query(`SELECT pg_advisory_xact_lock(${RUN_LOCK_SQL})`);
   }
   return started.xid;

@@ -24,6 +24,8 @@ export interface Watched {
   readonly pid: number;
   /** since when a statement has been waiting for its answer (performance.now()), if one is */
   readonly busySince: number | undefined;
+  /** its statements' lock_timeout */
+  readonly lockTimeoutSeconds: number;
   info(): { version: string };
   /** drops the socket at once */
   destroy(): void;
@@ -213,7 +215,13 @@ export class Watchdog {
       }
     }
     if (status.waiting) {
-      this.lastWait = { side: this.db.side, target: targetOf(status.waiting), holders: status.holders, waitedMs: status.waiting.waited ?? 0 };
+      this.lastWait = {
+        side: this.db.side,
+        target: targetOf(status.waiting),
+        holders: status.holders,
+        waitedMs: status.waiting.waited ?? 0,
+        limitSeconds: this.db.lockTimeoutSeconds,
+      };
       this.onLockWait(this.lastWait);
     }
   }

@@ -251,11 +251,12 @@ const en = {
   stoppedByRolledBack: (signal: string) => `Stopped by ${signal}: the transaction was rolled back, prod is as it was before.`,
   lockTarget: {
     run: 'another lesson-sync run',
-    table: (name: string) => `table ${name}`,
-    row: 'rows that another transaction is changing',
-    other: (type: string) => `a ${type} lock`,
+    table: (name: string, where: string) => `table ${name} ${where}`,
+    row: (where: string) => `rows ${where} that another transaction is changing`,
+    other: (type: string, where: string) => `a ${type} lock ${where}`,
     unknown: 'a lock',
   },
+  lockIn: { sandbox: 'in the sandbox', prod: 'in prod' },
   lockHolder: (pid: number, user: string, application: string, since: string) =>
     `pid ${pid}${user ? ` (${user}` : ' ('}${application ? `, ${application}` : ''}${since ? `, in a transaction since ${since}` : ''})`,
   lockWaiting: (target: string, holders: string, seconds: number, limit: number) =>

@@ -246,11 +246,12 @@ const ru: Messages = {
   stoppedByRolledBack: (signal) => `Остановлено сигналом ${signal}: транзакция откачена, прод такой же, как был.`,
   lockTarget: {
     run: 'другой запуск lesson-sync',
-    table: (name) => `таблицу ${name}`,
-    row: 'строки, которые меняет другая транзакция',
-    other: (type) => `блокировку ${type}`,
+    table: (name, where) => `таблицу ${name} ${where}`,
+    row: (where) => `строки ${where}, которые меняет другая транзакция`,
+    other: (type, where) => `блокировку ${type} ${where}`,
     unknown: 'блокировку',
   },
+  lockIn: { sandbox: 'в песочнице', prod: 'в проде' },
   lockHolder: (pid, user, application, since) =>
     `pid ${pid}${user ? ` (${user}` : ' ('}${application ? `, ${application}` : ''}${since ? `, транзакция с ${since}` : ''})`,
   lockWaiting: (target, holders, seconds, limit) =>

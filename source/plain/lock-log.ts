@@ -5,7 +5,7 @@ import { lockWaitLine } from '../lock-text.js';
 
 const REPEAT_AFTER_MS = 10_000;
 
-export function lockWaitLog(out: (line: string) => void, m: Messages, lockTimeout: number): (wait: LockWait) => void {
+export function lockWaitLog(out: (line: string) => void, m: Messages): (wait: LockWait) => void {
   let last = '';
   let lastAt = 0;
   return (wait) => {
@@ -13,6 +13,6 @@ export function lockWaitLog(out: (line: string) => void, m: Messages, lockTimeou
     if (who === last && performance.now() - lastAt < REPEAT_AFTER_MS) return;
     last = who;
     lastAt = performance.now();
-    out(lockWaitLine(wait, m, lockTimeout));
+    out(lockWaitLine(wait, m));
   };
 }

@@ -27,8 +27,8 @@ export interface RunControl {
 }
 
 /** What the log says as the run goes; the per-lesson blocks come at the end, from the outcome. */
-function liveLog(out: (line: string) => void, m: Messages, lockTimeout: number): SessionListener {
-  const lockWait = lockWaitLog(out, m, lockTimeout);
+function liveLog(out: (line: string) => void, m: Messages): SessionListener {
+  const lockWait = lockWaitLog(out, m);
   return (event) => {
     switch (event.type) {
       case 'check':
@@ -80,7 +80,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
     out(m.banner);
     out(m.rule);
     out(m.connecting);
-    session = await Session.open(resolved, liveLog(out, m, config.lockTimeout), { lockTimeoutSeconds: config.lockTimeout });
+    session = await Session.open(resolved, liveLog(out, m), { lockTimeoutSeconds: config.lockTimeout });
     for (const side of ['sandbox', 'prod'] as const) {
       const { version, rttMs } = session.servers[side];
       const suffix = side === 'sandbox' ? ` [${m.readOnly}]` : '';

@@ -30,7 +30,7 @@ export async function runUndoPlain(config: Config, undoPath: string, io: PlainIo
     out(m.rule);
     out(m.undo.connecting);
     session = await UndoSession.open(prod, file, undefined, { lockTimeoutSeconds: config.lockTimeout });
-    const lockWait = lockWaitLog(out, m, config.lockTimeout);
+    const lockWait = lockWaitLog(out, m);
     session.subscribe((event) => lockWait(event.wait));
     out(m.connected(m.sides.prod, prod.masked, printable(session.info.version), session.info.rttMs));
     out(undoFileLine(file, m));

@@ -302,7 +302,6 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
         <ApplyStep
           session={session.current!}
           plan={chosen!}
-          lockTimeout={config.lockTimeout}
           undoPath={undoPathFor(config, targets!.prod.database, startedAt.current, reportDir)}
           stopSignal={stopSignal}
           onDone={applied}

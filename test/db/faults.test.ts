@@ -143,8 +143,8 @@ describe.runIf(onServer)('faults on a real server', () => {
       const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       const run = startCli(['--plain', '--yes', '--lock-timeout', '3', '--sandbox-url', school.pair.urls.sandbox, '--prod-url', school.pair.urls.prod]);
       expect(await run.exited).toBe(3);
-      expect(run.output.stdout).toMatch(new RegExp(`⏳ Waiting \\d+ s for table "Lessons", held by pid ${holderPid} \\(\\S+, the-lock-holder`));
-      expect(run.output.stderr).toContain(`Gave up after 3 s waiting for table "Lessons", held by pid ${holderPid}`);
+      expect(run.output.stdout).toMatch(new RegExp(`⏳ Waiting \\d+ s for table "Lessons" in prod, held by pid ${holderPid} \\(\\S+, the-lock-holder`));
+      expect(run.output.stderr).toContain(`Gave up after 3 s waiting for table "Lessons" in prod, held by pid ${holderPid}`);
       expect(run.output.stderr).toContain('nothing was written to prod');
       await holder.query('ROLLBACK');
     });

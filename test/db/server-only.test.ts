@@ -132,7 +132,7 @@ describe.runIf(onServer)('on a real PostgreSQL server', () => {
       const run = startCli(['--plain', '--yes', '--sandbox-url', school.pair.urls.sandbox, '--prod-url', school.pair.urls.prod]);
       await waitFor(
         async () =>
-          (await school.pair.query('prod', `SELECT 1 FROM pg_stat_activity WHERE application_name = 'lesson-sync' AND wait_event_type = 'Lock'`)).length > 0,
+          (await school.pair.query('prod', `SELECT 1 FROM pg_stat_activity WHERE application_name = 'lesson-sync' AND datname = current_database() AND wait_event_type = 'Lock'`)).length > 0,
         'apply to wait on the row lock',
       );
       run.child.kill('SIGINT');

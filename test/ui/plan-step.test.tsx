@@ -28,6 +28,7 @@ function planningOf(count: number): Planning & { entries: PlanEntry[] } {
     counts: addCounts(emptyCounts(), entries),
     plan: { sandbox: { lessons: SandboxLessons.from([]), tasks: TaskTable.from([]) }, entries: PlanEntries.of(entries), summary, filters: { students: [] } },
     error: undefined,
+    lockWait: undefined,
   };
 }
 

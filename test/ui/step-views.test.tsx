@@ -96,7 +96,7 @@ describe('the apply step', () => {
     cleanup.push(() => session.close());
     const plan = await session.plan({ students: [] });
     let result: ApplyResult | undefined;
-    const app = mount(<ApplyStep session={session} plan={plan} lockTimeout={120} stopSignal={undefined} onDone={(r) => (result = r)} />);
+    const app = mount(<ApplyStep session={session} plan={plan} stopSignal={undefined} onDone={(r) => (result = r)} />);
     await waitFor(() => result !== undefined, 'apply to end');
     expect(result!.kind).toBe('done');
     const outcome = result as Extract<ApplyResult, { kind: 'done' }>;

@@ -5,8 +5,8 @@ import { parseDbUrl } from '../../source/db-url.js';
 import { readUndoFile } from '../../source/undo-file.js';
 import { UndoApp } from '../../source/ui/undo/UndoApp.js';
 import type { Config } from '../../source/config.js';
-import { demoSchoolPerTest } from '../helpers/databases.js';
-import { keys, press, settle, waitFor, waitForText } from '../helpers/ink.js';
+import { demoSchoolPerTest, onServer, withClient } from '../helpers/databases.js';
+import { frameOf, keys, press, settle, waitFor, waitForText } from '../helpers/ink.js';
 import { runSync, tempPath, testConfig } from '../helpers/run.js';
 
 const school = demoSchoolPerTest();
@@ -47,10 +47,10 @@ describe('the undo wizard', () => {
     expect(frame).toContain('remove, with 5 tasks');
     expect(frame).toContain('keep: changed since');
     await settle();
-    frame = await press(app, 'c', 'Confirm the undo');
+    // the name prompt is there at once: what is typed is not lost to an Enter first
+    frame = await press(app, 'c', 'Type the prod database name');
+    expect(frame).toContain('Confirm the undo');
     expect(frame).toContain('➖ remove 2 lessons · ↩️ restore 1 · ➖ 8 tasks');
-    await settle();
-    await press(app, keys.enter, 'Type the prod database name');
     await settle();
     app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
     frame = await press(app, keys.enter, '5/5 Summary');
@@ -80,6 +80,42 @@ describe('the undo wizard', () => {
     await exited();
     expect(exit.code).toBe(0);
     expect(exit.lines.join('\n')).toContain('Undo summary (dry run');
+    expect(await school.pair.checksum('prod')).toBe(after);
+  });
+
+  it.runIf(onServer)('shows a lock wait while undoing, and Ctrl+C asks first: n goes on, y rolls back, prod as the sync left it', async () => {
+    const path = tempPath('undo.json');
+    await runSync(school.pair, { undoPath: path });
+    const after = await school.pair.checksum('prod');
+    await withClient(school.pair.urls.prod, async (holder) => {
+      const { app, exit, exited } = await start(path);
+      await waitForText(app, 'Enter continue to the plan');
+      await settle();
+      await press(app, keys.enter, '2/5 Plan');
+      await settle();
+      await press(app, 'c', 'Type the prod database name');
+      await settle();
+      app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
+      await holder.query(`SET application_name = 'migration'; BEGIN; LOCK TABLE "Lessons" IN ACCESS EXCLUSIVE MODE`);
+      await press(app, keys.enter, '4/5');
+      await waitForText(app, /⏳ Waiting \d+ s for table "Lessons" in prod\n\s+held by pid \d+ \(\S+, migration/);
+      await settle();
+      await press(app, keys.ctrlC, 'Abort? The transaction is rolled back');
+      await settle();
+      let frame = await press(app, 'n');
+      expect(frame).not.toContain('Abort?');
+      expect(frame).toContain('⏳ Waiting');
+      await settle();
+      await press(app, keys.ctrlC, 'Abort?');
+      await settle();
+      frame = await press(app, 'y', '5/5 Summary');
+      expect(frameOf(app)).toContain('the transaction was rolled back, prod is as it was before');
+      await settle();
+      app.stdin.write('q');
+      await exited();
+      expect(exit.code).toBe(130);
+      await holder.query('ROLLBACK');
+    });
     expect(await school.pair.checksum('prod')).toBe(after);
   });
 });

@@ -347,7 +347,7 @@ describe('the wizard', () => {
       await toNamePrompt(app);
       app.stdin.write(parseDbUrl(school.pair.urls.prod, 'prod').database);
       await press(app, keys.enter, '5/6 Apply');
-      const frame = await waitForText(app, /⏳ Waiting \d+ s for rows that another transaction is changing\n\s+held by pid \d+ \(\S+, teacher-console/);
+      const frame = await waitForText(app, /⏳ Waiting \d+ s for rows in prod that another transaction is changing\n\s+held by pid \d+ \(\S+, teacher-console/);
       expect(frame.replace(/\s+/g, ' ')).toContain('gives up after 120 s'); // wrapped where the names make it
       signal('SIGTERM');
       await exited();

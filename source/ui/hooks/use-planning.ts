@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Filters } from '../../config.js';
 import { EVERY_LESSON, type Selection } from '../../engine/selection.js';
 import type { EntryList } from '../../engine/types.js';
+import type { LockWait } from '../../errors.js';
 import type { Plan, PlanStage, Preview, Session } from '../../session.js';
 import type { SavedPlan } from '../../saved-plan.js';
 import { addCounts, emptyCounts, type Counts } from '../plan-view.js';
@@ -19,6 +20,8 @@ export interface Planning {
   counts: Counts;
   plan: Plan | undefined;
   error: unknown;
+  /** a read waits for another session's lock (on either side); gone once the plan moves on */
+  lockWait: LockWait | undefined;
 }
 
 /** Redraws at most this often while lessons stream in. */
@@ -51,6 +54,7 @@ export function usePlanning(
     counts: emptyCounts(),
     plan: undefined,
     error: undefined,
+    lockWait: undefined,
   });
 
   useEffect(() => {
@@ -61,16 +65,17 @@ export function usePlanning(
     counts.current = emptyCounts();
     const flush = () => {
       timer = undefined;
-      if (!cancelled) setState((s) => ({ ...s, count: entries.current.length, counts: counts.current, previewed: 0 }));
+      if (!cancelled) setState((s) => ({ ...s, count: entries.current.length, counts: counts.current, previewed: 0, lockWait: undefined }));
     };
     const unsubscribe = session.subscribe((event) => {
       if (cancelled) return;
-      if (event.type === 'stage') setState((s) => ({ ...s, stage: event.stage, total: event.lessons ?? s.total }));
+      if (event.type === 'lock-wait') setState((s) => ({ ...s, lockWait: event.wait }));
+      else if (event.type === 'stage') setState((s) => ({ ...s, stage: event.stage, total: event.lessons ?? s.total, lockWait: undefined }));
       else if (event.type === 'preview') {
         entries.current = event.all;
         counts.current = addCounts(emptyCounts(), event.entries);
         // shown at once: it is there to be seen early
-        setState((s) => ({ ...s, count: event.all.length, counts: counts.current, previewed: event.all.length }));
+        setState((s) => ({ ...s, count: event.all.length, counts: counts.current, previewed: event.all.length, lockWait: undefined }));
       } else if (event.type === 'planned') {
         // the plan's own slices hold the preview's lessons again: its counts go
         if (entries.current !== event.all) counts.current = emptyCounts();
@@ -84,12 +89,12 @@ export function usePlanning(
         (plan) => {
           if (timer) clearTimeout(timer);
           if (!cancelled) {
-            setState((s) => ({ ...s, stage: 'done', plan, count: entries.current.length, counts: counts.current, previewed: 0 }));
+            setState((s) => ({ ...s, stage: 'done', plan, count: entries.current.length, counts: counts.current, previewed: 0, lockWait: undefined }));
           }
         },
         (error: unknown) => {
           if (timer) clearTimeout(timer);
-          if (!cancelled) setState((s) => ({ ...s, stage: 'failed', error }));
+          if (!cancelled) setState((s) => ({ ...s, stage: 'failed', error, lockWait: undefined }));
         },
       )
       .finally(unsubscribe);

@@ -1,20 +1,18 @@
 import { Box } from 'ink';
 import { Text } from '../components/Text.js';
-import { useKeys } from '../hooks/use-keys.js';
-import Spinner from 'ink-spinner';
 import { useEffect, useRef, useState } from 'react';
 import { useApply, type ApplyResult } from '../hooks/use-apply.js';
 import { lessonHeader, reasonLine, studentText } from '../../describe-lesson.js';
 import type { InterruptSignal } from '../../errors.js';
-import { lockHoldersText, lockTargetText } from '../../lock-text.js';
 import type { Plan, Session } from '../../session.js';
 import { useMessages } from '../context.js';
 import { Frame, useFrame } from '../components/Frame.js';
+import { LockWaitLines } from '../components/LockWaitLines.js';
+import { AbortQuestion, useAbortQuestion } from '../components/AbortQuestion.js';
 
 export interface ApplyStepProps {
   session: Session;
   plan: Plan;
-  lockTimeout: number;
   /** where the undo file goes (SPEC §12) */
   undoPath?: string;
   /** a signal (SIGTERM, SIGHUP) stops the apply at once, without asking */
@@ -33,7 +31,7 @@ function Bar({ done, total, width }: { done: number; total: number; width: numbe
 }
 
 /** Step 5: the one transaction, with progress; Ctrl+C asks, then rolls back. */
-export function ApplyStep({ session, plan, lockTimeout, undoPath, stopSignal, onDone }: ApplyStepProps) {
+export function ApplyStep({ session, plan, undoPath, stopSignal, onDone }: ApplyStepProps) {
   const m = useMessages();
   const a = m.ui.apply;
   const { columns } = useFrame();
@@ -41,7 +39,7 @@ export function ApplyStep({ session, plan, lockTimeout, undoPath, stopSignal, on
   const applying = useApply(session, plan, { undoPath }, onDone);
   const { lockWait, aborting } = applying;
   const progress = { done: applying.done, total: applying.total };
-  const [asking, setAsking] = useState(false);
+  const asking = useAbortQuestion(() => applying.abort(), aborting);
   const [, tick] = useState(0);
 
   // the elapsed time moves even while nothing else does (a lock wait)
@@ -54,13 +52,6 @@ export function ApplyStep({ session, plan, lockTimeout, undoPath, stopSignal, on
     if (stopSignal) applying.abort(stopSignal);
   }, [stopSignal]);
 
-  useKeys((input, key) => {
-    if (aborting) return;
-    if (asking) {
-      if (input === 'y') applying.abort();
-      else if (input === 'n' || key.escape) setAsking(false);
-    } else if (key.ctrl && input === 'c') setAsking(true);
-  });
 
   const seconds = (performance.now() - started.current) / 1000;
   const shownErrors = applying.errors.slice(-5);
@@ -73,18 +64,7 @@ export function ApplyStep({ session, plan, lockTimeout, undoPath, stopSignal, on
           <Text> {progress.total ? Math.floor((progress.done / progress.total) * 100) : 100}%</Text>
         </Box>
         <Text>{a.progress(progress.done, progress.total, seconds, seconds > 0 ? progress.done / seconds : 0)}</Text>
-        {lockWait ? (
-          <Box flexDirection="column" marginTop={1}>
-            <Text color="yellow" wrap="truncate">
-              {a.lockWait(lockTargetText(lockWait.target, m), Math.round(lockWait.waitedMs / 1000))}
-            </Text>
-            <Box paddingLeft={3}>
-              <Text color="yellow" wrap="wrap">
-                {a.lockHolders(lockHoldersText(lockWait.holders, m), lockTimeout)}
-              </Text>
-            </Box>
-          </Box>
-        ) : null}
+        <LockWaitLines wait={lockWait} />
         {applying.latest ? <Text wrap="truncate" dimColor>{a.current(lessonHeader(applying.latest, m).replace(/^📝 /, ''))}</Text> : null}
         {shownErrors.length ? (
           <Box flexDirection="column" marginTop={1}>
@@ -96,12 +76,7 @@ export function ApplyStep({ session, plan, lockTimeout, undoPath, stopSignal, on
             ))}
           </Box>
         ) : null}
-        {asking && !aborting ? <Text color="yellow">{a.abortQuestion}</Text> : null}
-        {aborting ? (
-          <Text color="yellow">
-            <Spinner type="dots" /> {a.aborting}
-          </Text>
-        ) : null}
+        <AbortQuestion asking={asking} aborting={aborting} />
       </Box>
     </Frame>
   );

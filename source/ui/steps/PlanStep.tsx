@@ -9,6 +9,7 @@ import { DetailsPanel } from '../components/DetailsPanel.js';
 import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
 import { HelpPanel } from '../components/HelpPanel.js';
 import { LineInput } from '../components/LineInput.js';
+import { LockWaitLines } from '../components/LockWaitLines.js';
 import { PlanList } from '../components/PlanList.js';
 import type { Planning } from '../hooks/use-planning.js';
 import { useLessonValues } from '../hooks/use-lesson-values.js';
@@ -211,7 +212,8 @@ export function PlanStep(props: PlanStepProps) {
         {text.hint ? <Text color="yellow">{m.hintPrefix + text.hint}</Text> : null}
       </Box>
     );
-  } else if (mode === 'help') body = <HelpPanel height={height} />;
+  } else if (planning.lockWait && !done) body = <LockWaitLines wait={planning.lockWait} />;
+  else if (mode === 'help') body = <HelpPanel height={height} />;
   else if (mode === 'details' && current) body = <DetailsPanel entry={current} height={height} values={values} scroll={scroll} />;
   else if (mode === 'review' && reviewed) {
     body = (

@@ -24,6 +24,7 @@ import { LineInput } from '../components/LineInput.js';
 import { Text } from '../components/Text.js';
 import { KeyRouter, useKeys } from '../hooks/use-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
+import { UndoApplyStep } from './UndoApplyStep.js';
 
 type Step = 'checks' | 'plan' | 'confirm' | 'apply' | 'summary';
 const STEP_NUMBER: Record<Step, number> = { checks: 1, plan: 2, confirm: 3, apply: 4, summary: 5 };
@@ -73,8 +74,8 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
   const [outcome, setOutcome] = useState<{ entries: UndoEntry[]; problem?: unknown }>();
   const [top, setTop] = useState(0);
   const [typed, setTyped] = useState('');
-  const [typing, setTyping] = useState(false);
   const [notice, setNotice] = useState<string>();
+  const [aborting, setAborting] = useState(false);
   const session = useRef<UndoSession | undefined>(undefined);
   const controller = useRef(new AbortController());
   const stoppedBy = useRef<InterruptSignal | undefined>(undefined);
@@ -121,6 +122,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
 
   const summary = useMemo(() => summarizeUndo(outcome?.entries ?? entries ?? []), [entries, outcome]);
   const work = (entries ?? []).filter(undoes).length;
+  const typing = step === 'confirm' && work > 0;
   const slow = entries && session.current ? session.current.slowRemoval(entries) : undefined;
   const height = Math.max(3, size.rows - FRAME_LINES - 2);
 
@@ -150,6 +152,11 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
     void finish(0, [...lines, ...report(list, true)]);
   };
 
+  const abort = () => {
+    setAborting(true);
+    controller.current.abort();
+  };
+
   const startApply = () => {
     setStep('apply');
     session.current!
@@ -169,8 +176,8 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
 
   useKeys((input, key) => {
     if (key.ctrl && input === 'c') {
-      if (step === 'apply') controller.current.abort();
-      else void finish(130, errorLines(new InterruptedError(false), m));
+      // during the transaction, UndoApplyStep asks first
+      if (step !== 'apply') void finish(130, errorLines(new InterruptedError(false), m));
       return;
     }
     if (step === 'checks') {
@@ -188,13 +195,13 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
       else if (key.pageUp) setTop((t) => Math.max(0, t - page));
       else if (input === 'c' && !config.dryRun) setStep('confirm');
       else if (input === 'q') quitFromPlan();
-    } else if (step === 'confirm' && !typing) {
-      if (key.return && work > 0) setTyping(true);
-      else if (key.escape) setStep('plan');
-      else if (input === 'q') void finish(130, [m.quitUnwritten]);
-    } else if (step === 'confirm' && key.escape) {
-      setTyping(false);
-      setTyped('');
+    } else if (step === 'confirm') {
+      // with something to undo the name prompt is there at once, and takes every letter
+      if (key.escape) {
+        setTyped('');
+        setNotice(undefined);
+        setStep('plan');
+      } else if (input === 'q' && !typing) void finish(130, [m.quitUnwritten]);
     } else if (step === 'summary' && (key.return || input === 'q')) {
       const done = outcome!;
       if (done.problem) return void finish(isAppError(done.problem) ? done.problem.exitCode : 1, [m.ui.summary.failed, ...errorLines(done.problem, m)]);
@@ -261,7 +268,6 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
                 focused
                 onSubmit={(name) => {
                   if (name.trim() === prod.database) return startApply();
-                  setTyping(false);
                   setTyped('');
                   setNotice(m.ui.confirm.mismatch);
                 }}
@@ -274,14 +280,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
     );
   } else if (step === 'apply') {
     keys = u.keys.apply;
-    body = (
-      <Box marginTop={1}>
-        <Text color="cyan">
-          <Spinner type="dots" />{' '}
-        </Text>
-        <Text>{u.undoing(work)}</Text>
-      </Box>
-    );
+    body = <UndoApplyStep session={session.current!} work={work} onAbort={abort} aborting={aborting} />;
   } else {
     keys = u.keys.summary;
     const done = outcome!;
