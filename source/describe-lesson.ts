@@ -23,7 +23,7 @@ export function studentText(entry: Pick<PlanEntry, 'studentName' | 'platformId'>
 
 export function lessonHeader(entry: Pick<PlanEntry, 'studentName' | 'platformId' | 'lessonDate'>, m: Messages): string {
   const { name, platformId } = studentText(entry, m);
-  return m.lessonHeader(entry.lessonDate, name, platformId);
+  return m.lessonHeader(entry.lessonDate || m.noDate, name, platformId);
 }
 
 /**
@@ -42,7 +42,7 @@ export class LessonBlocks {
 
   block(entry: PlanEntry): string {
     const { name, platformId } = this.student(entry);
-    return `\n${this.m.lessonHeader(entry.lessonDate, name, platformId)}\n${entryLines(entry, this.m, this.dry).join('\n')}`;
+    return `\n${this.m.lessonHeader(entry.lessonDate || this.m.noDate, name, platformId)}\n${entryLines(entry, this.m, this.dry).join('\n')}`;
   }
 
   private student(entry: PlanEntry): { name: string; platformId: string } {
@@ -78,10 +78,15 @@ export function entryLines(entry: PlanEntry, m: Messages, dry: boolean): string[
       break;
   }
   if (isWrite(entry) && entry.tasksMissingInProd.length) {
-    lines.push(m.taskMissing(entry.tasksMissingInProd.join(', ')));
+    lines.push(m.taskMissing(missingTasksText(entry.tasksMissingInProd, m)));
   }
   for (const kept of entry.action === 'update' ? entry.keptProdValues : []) lines.push(m.keptValue(kept.field, printable(kept.value)));
   return lines;
+}
+
+/** The tasks a write skips: their task_ids, and a sandbox LessonTask without one said in words. */
+export function missingTasksText(ids: readonly (number | null)[], m: Messages): string {
+  return ids.map((id) => (id === null ? m.noTaskId : String(id))).join(', ');
 }
 
 /** Why a lesson is skipped or in error, as one line. */
@@ -94,7 +99,9 @@ export function reasonLine(entry: PlanEntry, m: Messages): string {
     case 'filled':
       return r.filled;
     case 'no-platform-id':
-      return r['no-platform-id'];
+    case 'no-student':
+    case 'no-lesson-date':
+      return r[reason];
     case 'student-not-found':
       return r['student-not-found'](platformId);
     case 'up-to-date':

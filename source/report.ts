@@ -73,7 +73,7 @@ export class LessonJson {
     const tasksCopied = this.planned ? e.tasksToCopy.length : e.tasksCopied;
     return (
       `{"sandboxLessonId":${number(e.sandboxLessonId)},"platformId":${this.text(e.platformId)},"studentName":${this.text(e.studentName)}` +
-      `,"lessonDate":${PLAIN_DATE.test(e.lessonDate) ? `"${e.lessonDate}"` : jsonText(e.lessonDate)},"duration":${number(e.duration)},"action":${this.text(e.action)},"reason":${this.text(e.reason)}` +
+      `,"lessonDate":${e.lessonDate === '' ? 'null' : PLAIN_DATE.test(e.lessonDate) ? `"${e.lessonDate}"` : jsonText(e.lessonDate)},"duration":${number(e.duration)},"action":${this.text(e.action)},"reason":${this.text(e.reason)}` +
       `,"prodLessonId":${number(e.prodLessonId)},"fieldsFilled":${this.list(e.fieldsFilled)},"tasksCopied":${number(tasksCopied)}` +
       `,"tasksMissingInProd":${this.list(e.tasksMissingInProd)},"message":${e.message === null ? 'null' : jsonText(e.message)}}`
     );

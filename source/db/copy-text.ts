@@ -115,6 +115,11 @@ export class CopyRow {
     return negative ? -value : value;
   }
 
+  /** A boolean field (t / f). */
+  bool(field: number): boolean {
+    return this.ends[field]! - this.starts[field]! === 1 && this.buffer[this.starts[field]!] === 0x74;
+  }
+
   text(field: number): string | null {
     return this.isNull(field) ? null : decodeText(this.buffer, this.starts[field]!, this.ends[field]!);
   }

@@ -7,7 +7,7 @@
 import type { Filters } from '../config.js';
 import { BugError } from '../errors.js';
 import type { ProdSnapshot } from '../engine/types.js';
-import { studentOf, taskKey } from '../engine/planner.js';
+import { studentOfLesson, taskKey } from '../engine/planner.js';
 import { SandboxLessons } from '../engine/sandbox-lessons.js';
 import { ProdLessons } from '../engine/prod-lessons.js';
 import { TaskTable } from '../engine/task-table.js';
@@ -54,8 +54,8 @@ export function durationKeyOf(schema: SyncSchema, side: 'sandbox' | 'prod', expr
 const col = (alias: string, name: string) => `${alias}.${quoteIdent(name)}`;
 
 /** The filters as a WHERE clause, their values as literals (the sandbox is read by COPY). */
-function sandboxWhere(db: Db, filters: Filters): string {
-  const clauses: string[] = [];
+function sandboxWhere(db: Db, filters: Filters, ...more: string[]): string {
+  const clauses: string[] = [...more];
   if (filters.students.length) {
     clauses.push(`s.platform_id::text = ANY(ARRAY[${filters.students.map((id) => db.literal(id)).join(', ')}]::text[])`);
   }
@@ -78,29 +78,35 @@ export async function readSandboxLessons(db: Db, schema: SyncSchema, filters: Fi
   const pool = new TextPool();
   const lessons = new SandboxLessons();
   const joined = `${L.sql} l LEFT JOIN ${S.sql} s ON s.student_id = l.student_id`;
+  // a sloppy sandbox's lesson without an id can be neither named nor copied
+  const where = sandboxWhere(db, filters, 'l.lesson_id IS NOT NULL');
   const from =
     first === undefined
-      ? `${joined} ${sandboxWhere(db, filters)}`
-      : `(SELECT l.lesson_id FROM ${joined} ${sandboxWhere(db, filters)} ${PLAN_ORDER} LIMIT ${Math.max(0, Math.floor(first))}) AS firsts
+      ? `${joined} ${where}`
+      : `(SELECT l.lesson_id FROM ${joined} ${where} ${PLAN_ORDER} LIMIT ${Math.max(0, Math.floor(first))}) AS firsts
          JOIN ${joined} ON l.lesson_id = firsts.lesson_id`;
   await db.copyRows(
     `COPY (SELECT l.lesson_id, s.platform_id, s.name,
             ${dateKey('l.lesson_date', dateType, dateType)}, to_char(l.lesson_date, 'YYYY-MM-DD HH24:MI:SS'),
-            ${durationKeyOf(schema, 'sandbox', 'l.duration')}, ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status' : 'NULL'}
+            ${durationKeyOf(schema, 'sandbox', 'l.duration')}, ${sqlFilledMask('l')}, ${schema.homeworkStatus ? 'l.homework_status' : 'NULL'},
+            s.student_id IS NULL
        FROM ${from}
       ${PLAN_ORDER}) TO STDOUT`,
     (row) => {
-      const key = row.text(3)!;
+      // a sloppy sandbox (SPEC §2.8): no student (a NULL student_id, or one naming no row), no lesson_date
+      const flaw = row.bool(8) ? 'no-student' : row.isNull(3) ? 'no-lesson-date' : undefined;
+      const key = row.text(3) ?? '';
       lessons.addRow(
         row.int(0),
         row.pooled(1, pool),
         row.pooled(2, pool),
         key,
         // most often the same text: kept once
-        row.same(3, 4) ? key : row.text(4)!,
+        row.isNull(4) ? '' : row.same(3, 4) ? key : row.text(4)!,
         row.pooled(5, pool),
         row.int(6),
         schema.homeworkStatus ? row.pooled(7, pool) : undefined,
+        flaw,
       );
     },
   );
@@ -142,11 +148,13 @@ export function readSandboxTasksOf(db: Db, schema: SyncSchema, lessons: SandboxL
 async function readTaskRows(db: Db, from: string): Promise<TaskTable> {
   const tasks = TaskTable.builder();
   const pool = new TextPool();
+  // a sloppy sandbox's LessonTask of no lesson belongs to none; one without an id cannot be copied
   await db.copyRows(
-    `COPY (SELECT lt.lesson_id, lt.task_id, lt.assignment_type, lt.lesson_task_id
-       FROM ${from}
-      ORDER BY lt.lesson_id, lt.lesson_task_id) TO STDOUT`,
-    (row) => tasks.addRow(row.int(0), row.int(3), row.int(1), row.pooled(2, pool)),
+    `COPY (SELECT * FROM (SELECT lt.lesson_id, lt.task_id, lt.assignment_type, lt.lesson_task_id FROM ${from}) t
+      WHERE t.lesson_id IS NOT NULL AND t.lesson_task_id IS NOT NULL
+      ORDER BY t.lesson_id, t.lesson_task_id) TO STDOUT`,
+    // a LessonTask without a task_id is kept (NaN), to be told of; one without a lesson belongs to none
+    (row) => tasks.addRow(row.int(0), row.int(3), row.isNull(1) ? Number.NaN : row.int(1), row.pooled(2, pool)),
   );
   return tasks.build();
 }
@@ -217,7 +225,7 @@ async function readProdSide(
   const students = new Float64Array(sandboxLessons.length);
   const hashes = new Int32Array(sandboxLessons.length);
   for (let i = 0; i < sandboxLessons.length; i++) {
-    const studentId = studentOf(sandboxLessons.platformIdAt(i), studentsByPlatformId);
+    const studentId = studentOfLesson(sandboxLessons, i, studentsByPlatformId);
     students[i] = studentId ?? Number.NaN;
     if (studentId !== null) hashes[i] = sandboxLessons.dateHashAt(i, studentId);
   }

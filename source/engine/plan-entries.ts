@@ -17,6 +17,8 @@ import { TaskList, type TaskTable } from './task-table.js';
 const REASONS: readonly (Reason | null)[] = [
   null,
   'no-platform-id',
+  'no-student',
+  'no-lesson-date',
   'student-not-found',
   'ambiguous-student',
   'ambiguous-match',
@@ -48,7 +50,7 @@ interface Rare {
   identity?: LessonIdentity;
   message?: string;
   keptProdValues?: PlanEntry['keptProdValues'];
-  tasksMissingInProd?: number[];
+  tasksMissingInProd?: PlanEntry['tasksMissingInProd'];
   tasksToCopy?: TaskList;
   /** an id or a count too big for its column (or negative): all four kept here */
   numbers?: Numbers;

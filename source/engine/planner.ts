@@ -12,6 +12,7 @@ import {
   type SandboxSnapshot,
 } from './types.js';
 import { TaskList, type TaskTable } from './task-table.js';
+import type { SandboxLessons } from './sandbox-lessons.js';
 import { groupShared, HashGroups } from './hash-groups.js';
 
 const BLANK = /^[ \t\n\r\f\v]*$/;
@@ -98,11 +99,16 @@ function planTasks(entry: PlanEntry, tasks: LessonTasks, prod: ProdSnapshot, pro
   if (first === end) return;
   const inProd = prodLessonId === null ? undefined : prod.taskKeysByLesson.get(prodLessonId);
   const toCopy: number[] = [];
-  const missing: number[] = [];
+  const missing: (number | null)[] = [];
   for (let row = first; row < end; row++) {
+    const taskId = table.taskIdAt(row);
+    // a sloppy sandbox's LessonTask without a task_id: nothing in prod it could name
+    if (Number.isNaN(taskId)) {
+      missing.push(null);
+      continue;
+    }
     // a lesson has a handful of tasks: a repeat is found by looking back, no set a lesson
     if (copiedEarlier(table, first, row)) continue;
-    const taskId = table.taskIdAt(row);
     if (inProd?.has(taskKey(taskId, table.assignmentTypeAt(row)))) entry.tasksAlreadyInProd++;
     else if (!prod.existingTaskIds.has(taskId)) missing.push(taskId);
     else toCopy.push(row);
@@ -157,6 +163,11 @@ export function studentOf(platformId: string | null, studentsByPlatformId: ProdS
   return ids?.length === 1 ? ids[0]! : null;
 }
 
+/** The one prod student sandbox lesson i lands on, or none: never for a lesson that cannot be matched (SPEC §2.8). */
+export function studentOfLesson(lessons: SandboxLessons, i: number, studentsByPlatformId: ProdSnapshot['studentsByPlatformId']): number | null {
+  return lessons.flawAt(i) ? null : studentOf(lessons.platformIdAt(i), studentsByPlatformId);
+}
+
 /**
  * Plans in slices, so a view can show lessons as they are planned. Rule 6 needs every
  * lesson's key first: that pass is done up front, and is cheap.
@@ -172,7 +183,7 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
   const studentIds = new Float64Array(lessons.length);
   const hashes = new Int32Array(lessons.length);
   for (let i = 0; i < lessons.length; i++) {
-    const studentId = studentOf(lessons.platformIdAt(i), prod.studentsByPlatformId);
+    const studentId = studentOfLesson(lessons, i, prod.studentsByPlatformId);
     studentIds[i] = studentId ?? Number.NaN;
     if (studentId !== null) hashes[i] = lessons.keyHashAt(i, studentId);
   }
@@ -183,6 +194,12 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
   function planOne(i: number): PlanEntry {
     const lesson = lessons.at(i);
     const entry = entryFor(lesson);
+    // Step 8: a sloppy sandbox's lesson without a date or a student is told why, and left
+    const flaw = lessons.flawAt(i);
+    if (flaw) {
+      entry.reason = flaw;
+      return entry;
+    }
     // the pass above found the lessons with exactly one prod student; only the others need telling why not
     entry.prodStudentId = resolved(i) ? studentIds[i]! : resolveStudent(entry, prod);
     if (entry.prodStudentId === null) return entry;

@@ -6,7 +6,7 @@
 import { maskOfFields } from './fields.js';
 import { IntColumn } from './int-column.js';
 import { LessonColumns } from './lesson-columns.js';
-import type { KeyedSandboxLesson, SandboxLesson } from './types.js';
+import type { KeyedSandboxLesson, SandboxFlaw, SandboxLesson } from './types.js';
 import { displayOf } from './date-keys.js';
 
 export class SandboxLessons extends LessonColumns {
@@ -17,6 +17,8 @@ export class SandboxLessons extends LessonColumns {
    * held beside their keys were 48 MB from the plan to the end of apply.
    */
   private readonly displaysApart = new Map<number, string>();
+  /** the few lessons a sloppy sandbox leaves without what matching needs */
+  private readonly flaws = new Map<number, SandboxFlaw>();
 
   static from(lessons: readonly KeyedSandboxLesson[]): SandboxLessons {
     const store = new SandboxLessons();
@@ -36,11 +38,18 @@ export class SandboxLessons extends LessonColumns {
     duration: string | null,
     filledMask: number,
     homeworkStatus: string | null | undefined,
+    flaw?: SandboxFlaw,
   ): void {
     this.addLesson(id, dateKey, duration, filledMask, homeworkStatus);
     this.platformIds.push(this.texts.code(platformId));
     this.names.push(this.texts.code(studentName));
     if (dateDisplay !== displayOf(dateKey)) this.displaysApart.set(this.length - 1, dateDisplay);
+    if (flaw) this.flaws.set(this.length - 1, flaw);
+  }
+
+  /** Why lesson i cannot be matched at all (no lesson_date, no student), if it cannot. */
+  flawAt(i: number): SandboxFlaw | undefined {
+    return this.flaws.size ? this.flaws.get(i) : undefined;
   }
 
   protected ownColumns(): IntColumn[] {
@@ -81,6 +90,8 @@ export class SandboxLessons extends LessonColumns {
       store.names.push(this.names.at(i));
       const display = this.displaysApart.get(i);
       if (display !== undefined) store.displaysApart.set(store.length - 1, display);
+      const flaw = this.flawAt(i);
+      if (flaw) store.flaws.set(store.length - 1, flaw);
     }
     return store.done();
   }

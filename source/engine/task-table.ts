@@ -85,6 +85,7 @@ export class TaskTable {
     return this.ids.at(row);
   }
 
+  /** NaN for a sloppy sandbox's LessonTask without a task_id */
   taskIdAt(row: number): number {
     return this.taskIds.at(row);
   }
@@ -93,10 +94,13 @@ export class TaskTable {
     return this.typeNames[this.types.at(row)]!;
   }
 
-  /** Every task_id in the table, once. */
+  /** Every task_id in the table, once (none for the rows without one). */
   distinctTaskIds(): Set<number> {
     const distinct = new Set<number>();
-    for (let row = 0; row < this.taskIds.length; row++) distinct.add(this.taskIds.at(row));
+    for (let row = 0; row < this.taskIds.length; row++) {
+      const taskId = this.taskIds.at(row);
+      if (!Number.isNaN(taskId)) distinct.add(taskId);
+    }
     return distinct;
   }
 }

@@ -8,7 +8,11 @@ export type ContentField = (typeof CONTENT_FIELDS)[number];
 
 export const ACTIONS = ['create', 'update', 'skip', 'error'] as const;
 export type Action = (typeof ACTIONS)[number];
+/** What a sloppy sandbox's lesson can lack (SPEC §2.8): it cannot be matched, and ends skip. */
+export type SandboxFlaw = 'no-lesson-date' | 'no-student';
+
 export type Reason =
+  | SandboxFlaw
   | 'no-platform-id'
   | 'student-not-found'
   | 'ambiguous-student'
@@ -112,7 +116,8 @@ export interface PlanEntry extends LessonIdentity {
   keptProdValues: { field: string; value: string }[];
   /** the sandbox LessonTasks this write copies */
   tasksToCopy: TaskList;
-  tasksMissingInProd: number[];
+  /** task_ids not in prod "Tasks", and null for a sandbox LessonTask without a task_id: skipped, warned of */
+  tasksMissingInProd: (number | null)[];
   /** tasks the prod lesson already has */
   tasksAlreadyInProd: number;
   /** tasks actually written, after apply */

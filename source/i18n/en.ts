@@ -27,6 +27,7 @@ const en = {
   lessonHeader: (date: string, name: string, platformId: string) =>
     `📝 Processing the lesson of ${date} for student ${name} (ID: ${platformId})`,
   noName: '(no name)',
+  noDate: '(no date)',
   noId: '—',
   plan: {
     create: '  ➕ Lesson not found in prod - creating a new one',
@@ -43,6 +44,8 @@ const en = {
   reasons: {
     filled: '  ✅ Lesson already exists and is filled in prod, skipping',
     'no-platform-id': '  ⏭️ The sandbox student has no platform_id, skipping',
+    'no-student': '  ⏭️ The sandbox lesson has no student (student_id is empty or names no sandbox student), skipping',
+    'no-lesson-date': '  ⏭️ The sandbox lesson has no lesson_date, so it cannot be matched, skipping',
     'student-not-found': (pid: string) => `  ⏭️ No prod student with platform_id ${pid}, skipping`,
     'up-to-date': '  ⏭️ Nothing to copy: the sandbox lesson has no content and no new tasks',
     'duplicate-in-sandbox': (first: string) =>
@@ -56,6 +59,7 @@ const en = {
     'not-in-plan': '  ⏭️ New in the sandbox since the plan, not written',
   },
   taskMissing: (ids: string) => `  ⚠️ Tasks not found in prod, skipped: ${ids}`,
+  noTaskId: 'a LessonTask without task_id',
   keptValue: (field: string, value: string) => `  ⚠️ Prod keeps its ${field}: ${value}`,
   summaryTitle: '📊 Sync summary:',
   summaryTitleDry: '📊 Sync summary (dry run: what would happen):',
@@ -344,6 +348,8 @@ const en = {
         `fill ${fields} ${plural(fields, { one: 'field', other: 'fields' })}${tasks ? ` +${tasks} ${tasksWord(tasks)}` : ''}`,
       filled: 'filled in prod: kept',
       'no-platform-id': 'skip: no platform_id',
+      'no-student': 'skip: no sandbox student',
+      'no-lesson-date': 'skip: no lesson_date',
       'student-not-found': 'skip: no such student',
       'up-to-date': 'skip: nothing to copy',
       'duplicate-in-sandbox': (first: string) => `skip: duplicate of #${first}`,

@@ -26,6 +26,7 @@ const ru: Messages = {
   committed: '💾 Изменения сохранены.',
   lessonHeader: (date, name, platformId) => `📝 Обрабатываю урок от ${date} для ученика ${name} (ID: ${platformId})`,
   noName: '(без имени)',
+  noDate: '(без даты)',
   noId: '—',
   plan: {
     create: '  ➕ Урок не найден в проде - создаю новый',
@@ -42,6 +43,8 @@ const ru: Messages = {
   reasons: {
     filled: '  ✅ Урок уже существует и заполнен в проде, пропускаем',
     'no-platform-id': '  ⏭️ У ученика в песочнице нет platform_id, пропускаем',
+    'no-student': '  ⏭️ У урока в песочнице нет ученика (student_id пуст или не указывает на ученика песочницы), пропускаем',
+    'no-lesson-date': '  ⏭️ У урока в песочнице нет lesson_date, сопоставить его не с чем, пропускаем',
     'student-not-found': (pid) => `  ⏭️ Ученик с platform_id ${pid} не найден в проде, пропускаем`,
     'up-to-date': '  ⏭️ Нечего копировать: в уроке песочницы нет данных и новых заданий',
     'duplicate-in-sandbox': (first) => `  ⏭️ ⚠️ Дубликат урока песочницы #${first} (тот же ученик, дата и длительность), пропускаем`,
@@ -54,6 +57,7 @@ const ru: Messages = {
     'not-in-plan': '  ⏭️ Появился в песочнице после сохранения плана, не записан',
   },
   taskMissing: (ids) => `  ⚠️ Задания не найдены в проде, пропущены: ${ids}`,
+  noTaskId: 'задание урока без task_id',
   keptValue: (field, value) => `  ⚠️ В проде остаётся ${field}: ${value}`,
   summaryTitle: '📊 Итоги синхронизации:',
   summaryTitleDry: '📊 Итоги синхронизации (режим проверки: что будет сделано):',
@@ -337,6 +341,8 @@ const ru: Messages = {
       update: (fields, tasks) => `заполнить ${fields} ${plural(fields, { one: 'поле', few: 'поля', many: 'полей', other: 'поля' })}${tasks ? ` +${tasks} зад.` : ''}`,
       filled: 'заполнен в проде',
       'no-platform-id': 'пропуск: нет platform_id',
+      'no-student': 'пропуск: нет ученика в песочнице',
+      'no-lesson-date': 'пропуск: нет lesson_date',
       'student-not-found': 'пропуск: нет ученика',
       'up-to-date': 'пропуск: нечего копировать',
       'duplicate-in-sandbox': (first) => `пропуск: дубликат #${first}`,

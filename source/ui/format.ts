@@ -21,6 +21,8 @@ export function actionText(entry: PlanEntry, m: Messages): string {
     case null:
       return '';
     case 'no-platform-id':
+    case 'no-student':
+    case 'no-lesson-date':
     case 'student-not-found':
     case 'ambiguous-student':
     case 'ambiguous-match':

@@ -55,7 +55,7 @@ export function DetailsPanel({
       ) : null}
       {writes ? <Section title={d.tasks} items={entry.tasksToCopy.tasks().map((t) => `#${t.taskId} ${t.assignmentType ?? ''}`.trim())} /> : null}
       {entry.tasksMissingInProd.length ? (
-        <Section title={`${m.marks.warning} ${d.missing}`} items={entry.tasksMissingInProd.map((id) => `#${id}`)} />
+        <Section title={`${m.marks.warning} ${d.missing}`} items={entry.tasksMissingInProd.map((id) => (id === null ? m.noTaskId : `#${id}`))} />
       ) : null}
       {entry.tasksAlreadyInProd ? <Text dimColor>{d.already(entry.tasksAlreadyInProd)}</Text> : null}
       {values?.status === 'loading' ? <Text dimColor>{m.ui.values.loading}</Text> : null}
