@@ -8,7 +8,7 @@ import { looksLikeSameDatabase, parseDbUrl, type DbUrl } from './db-url.js';
 import { UsageError, type Side } from './errors.js';
 import type { Db, ServerInfo } from './db/client.js';
 import { isSameDatabase } from './db/identity.js';
-import { checkSchema, introspect, type SchemaWarning, type SyncSchema } from './db/schema.js';
+import { checkSchema, introspect, restoredColumns, type SchemaWarning, type SyncSchema } from './db/schema.js';
 import { readExistingTaskIds, readLessonValues, readProdLessons, readSandboxLessons, readSandboxTasks, readSandboxTasksOf, sandboxLessonCount, type LessonValues } from './db/read.js';
 import { applyPlan, type ApplyHooks } from './db/apply.js';
 import { Operation, type LockWaitEvent, type OpenOptions } from './core/operation.js';
@@ -21,7 +21,6 @@ import { filtersOf, identityText, PLAN_FORMAT, PLAN_VERSION, sameDatabase, write
 import { collectAfterPhase, collectIfGrown } from './memory.js';
 import { summaryForFile } from './report.js';
 import { UNDO_FORMAT, UNDO_VERSION, UndoFileWriter } from './undo-file.js';
-import { restoredColumns } from './db/undo-capture.js';
 import { FingerprintTable } from './engine/fingerprint-table.js';
 import { SortedIds } from './engine/sorted-ids.js';
 import { PlanEntries } from './engine/plan-entries.js';

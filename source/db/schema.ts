@@ -301,3 +301,8 @@ export function checkUndoSchema(prod: DbTables, restored: readonly string[]): { 
   if (problems.length) throw new SchemaError(problems);
   return { lessons: prod.lessons!, lessonTasks: prod.lessonTasks! };
 }
+
+/** The columns an update writes, which an undo restores. */
+export function restoredColumns(schema: SyncSchema): string[] {
+  return [...CONTENT_FIELDS, ...(schema.homeworkStatus ? ['homework_status'] : []), ...(schema.updatedAt ? ['updated_at'] : [])];
+}

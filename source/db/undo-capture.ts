@@ -5,11 +5,11 @@
  */
 import { BugError } from '../errors.js';
 import type { PlanEntries } from '../engine/plan-entries.js';
-import { CONTENT_FIELDS, type PlanEntry } from '../engine/types.js';
+import type { PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
 import { readLessonStates, type LessonStates } from './fingerprint.js';
 import { mergeTaskVersions, rowVersions, taskIdsOf, taskVersionsOf, versionsDigest } from './row-versions.js';
-import type { SyncSchema } from './schema.js';
+import { restoredColumns, type SyncSchema } from './schema.js';
 import type { WrittenLesson } from './write-batch.js';
 
 /** A lesson the apply wrote, and what undoing it takes. */
@@ -31,11 +31,6 @@ export interface UndoLesson {
   fingerprint?: string;
   /** updated: the same before the apply (an undone lesson is back to it) */
   beforeFingerprint: string | null;
-}
-
-/** The columns an update writes, which an undo restores. */
-export function restoredColumns(schema: SyncSchema): string[] {
-  return [...CONTENT_FIELDS, ...(schema.homeworkStatus ? ['homework_status'] : []), ...(schema.updatedAt ? ['updated_at'] : [])];
 }
 
 /**

@@ -11,9 +11,8 @@ import { isConnectionFailure, isRowLevel, lostConnection } from './errors.js';
 import { changed } from './recheck.js';
 import { TASK_VERSIONS_SQL } from './row-versions.js';
 import { dateKey, durationKeyOf, readCopyValues, type CopyValues } from './read.js';
-import type { CopyColumn, SyncSchema } from './schema.js';
+import { restoredColumns, type CopyColumn, type SyncSchema } from './schema.js';
 import { jsonTable, quoteIdent, sqlIsEmpty } from './sql.js';
-import { restoredColumns } from './undo-capture.js';
 
 /** How much of a value a message shows. */
 const SHOWN = 60;

@@ -1,5 +1,5 @@
 /** Content fields as a bit mask (bit i = CONTENT_FIELDS[i]), and back. */
-import { CONTENT_FIELDS, type ContentField } from './types.js';
+import { CONTENT_FIELDS, type ContentField } from './rows.js';
 
 /** One shared array per combination: a million lessons do not each carry their own. */
 const FIELD_SETS = Array.from({ length: 1 << CONTENT_FIELDS.length }, (_, mask) =>

@@ -6,17 +6,10 @@
  */
 import { TaskList } from './task-table.js';
 import { notWritten } from './selection.js';
-import { isWrite, type Action, type LessonIdentity, type PlanEntry } from './types.js';
-import type { ReviewedLessonsView } from './reviewed-lessons.js';
+import { isWrite, type PlanEntry } from './types.js';
+import type { ReviewedLesson, ReviewedLessonsView } from './reviewed-lessons.js';
 
-/** A lesson as the reviewed plan decided it. */
-export interface ReviewedLesson extends LessonIdentity {
-  action: Action;
-  selected: boolean;
-  prodLessonId: number | null;
-  sandboxFingerprint: string | null;
-  prodFingerprint: string | null;
-}
+export type { ReviewedLesson } from './reviewed-lessons.js';
 
 export interface ReviewedPlan {
   lessons: ReviewedLessonsView;

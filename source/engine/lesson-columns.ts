@@ -8,7 +8,7 @@ import { fieldsOfMask } from './fields.js';
 import { hashStart, mixText } from './hash-groups.js';
 import { IntColumn } from './int-column.js';
 import { TextCodes } from './text-codes.js';
-import type { ContentField } from './types.js';
+import type { ContentField } from './rows.js';
 
 export abstract class LessonColumns {
   private readonly ids = new IntColumn();

@@ -6,7 +6,7 @@
 import { maskOfFields } from './fields.js';
 import { IntColumn } from './int-column.js';
 import { LessonColumns } from './lesson-columns.js';
-import type { KeyedProdLesson, ProdLesson } from './types.js';
+import type { KeyedProdLesson, ProdLesson } from './rows.js';
 
 export class ProdLessons extends LessonColumns {
   private readonly studentIds = new IntColumn();

@@ -8,8 +8,16 @@ import { DateKeys } from './date-keys.js';
 import { CHUNK, CHUNK_BITS, IntColumn, LAST } from './int-column.js';
 import { IdIndex } from './sorted-ids.js';
 import { TextCodes } from './text-codes.js';
-import type { ReviewedLesson } from './follow-plan.js';
-import { ACTIONS } from './types.js';
+import { ACTIONS, type Action, type LessonIdentity } from './types.js';
+
+/** A lesson as the reviewed plan decided it. */
+export interface ReviewedLesson extends LessonIdentity {
+  action: Action;
+  selected: boolean;
+  prodLessonId: number | null;
+  sandboxFingerprint: string | null;
+  prodFingerprint: string | null;
+}
 const SELECTED = 4;
 const NO_SANDBOX_FINGERPRINT = 8;
 const NO_PROD_FINGERPRINT = 16;

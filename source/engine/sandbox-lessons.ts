@@ -6,7 +6,7 @@
 import { maskOfFields } from './fields.js';
 import { IntColumn } from './int-column.js';
 import { LessonColumns } from './lesson-columns.js';
-import type { KeyedSandboxLesson, SandboxFlaw, SandboxLesson } from './types.js';
+import type { KeyedSandboxLesson, SandboxFlaw, SandboxLesson } from './rows.js';
 import { displayOf } from './date-keys.js';
 
 export class SandboxLessons extends LessonColumns {

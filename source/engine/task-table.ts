@@ -6,7 +6,7 @@
  */
 import { IntColumn } from './int-column.js';
 import { TextCodes } from './text-codes.js';
-import type { SandboxTask } from './types.js';
+import type { SandboxTask } from './rows.js';
 
 export interface TaskRow extends SandboxTask {
   lessonId: number;

@@ -2,15 +2,12 @@
 import type { ProdLessons } from './prod-lessons.js';
 import type { SandboxLessons } from './sandbox-lessons.js';
 import type { TaskList, TaskTable } from './task-table.js';
+import type { ContentField, SandboxFlaw } from './rows.js';
 
-export const CONTENT_FIELDS = ['topic', 'notes', 'homework', 'homework_result_percent', 'homework_result_notes'] as const;
-export type ContentField = (typeof CONTENT_FIELDS)[number];
+export * from './rows.js';
 
 export const ACTIONS = ['create', 'update', 'skip', 'error'] as const;
 export type Action = (typeof ACTIONS)[number];
-/** What a sloppy sandbox's lesson can lack (SPEC §2.8): it cannot be matched, and ends skip. */
-export type SandboxFlaw = 'no-lesson-date' | 'no-student';
-
 export type Reason =
   | SandboxFlaw
   | 'no-platform-id'
@@ -33,32 +30,6 @@ export const NONE = Object.freeze([]) as unknown as never[];
 /** A lesson the run writes: a create or an update (maybe none, if absent). */
 export const isWrite = (entry: { action: Action } | undefined): boolean => entry?.action === 'create' || entry?.action === 'update';
 
-/** A sandbox lesson as the planner and people read it; its match key is asked for apart (SandboxLessons.dateKeyAt). */
-export interface SandboxLesson {
-  id: number;
-  platformId: string | null;
-  studentName: string | null;
-  /** YYYY-MM-DD HH:MM:SS, for people and the report */
-  dateDisplay: string;
-  duration: string | null;
-  /** the content fields that have a value; the values themselves are fetched at apply */
-  filled: readonly ContentField[];
-  /** undefined when either database has no homework_status column */
-  homeworkStatus: string | null | undefined;
-}
-
-/** A sandbox lesson with its match key: lesson_date as the sandbox stores it, canonical text. */
-export interface KeyedSandboxLesson extends SandboxLesson {
-  dateKey: string;
-}
-
-export interface SandboxTask {
-  /** lesson_task_id: apply fetches the columns to copy by it */
-  id: number;
-  taskId: number;
-  assignmentType: string | null;
-}
-
 /**
  * What planning needs of the sandbox: keys and content, not every column. The columns a
  * write copies are fetched batch by batch at apply time, from the same sandbox snapshot.
@@ -67,20 +38,6 @@ export interface SandboxSnapshot {
   /** newest lesson_date first, ties by id */
   lessons: SandboxLessons;
   tasks: TaskTable;
-}
-
-export interface ProdLesson {
-  id: number;
-  studentId: number;
-  duration: string | null;
-  /** the content fields that have a value (the values stay in prod: only "filled?" matters) */
-  filled: readonly ContentField[];
-  homeworkStatus: string | null | undefined;
-}
-
-/** A prod lesson with its match key: lesson_date rendered as the sandbox renders its own, so keys compare as text. */
-export interface KeyedProdLesson extends ProdLesson {
-  dateKey: string;
 }
 
 export interface ProdSnapshot {
