@@ -2,16 +2,16 @@
 /** meow flags → config → wizard or plain → exit code. */
 import { readFileSync } from 'node:fs';
 import meow from 'meow';
-import { resolveConfig, defaultLang, type Config } from './config.js';
-import { errorLines } from './describe-error.js';
-import { EXIT_BY_SIGNAL, InterruptedError, isAppError, UsageError, type InterruptSignal } from './errors.js';
+import { resolveConfig, defaultLang, type Config } from './core/config.js';
+import { errorLines } from './text/describe-error.js';
+import { EXIT_BY_SIGNAL, InterruptedError, isAppError, UsageError, type InterruptSignal } from './common/errors.js';
 import { messages } from './i18n/index.js';
 import { runPlain, type PlainIo, type RunControl } from './plain/run.js';
 import { runUndoPlain } from './plain/undo.js';
 import { LineBuffer } from './plain/line-buffer.js';
-import { checkReportPath, REPORT_TO_STDOUT } from './report.js';
-import { checkPlanPath } from './saved-plan.js';
-import { checkUndoPath } from './undo-file.js';
+import { checkReportPath, REPORT_TO_STDOUT } from './storage/report.js';
+import { checkPlanPath } from './storage/plan-file.js';
+import { checkUndoPath } from './storage/undo-file.js';
 
 /**
  * --help / -h and --version win over every other flag, known or not, before anything is
@@ -171,7 +171,7 @@ async function main(): Promise<number> {
     if (undoFile !== undefined) {
       if (interactive) {
         process.env.NODE_ENV ??= 'production';
-        const { runUndoWizard } = await import('./ui/undo/run-undo-wizard.js');
+        const { runUndoWizard } = await import('./wizard/undo/run-undo-wizard.js');
         return await runUndoWizard(config, undoFile);
       }
       return await runPlainMode(config, (c, io, control) => runUndoPlain(c, undoFile, io, control));
@@ -180,7 +180,7 @@ async function main(): Promise<number> {
       // React's development build (the default) is slower, and on a large plan keeps
       // hundreds of MB of its bookkeeping (1,000,000 lessons: +350 MB); set before React loads.
       process.env.NODE_ENV ??= 'production';
-      const { runWizard } = await import('./ui/run-wizard.js');
+      const { runWizard } = await import('./wizard/run-wizard.js');
       return await withDemo(config, runWizard);
     }
     return await runPlainMode(config, runPlain);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { startLatencyProxy, viaProxy } from '../source/bench/latency-proxy.js';
-import { parseTargets, Session } from '../source/session.js';
-import { prodSql, sandboxSql } from '../source/bench/generate.js';
-import { timeWriteFloorInProd } from '../source/bench/floor.js';
-import { timeWizardPlan } from '../source/bench/wizard-plan.js';
-import { cpuMark, cpuNote, cpuSince } from '../source/bench/cpu.js';
+import { startLatencyProxy, viaProxy } from '../bench/latency-proxy.js';
+import { parseTargets, Session } from '../source/sync/session.js';
+import { prodSql, sandboxSql } from '../bench/generate.js';
+import { timeWriteFloorInProd } from '../bench/floor.js';
+import { timeWizardPlan } from '../bench/wizard-plan.js';
+import { cpuMark, cpuNote, cpuSince } from '../bench/cpu.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { waitFor } from './helpers/wait.js';

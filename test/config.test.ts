@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultLang, resolveConfig } from '../source/config.js';
-import { looksLikeSameDatabase, maskSecrets, parseDbUrl } from '../source/db-url.js';
-import { parseDotenv } from '../source/dotenv.js';
-import { UsageError } from '../source/errors.js';
+import { defaultLang, resolveConfig } from '../source/core/config.js';
+import { looksLikeSameDatabase, maskSecrets, parseDbUrl } from '../source/common/db-url.js';
+import { parseDotenv } from '../source/core/dotenv.js';
+import { UsageError } from '../source/common/errors.js';
 
 function usageCode(run: () => unknown): string | undefined {
   try {

@@ -1,7 +1,7 @@
 /** Every failure as the lines an operator reads: a message, details, a hint; never a trace, never a password. */
 import { describe, expect, it } from 'vitest';
-import { errorLines } from '../source/describe-error.js';
-import { BugError, ConnectError, InterruptedError, LockTimeoutError, ReportError, RunError, SchemaError, UsageError } from '../source/errors.js';
+import { errorLines } from '../source/text/describe-error.js';
+import { BugError, ConnectError, InterruptedError, LockTimeoutError, ReportError, RunError, SchemaError, UsageError } from '../source/common/errors.js';
 import { messages } from '../source/i18n/index.js';
 
 const en = messages('en');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../source/engine/summary.js';
-import { LessonJson, reportChunks, writeReport, type ReportInput } from '../source/report.js';
+import { LessonJson, reportChunks, writeReport, type ReportInput } from '../source/storage/report.js';
 import { syntheticEntries } from './helpers/entries.js';
 
 function input(count: number, planned = true): ReportInput {

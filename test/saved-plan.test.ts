@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { demoSchoolPerTest } from './helpers/databases.js';
 import { runCli, runSync, tempPath } from './helpers/run.js';
 import { closedPort } from './helpers/silent-server.js';
-import { parseTargets, Session } from '../source/session.js';
-import { readPlanFile } from '../source/saved-plan.js';
-import { FramedWriter } from '../source/framed-file.js';
-import { writeAtomicallyWith } from '../source/files.js';
+import { parseTargets, Session } from '../source/sync/session.js';
+import { readPlanFile } from '../source/storage/plan-file.js';
+import { FramedWriter } from '../source/storage/framed-file.js';
+import { writeAtomicallyWith } from '../source/storage/files.js';
 
 const school = demoSchoolPerTest();
 
@@ -163,7 +163,7 @@ describe('a plan file that cannot be trusted is refused before any connection (e
 
 describe('set-based, whatever the number of lessons', () => {
   it('saves and applies a plan of 10 and of 1,000 lessons with the same queries', async () => {
-    const { sandboxSql, prodSql } = await import('../source/bench/generate.js');
+    const { sandboxSql, prodSql } = await import('../bench/generate.js');
     const counts: Record<number, unknown> = {};
     for (const lessons of [10, 1000]) {
       await school.pair.reset({ sandbox: sandboxSql({ lessons }), prod: prodSql({ lessons }) });

@@ -1,9 +1,9 @@
 /** SPEC §10, headless: --lesson and --exclude-lesson choose what is written; the rest ends `excluded`. */
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../source/config.js';
+import { resolveConfig } from '../source/core/config.js';
 import { applySelection, unknownLessons } from '../source/engine/selection.js';
 import { summarize } from '../source/engine/summary.js';
-import { UsageError } from '../source/errors.js';
+import { UsageError } from '../source/common/errors.js';
 import { demoSchoolPerTest } from './helpers/databases.js';
 import { syntheticEntries } from './helpers/entries.js';
 import { runCli, runSync } from './helpers/run.js';

@@ -5,15 +5,15 @@ import { demoSchoolPerTest, onServer, withClient } from './helpers/databases.js'
 import { runCli, runSync, startCli, tempPath, testConfig } from './helpers/run.js';
 import { waitFor } from './helpers/wait.js';
 import { runUndoPlain } from '../source/plain/undo.js';
-import { parseTargets, Session } from '../source/session.js';
-import { readUndoFile } from '../source/undo-file.js';
-import { parseDbUrl } from '../source/db-url.js';
+import { parseTargets, Session } from '../source/sync/session.js';
+import { readUndoFile } from '../source/storage/undo-file.js';
+import { parseDbUrl } from '../source/common/db-url.js';
 import { UndoSession } from '../source/undo/session.js';
 import { connectDb } from '../source/db/client.js';
 import { readLessonStates } from '../source/db/fingerprint.js';
 import { checkUndoSchema, introspect } from '../source/db/schema.js';
-import { FramedWriter } from '../source/framed-file.js';
-import type { Config } from '../source/config.js';
+import { FramedWriter } from '../source/storage/framed-file.js';
+import type { Config } from '../source/core/config.js';
 
 const school = demoSchoolPerTest();
 
@@ -191,7 +191,7 @@ describe('lesson-sync undo', () => {
   });
 
   it('warns before removing many lessons when "LessonTasks".lesson_id has no index', async () => {
-    const { sandboxSql, prodSql } = await import('../source/bench/generate.js');
+    const { sandboxSql, prodSql } = await import('../bench/generate.js');
     await school.pair.reset({ sandbox: sandboxSql({ lessons: 5000 }), prod: prodSql({ lessons: 5000 }) });
     const path = tempPath('undo.json');
     const run = await runSync(school.pair, { undoPath: path });
@@ -203,7 +203,7 @@ describe('lesson-sync undo', () => {
   });
 
   it('sends the same queries for 10 and for 1,000 lessons, and round-trips prod', async () => {
-    const { sandboxSql, prodSql } = await import('../source/bench/generate.js');
+    const { sandboxSql, prodSql } = await import('../bench/generate.js');
     const counts: Record<number, number> = {};
     for (const lessons of [10, 1000]) {
       await school.pair.reset({ sandbox: sandboxSql({ lessons }), prod: prodSql({ lessons }) });

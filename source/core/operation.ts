@@ -6,8 +6,8 @@
  */
 import { connectDb, type ConnectOptions, type Db } from '../db/client.js';
 import type { WatchdogTiming } from '../db/watchdog.js';
-import type { LockWait, Side } from '../errors.js';
-import type { DbUrl } from '../db-url.js';
+import type { LockWait, Side } from '../common/errors.js';
+import type { DbUrl } from '../common/db-url.js';
 
 export interface OpenOptions extends ConnectOptions {
   /** how soon a long statement is watched, and a silent server given up on (tests shorten it) */
@@ -18,6 +18,21 @@ export interface OpenOptions extends ConnectOptions {
 export interface LockWaitEvent {
   type: 'lock-wait';
   wait: LockWait;
+}
+
+/** Runs one check, telling it as running, and as failed when it throws. */
+export async function step<Id extends string, T>(
+  id: Id,
+  onCheck: (e: { id: Id; status: 'running' } | { id: Id; status: 'failed'; error: unknown }) => void,
+  run: () => Promise<T>,
+): Promise<T> {
+  onCheck({ id, status: 'running' });
+  try {
+    return await run();
+  } catch (error) {
+    onCheck({ id, status: 'failed', error });
+    throw error;
+  }
 }
 
 export type OperationListener<E> = (event: E) => void;

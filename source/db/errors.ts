@@ -1,5 +1,5 @@
-import { BugError, ConnectError, isAppError, LockTimeoutError, RunError, type ConnectCode, type LockWait, type RunFailureCode, type Side } from '../errors.js';
-import { maskSecrets } from '../db-url.js';
+import { BugError, ConnectError, isAppError, LockTimeoutError, RunError, type ConnectCode, type LockWait, type RunFailureCode, type Side } from '../common/errors.js';
+import { maskSecrets } from '../common/db-url.js';
 
 interface PgLikeError {
   code?: string;

@@ -7,7 +7,7 @@
  * for an undo, the lessons' row versions (row-versions.ts).
  */
 import { FingerprintTable } from '../engine/fingerprint-table.js';
-import { collectIfGrown } from '../memory.js';
+import { collectIfGrown } from '../common/memory.js';
 import type { Db } from './client.js';
 import { ROW_VERSIONS_SQL, TASK_VERSIONS_SQL } from './row-versions.js';
 import type { Table } from './schema.js';

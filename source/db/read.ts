@@ -4,8 +4,8 @@
  * Id lists are joined as tables (jsonTable) rather than `= ANY(array)`: an int4 column
  * against an int8 array is not hashed, and 10,000 ids then cost a linear search per row.
  */
-import type { Filters } from '../config.js';
-import { BugError } from '../errors.js';
+import type { Filters } from '../engine/types.js';
+import { BugError } from '../common/errors.js';
 import type { ProdSnapshot } from '../engine/types.js';
 import { studentOfLesson, taskKey } from '../engine/planner.js';
 import { SandboxLessons } from '../engine/sandbox-lessons.js';

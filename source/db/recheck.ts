@@ -2,7 +2,7 @@
  * The re-check (SPEC §3): inside the apply transaction and under the run lock, the lessons
  * the preview writes are planned again against prod as it is now.
  */
-import { collectIfGrown } from '../memory.js';
+import { collectIfGrown } from '../common/memory.js';
 import { createPlanner } from '../engine/planner.js';
 import type { PlanEntries } from '../engine/plan-entries.js';
 import { notWritten } from '../engine/selection.js';

@@ -3,7 +3,7 @@
  * what it found, which columns a sync reads, copies and leaves alone (SPEC §2 "Schema
  * tolerance").
  */
-import { SchemaError, type SchemaProblem, type Side } from '../errors.js';
+import { SchemaError, type SchemaProblem, type Side } from '../common/errors.js';
 import { CONTENT_FIELDS } from '../engine/types.js';
 import type { Db } from './client.js';
 import { quoteIdent } from './sql.js';

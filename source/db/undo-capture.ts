@@ -3,7 +3,7 @@
  * the updates before anything is written (locked, so nothing slips in between; one query),
  * and every lesson the apply wrote as its statements left them.
  */
-import { BugError } from '../errors.js';
+import { BugError } from '../common/errors.js';
 import type { PlanEntries } from '../engine/plan-entries.js';
 import type { PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
@@ -11,27 +11,9 @@ import { readLessonStates, type LessonStates } from './fingerprint.js';
 import { mergeTaskVersions, rowVersions, taskIdsOf, taskVersionsOf, versionsDigest } from './row-versions.js';
 import { restoredColumns, type SyncSchema } from './schema.js';
 import type { WrittenLesson } from './write-batch.js';
+import type { UndoLesson } from '../storage/undo-file.js';
 
-/** A lesson the apply wrote, and what undoing it takes. */
-export interface UndoLesson {
-  kind: 'created' | 'updated';
-  sandboxLessonId: number;
-  prodLessonId: number;
-  platformId: string | null;
-  studentName: string | null;
-  lessonDate: string;
-  /** updated: the restored columns' values before the apply, and those it wrote (as text) */
-  before: (string | null)[] | null;
-  written: (string | null)[] | null;
-  /** created: all its LessonTasks; updated: those the apply added */
-  tasks: number[];
-  /** md5 of the lesson's and its LessonTasks' row versions as the apply left them (row-versions.ts) */
-  versions?: string;
-  /** the same in undo files of version 1: md5 of their contents (fingerprint.ts) */
-  fingerprint?: string;
-  /** updated: the same before the apply (an undone lesson is back to it) */
-  beforeFingerprint: string | null;
-}
+export type { UndoLesson } from '../storage/undo-file.js';
 
 /**
  * Before anything is written: the prod lessons the updates will fill, as they are, locked

@@ -13,7 +13,7 @@
  * costs nothing. A server that takes one connection at a time (the embedded demo)
  * cannot be watched: the watchdog then steps aside.
  */
-import { ConnectError, type LockTarget, type LockWait, type Side } from '../errors.js';
+import { ConnectError, type LockTarget, type LockWait, type Side } from '../common/errors.js';
 import { connectCodeOf } from './errors.js';
 
 /** The connection watched, as the watchdog sees it (client.ts's Db). */

@@ -3,7 +3,7 @@
  * fields, and their LessonTasks, each a statement over the whole batch. A data error in
  * the careful pass is isolated by halving the batch under savepoints.
  */
-import { BugError } from '../errors.js';
+import { BugError } from '../common/errors.js';
 import { matchKey } from '../engine/planner.js';
 import { CONTENT_FIELDS, type PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';

@@ -1,4 +1,4 @@
-import { unreachable } from '../errors.js';
+import { unreachable } from '../common/errors.js';
 import { PlanEntries, type Tally } from './plan-entries.js';
 import type { EntryList, PlanEntry, Summary } from './types.js';
 

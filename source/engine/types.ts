@@ -6,6 +6,15 @@ import type { ContentField, SandboxFlaw } from './rows.js';
 
 export * from './rows.js';
 
+/** Which sandbox lessons a run takes (--student, --since, --until). */
+export interface Filters {
+  /** platform_ids; empty = every student */
+  students: string[];
+  /** YYYY-MM-DD, inclusive */
+  since?: string;
+  until?: string;
+}
+
 export const ACTIONS = ['create', 'update', 'skip', 'error'] as const;
 export type Action = (typeof ACTIONS)[number];
 export type Reason =

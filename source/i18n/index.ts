@@ -1,6 +1,7 @@
-import type { Lang } from '../config.js';
 import en, { type Messages } from './en.js';
 import ru from './ru.js';
+
+export type Lang = 'ru' | 'en';
 
 export type { Messages };
 

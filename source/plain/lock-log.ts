@@ -1,7 +1,7 @@
 /** Lock waits in the plain log, for any operation: a line when the wait changes, else one every 10 s. */
-import type { LockWait } from '../errors.js';
+import type { LockWait } from '../common/errors.js';
 import type { Messages } from '../i18n/index.js';
-import { lockWaitLine } from '../lock-text.js';
+import { lockWaitLine } from '../text/lock-text.js';
 
 const REPEAT_AFTER_MS = 10_000;
 

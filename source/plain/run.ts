@@ -1,16 +1,16 @@
 /** Plain mode: the seed-style line log, a consumer of the session. */
-import type { Config } from '../config.js';
-import { errorLines } from '../describe-error.js';
-import { InterruptedError, isAppError, ReportError, unreachable, type InterruptSignal } from '../errors.js';
+import type { Config } from '../core/config.js';
+import { errorLines } from '../text/describe-error.js';
+import { InterruptedError, isAppError, ReportError, unreachable, type InterruptSignal } from '../common/errors.js';
 import type { EntryList, Summary } from '../engine/types.js';
 import { messages, type Messages } from '../i18n/index.js';
 import { lockWaitLog } from './lock-log.js';
-import { REPORT_TO_STDOUT, writeReport } from '../report.js';
-import { parseTargets, Session, type Plan, type SessionListener, type Targets } from '../session.js';
-import { printable, printableLines } from '../text.js';
-import { exitCodeFor, LessonBlocks, planLoadedLine, summaryLines, warningLine } from '../describe-lesson.js';
-import { readPlanFile } from '../saved-plan.js';
-import { undoPathFor } from '../undo-file.js';
+import { REPORT_TO_STDOUT, writeReport } from '../storage/report.js';
+import { parseTargets, Session, type Plan, type SessionListener, type Targets } from '../sync/session.js';
+import { printable, printableLines } from '../common/printable.js';
+import { exitCodeFor, LessonBlocks, planLoadedLine, summaryLines, warningLine } from '../text/describe-lesson.js';
+import { readPlanFile } from '../storage/plan-file.js';
+import { undoPathFor } from '../storage/undo-file.js';
 
 export interface PlainIo {
   out: (line: string) => void;

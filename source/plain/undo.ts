@@ -1,15 +1,15 @@
 /** `lesson-sync undo FILE` in plain mode: the seed-style log of an undo. */
-import type { Config } from '../config.js';
-import { parseDbUrl } from '../db-url.js';
-import { errorLines } from '../describe-error.js';
-import { lessonHeader } from '../describe-lesson.js';
-import { isAppError, UsageError } from '../errors.js';
+import type { Config } from '../core/config.js';
+import { parseDbUrl } from '../common/db-url.js';
+import { errorLines } from '../text/describe-error.js';
+import { lessonHeader } from '../text/describe-lesson.js';
+import { isAppError, UsageError } from '../common/errors.js';
 import { messages } from '../i18n/index.js';
 import { lockWaitLog } from './lock-log.js';
-import { REPORT_TO_STDOUT } from '../report.js';
-import { printable, printableLines } from '../text.js';
-import { readUndoFile } from '../undo-file.js';
-import { undoEntryLines, undoExitCode, undoFileLine, undoSummaryLines } from '../undo/describe.js';
+import { REPORT_TO_STDOUT } from '../storage/report.js';
+import { printable, printableLines } from '../common/printable.js';
+import { readUndoFile } from '../storage/undo-file.js';
+import { undoEntryLines, undoExitCode, undoFileLine, undoSummaryLines } from '../text/describe-undo.js';
 import { summarizeUndo, undoes, type UndoEntry } from '../undo/plan.js';
 import { writeUndoReport } from '../undo/report.js';
 import { UndoSession } from '../undo/session.js';

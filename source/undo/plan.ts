@@ -4,7 +4,7 @@
  * left them (no row written since: their versions, row-versions.ts) are taken back;
  * anything touched since is kept and said so.
  */
-import type { UndoLesson } from '../db/undo-capture.js';
+import type { UndoLesson } from '../storage/undo-file.js';
 import type { LessonState } from '../db/fingerprint.js';
 import { taskIdsOf, taskVersionsOf, versionsDigest } from '../db/row-versions.js';
 

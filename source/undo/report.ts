@@ -1,7 +1,7 @@
 /** The JSON report of an undo: like a sync's, a lesson a line. */
 import { writeSync } from 'node:fs';
-import { writeAtomically } from '../files.js';
-import { jsonText, lessonLinesJson, REPORT_TO_STDOUT } from '../report.js';
+import { writeAtomically } from '../storage/files.js';
+import { jsonText, lessonLinesJson, REPORT_TO_STDOUT } from '../storage/report.js';
 import type { UndoEntry, UndoSummary } from './plan.js';
 
 export interface UndoReportInput {

@@ -3,16 +3,15 @@
  * the sync committed, plan what to take back, and take it back in one transaction.
  */
 import type { Db, ServerInfo } from '../db/client.js';
-import type { DbUrl } from '../db-url.js';
+import type { DbUrl } from '../common/db-url.js';
 import { isConnectionFailure } from '../db/errors.js';
-import { Operation, type LockWaitEvent, type OpenOptions } from '../core/operation.js';
+import { Operation, step, type LockWaitEvent, type OpenOptions } from '../core/operation.js';
 import { readLessonStates } from '../db/fingerprint.js';
 import { checkUndoSchema, introspect, type Table } from '../db/schema.js';
-import { applyUndo, type UndoApplyOptions } from '../db/undo-apply.js';
-import { UsageError } from '../errors.js';
-import { step } from '../session.js';
-import type { UndoFile } from '../undo-file.js';
-import { identityText, sameDatabase } from '../saved-plan.js';
+import { applyUndo, type UndoApplyOptions } from './apply.js';
+import { UsageError } from '../common/errors.js';
+import type { UndoFile } from '../storage/undo-file.js';
+import { identityText, sameDatabase } from '../storage/plan-file.js';
 import { decide, type UndoEntry } from './plan.js';
 
 /** Lessons removed without the index from which the wait is worth a warning (≈ 8 s at 8,000 on a 100,000-task table). */

@@ -6,8 +6,8 @@
 import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WatchdogTiming } from '../../source/db/watchdog.js';
-import { ConnectError, type LockWait } from '../../source/errors.js';
-import { parseTargets, Session } from '../../source/session.js';
+import { ConnectError, type LockWait } from '../../source/common/errors.js';
+import { parseTargets, Session } from '../../source/sync/session.js';
 import { demoSchoolPerTest, onServer, withClient, type Side } from '../helpers/databases.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { runCli, startCli, tempPath } from '../helpers/run.js';
@@ -68,7 +68,7 @@ describe.runIf(onServer)('bounded reads on a real server', () => {
   });
 
   it('a sandbox that goes silent in the middle of its read is cut and named: ConnectError, sandbox side', async () => {
-    const { sandboxSql, prodSql } = await import('../../source/bench/generate.js');
+    const { sandboxSql, prodSql } = await import('../../bench/generate.js');
     await school.pair.reset({ sandbox: sandboxSql({ lessons: 20_000 }), prod: prodSql({ lessons: 20_000 }) });
     const sandbox = new URL(school.pair.urls.sandbox);
     proxy = await startFaultProxy(sandbox.hostname, Number(sandbox.port || 5432));

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDb, type Db } from '../../source/db/client.js';
 import { CopyTextReader, TextPool, type CopyRow } from '../../source/db/copy-text.js';
-import { parseDbUrl } from '../../source/db-url.js';
-import { BugError } from '../../source/errors.js';
+import { parseDbUrl } from '../../source/common/db-url.js';
+import { BugError } from '../../source/common/errors.js';
 import { createPair, type DbPair } from '../helpers/databases.js';
 
 const textsOf = (row: CopyRow) => Array.from({ length: row.length }, (_, i) => row.text(i));

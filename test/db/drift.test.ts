@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformSchema } from '../../source/demo/platform-schema.js';
 import { createPair, type DbPair } from '../helpers/databases.js';
 import { runCli, runSync } from '../helpers/run.js';
-import { parseTargets, Session } from '../../source/session.js';
+import { parseTargets, Session } from '../../source/sync/session.js';
 
 let pair: DbPair;
 beforeAll(async () => {

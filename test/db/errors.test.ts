@@ -2,10 +2,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { isConnectionFailure } from '../../source/db/errors.js';
-import { describeError } from '../../source/describe-error.js';
-import { BugError, ConnectError } from '../../source/errors.js';
+import { describeError } from '../../source/text/describe-error.js';
+import { BugError, ConnectError } from '../../source/common/errors.js';
 import { messages } from '../../source/i18n/index.js';
-import { parseTargets, Session } from '../../source/session.js';
+import { parseTargets, Session } from '../../source/sync/session.js';
 import { demoSchoolPerTest } from '../helpers/databases.js';
 
 /** An error as the server sends it (pg's DatabaseError: a severity and an SQLSTATE). */

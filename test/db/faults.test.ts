@@ -9,9 +9,9 @@ import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_WATCHDOG, Watchdog, type WatchdogTiming } from '../../source/db/watchdog.js';
 import { connectDb, type Db } from '../../source/db/client.js';
-import { parseDbUrl } from '../../source/db-url.js';
-import { ConnectError, type LockWait } from '../../source/errors.js';
-import { parseTargets, Session } from '../../source/session.js';
+import { parseDbUrl } from '../../source/common/db-url.js';
+import { ConnectError, type LockWait } from '../../source/common/errors.js';
+import { parseTargets, Session } from '../../source/sync/session.js';
 import { demoSchoolPerTest, onServer, withClient } from '../helpers/databases.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { startCli, tempPath } from '../helpers/run.js';
@@ -205,7 +205,7 @@ describe.runIf(onServer)('faults on a real server', () => {
   });
 
   it('reports the sandbox lost in the middle of its COPY read as lost, and the session closes', async () => {
-    const { sandboxSql, prodSql } = await import('../../source/bench/generate.js');
+    const { sandboxSql, prodSql } = await import('../../bench/generate.js');
     await school.pair.reset({ sandbox: sandboxSql({ lessons: 5000 }), prod: prodSql({ lessons: 5000 }) });
     const sandbox = new URL(school.pair.urls.sandbox);
     proxy = await startFaultProxy(sandbox.hostname, Number(sandbox.port || 5432));

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../source/db/client.js';
 import { readLessonStates } from '../../source/db/fingerprint.js';
-import { parseTargets, Session } from '../../source/session.js';
+import { parseTargets, Session } from '../../source/sync/session.js';
 import { demoSchoolPerTest } from '../helpers/databases.js';
 
 /** How the server would run the statement `db.stream` is given, instead of running it. */

@@ -3,11 +3,11 @@
  * before the rest is read, are the plan's first lessons as the full plan has them.
  */
 import { describe, expect, it } from 'vitest';
-import type { Filters } from '../../source/config.js';
-import { prodSql, sandboxSql } from '../../source/bench/generate.js';
+import type { Filters } from '../../source/core/config.js';
+import { prodSql, sandboxSql } from '../../bench/generate.js';
 import type { Selection } from '../../source/engine/selection.js';
 import type { PlanEntry } from '../../source/engine/types.js';
-import { parseTargets, Session, type Preview, type SessionEvent } from '../../source/session.js';
+import { parseTargets, Session, type Preview, type SessionEvent } from '../../source/sync/session.js';
 import { demoSchoolPerTest } from '../helpers/databases.js';
 
 const school = demoSchoolPerTest();

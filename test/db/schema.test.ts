@@ -1,7 +1,7 @@
 /** checkSchema is a pure function of what introspection found: tried here on hand-made tables. */
 import { describe, expect, it } from 'vitest';
 import { checkSchema, mayNotFit, type Column, type DbTables, type Table } from '../../source/db/schema.js';
-import { SchemaError } from '../../source/errors.js';
+import { SchemaError } from '../../source/common/errors.js';
 
 const column = (name: string, type = 'integer', over: Partial<Column> = {}): Column => ({
   name,

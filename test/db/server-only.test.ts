@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { connectDb } from '../../source/db/client.js';
 import { isSameDatabase } from '../../source/db/identity.js';
-import { parseDbUrl } from '../../source/db-url.js';
-import { ConnectError } from '../../source/errors.js';
-import { parseTargets, Session } from '../../source/session.js';
+import { parseDbUrl } from '../../source/common/db-url.js';
+import { ConnectError } from '../../source/common/errors.js';
+import { parseTargets, Session } from '../../source/sync/session.js';
 import { demoSchoolPerTest, onServer, withClient } from '../helpers/databases.js';
 import { runSync, startCli } from '../helpers/run.js';
 import { waitFor } from '../helpers/wait.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { demoSchoolPerTest, onServer } from '../helpers/databases.js';
 import { runSync } from '../helpers/run.js';
 import type { PlanEntry } from '../../source/engine/types.js';
-import { parseTargets, Session } from '../../source/session.js';
+import { parseTargets, Session } from '../../source/sync/session.js';
 
 const school = demoSchoolPerTest();
 
@@ -178,7 +178,7 @@ describe('the demo school, end to end', () => {
     ['in one slice', {}],
     ['re-checked and written two lessons at a time', { chunkSize: 2, recheckSize: 2 }],
   ])('skips, as changed since the preview, a lesson prod filled after the plan was made (%s)', async (_, sizes) => {
-    const { Session, parseTargets } = await import('../../source/session.js');
+    const { Session, parseTargets } = await import('../../source/sync/session.js');
     const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
     try {
       const plan = await session.plan({ students: [] });
@@ -207,8 +207,8 @@ describe('the demo school, end to end', () => {
 
 describe('set-based reads', () => {
   it('plans 10 and 1,000 lessons with the same number of queries, and applies them in a few statements', async () => {
-    const { sandboxSql, prodSql } = await import('../../source/bench/generate.js');
-    const { Session, parseTargets } = await import('../../source/session.js');
+    const { sandboxSql, prodSql } = await import('../../bench/generate.js');
+    const { Session, parseTargets } = await import('../../source/sync/session.js');
     const counts: Record<number, unknown> = {};
     for (const lessons of [10, 1000]) {
       await school.pair.reset({ sandbox: sandboxSql({ lessons }), prod: prodSql({ lessons }) });

@@ -1,7 +1,7 @@
 /** Drive an Ink tree as a person would: write a key, wait for the frame it causes. */
 import { render } from 'ink-testing-library';
 import { createElement, type ReactElement } from 'react';
-import { KeyRouter } from '../../source/ui/hooks/use-keys.js';
+import { KeyRouter } from '../../source/wizard/hooks/use-keys.js';
 import { waitFor } from './wait.js';
 
 type Rendered = ReturnType<typeof render>;

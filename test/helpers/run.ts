@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config } from '../../source/config.js';
+import type { Config } from '../../source/core/config.js';
 import { EVERY_LESSON } from '../../source/engine/selection.js';
 import { runPlain } from '../../source/plain/run.js';
 import type { DbPair } from './databases.js';

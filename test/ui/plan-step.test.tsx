@@ -4,12 +4,12 @@ import { summarize } from '../../source/engine/summary.js';
 import type { PlanEntry } from '../../source/engine/types.js';
 import { SandboxLessons } from '../../source/engine/sandbox-lessons.js';
 import { TaskTable } from '../../source/engine/task-table.js';
-import { FrameContext } from '../../source/ui/components/Frame.js';
-import { renderStats } from '../../source/ui/components/PlanList.js';
-import type { Planning } from '../../source/ui/hooks/use-planning.js';
-import { addCounts, emptyCounts } from '../../source/ui/plan-view.js';
-import { useSelection } from '../../source/ui/hooks/use-selection.js';
-import { PlanStep, type PlanStepProps } from '../../source/ui/steps/PlanStep.js';
+import { FrameContext } from '../../source/wizard/components/Frame.js';
+import { renderStats } from '../../source/wizard/components/PlanList.js';
+import type { Planning } from '../../source/wizard/hooks/use-planning.js';
+import { addCounts, emptyCounts } from '../../source/wizard/plan-view.js';
+import { useSelection } from '../../source/wizard/hooks/use-selection.js';
+import { PlanStep, type PlanStepProps } from '../../source/wizard/steps/PlanStep.js';
 import { syntheticEntries } from '../helpers/entries.js';
 import { frameOf, keys, press, renderStep, settle, waitFor, waitForText } from '../helpers/ink.js';
 

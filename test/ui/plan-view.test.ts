@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampCursor, followEnd, moveCursor, nextFilter, visibleIndexes } from '../../source/ui/plan-view.js';
+import { clampCursor, followEnd, moveCursor, nextFilter, visibleIndexes } from '../../source/wizard/plan-view.js';
 import { syntheticEntries } from '../helpers/entries.js';
 
 describe('the plan list logic', () => {

@@ -1,12 +1,12 @@
 /** The checks, apply and summary steps on their own: what each draws, state by state. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { summarize } from '../../source/engine/summary.js';
-import { parseTargets, Session } from '../../source/session.js';
-import { FrameContext } from '../../source/ui/components/Frame.js';
-import type { ApplyResult } from '../../source/ui/hooks/use-apply.js';
-import { ApplyStep } from '../../source/ui/steps/ApplyStep.js';
-import { ChecksStep } from '../../source/ui/steps/ChecksStep.js';
-import { SummaryStep } from '../../source/ui/steps/SummaryStep.js';
+import { parseTargets, Session } from '../../source/sync/session.js';
+import { FrameContext } from '../../source/wizard/components/Frame.js';
+import type { ApplyResult } from '../../source/wizard/hooks/use-apply.js';
+import { ApplyStep } from '../../source/wizard/steps/ApplyStep.js';
+import { ChecksStep } from '../../source/wizard/steps/ChecksStep.js';
+import { SummaryStep } from '../../source/wizard/steps/SummaryStep.js';
 import { demoSchoolPerTest } from '../helpers/databases.js';
 import { syntheticEntries } from '../helpers/entries.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseDbUrl } from '../../source/db-url.js';
+import { parseDbUrl } from '../../source/common/db-url.js';
 import type { Summary } from '../../source/engine/types.js';
-import { ConfirmStep } from '../../source/ui/steps/ConfirmStep.js';
-import { maskUrlInput, UrlStep } from '../../source/ui/steps/UrlStep.js';
+import { ConfirmStep } from '../../source/wizard/steps/ConfirmStep.js';
+import { maskUrlInput, UrlStep } from '../../source/wizard/steps/UrlStep.js';
 import { frameOf, keys, press, renderStep, settle, waitFor } from '../helpers/ink.js';
 import { useState } from 'react';
-import type { Side } from '../../source/errors.js';
+import type { Side } from '../../source/common/errors.js';
 
 let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());

@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import { render } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Text } from '../../source/ui/components/Text.js';
+import { Text } from '../../source/wizard/components/Text.js';
 
 describe('colours', () => {
   let level: typeof chalk.level;

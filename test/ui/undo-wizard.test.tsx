@@ -1,10 +1,10 @@
 /** The undo wizard as a person uses it: checks, the plan, the typed name, the summary. */
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseDbUrl } from '../../source/db-url.js';
-import { readUndoFile } from '../../source/undo-file.js';
-import { UndoApp } from '../../source/ui/undo/UndoApp.js';
-import type { Config } from '../../source/config.js';
+import { parseDbUrl } from '../../source/common/db-url.js';
+import { readUndoFile } from '../../source/storage/undo-file.js';
+import { UndoApp } from '../../source/wizard/undo/UndoApp.js';
+import type { Config } from '../../source/core/config.js';
 import { demoSchoolPerTest, onServer, withClient } from '../helpers/databases.js';
 import { frameOf, keys, press, settle, waitFor, waitForText } from '../helpers/ink.js';
 import { runSync, tempPath, testConfig } from '../helpers/run.js';

@@ -1,0 +1,136 @@
+import { DEFAULT_LOCK_TIMEOUT_S } from '../db/client.js';
+import { readDotenv } from './dotenv.js';
+import { EVERY_LESSON, type Selection } from '../engine/selection.js';
+import type { Filters } from '../engine/types.js';
+import type { Lang } from '../i18n/index.js';
+
+export type { Filters, Lang };
+import { UsageError } from '../common/errors.js';
+
+
+
+export interface Config {
+  sandboxUrl: string | undefined;
+  prodUrl: string | undefined;
+  dryRun: boolean;
+  yes: boolean;
+  reportPath: string | undefined;
+  filters: Filters;
+  lang: Lang;
+  plain: boolean;
+  demo: boolean;
+  /** seconds apply may wait for a lock before it gives up */
+  lockTimeout: number;
+  /** the lessons the operator chose (--lesson, --exclude-lesson) */
+  selection: Selection;
+  /** --exit-code: a dry run exits 4 when it would write something */
+  exitCode: boolean;
+  /** --save-plan: where the reviewed plan goes (SPEC §11) */
+  savePlanPath: string | undefined;
+  /** --apply-plan: the saved plan to apply, instead of planning afresh */
+  applyPlanPath: string | undefined;
+  /** --undo-file: where the apply's undo file goes (default: a dated name in the working directory) */
+  undoPath: string | undefined;
+}
+
+export interface Flags {
+  sandboxUrl?: string;
+  prodUrl?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  report?: string;
+  student?: string[];
+  since?: string;
+  until?: string;
+  lang?: string;
+  plain?: boolean;
+  demo?: boolean;
+  lockTimeout?: string;
+  lesson?: string[];
+  excludeLesson?: string[];
+  exitCode?: boolean;
+  savePlan?: string;
+  applyPlan?: string;
+  undoFile?: string;
+}
+
+export { DEFAULT_LOCK_TIMEOUT_S };
+
+function checkLockTimeout(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LOCK_TIMEOUT_S;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(seconds > 0)) throw new UsageError('bad-lock-timeout', { value });
+  return seconds;
+}
+
+function lessonIds(values: string[] | undefined): number[] {
+  return (values ?? []).map((value) => {
+    if (!/^\d+$/.test(value.trim())) throw new UsageError('bad-lesson-id', { value });
+    return Number(value);
+  });
+}
+
+function selectionOf(flags: Flags): Selection {
+  const only = lessonIds(flags.lesson);
+  const exclude = lessonIds(flags.excludeLesson);
+  if (!only.length && !exclude.length) return EVERY_LESSON;
+  return { only: only.length ? new Set(only) : undefined, exclude: new Set(exclude) };
+}
+
+export function defaultLang(env: NodeJS.ProcessEnv): Lang {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return locale.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+}
+
+function checkDate(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = match ? new Date(Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!)) : undefined;
+  if (!date || date.toISOString().slice(0, 10) !== value) throw new UsageError('bad-date', { flag, value });
+  return value;
+}
+
+/** Flags > environment > .env in `cwd`, as SPEC §1 orders them. */
+export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv, cwd: string): Config {
+  const dotenv = readDotenv(cwd);
+  const pick = (flag: string | undefined, name: string) => flag || env[name] || dotenv[name] || undefined;
+
+  const lang = flags.lang ?? defaultLang(env);
+  if (lang !== 'ru' && lang !== 'en') throw new UsageError('bad-lang', { value: lang });
+  if (flags.yes && flags.dryRun) throw new UsageError('yes-and-dry-run');
+  if (flags.exitCode && !flags.dryRun) throw new UsageError('exit-code-needs-dry-run');
+  if (flags.applyPlan) {
+    const clash = (
+      [
+        ['--save-plan', flags.savePlan],
+        ['--student', flags.student?.length],
+        ['--since', flags.since],
+        ['--until', flags.until],
+        ['--lesson', flags.lesson?.length],
+        ['--exclude-lesson', flags.excludeLesson?.length],
+      ] as const
+    ).find(([, given]) => given);
+    if (clash) throw new UsageError('apply-plan-with', { flag: clash[0] });
+  }
+  const since = checkDate(flags.since, '--since');
+  const until = checkDate(flags.until, '--until');
+  if (since && until && since > until) throw new UsageError('bad-range', { since, until });
+
+  return {
+    sandboxUrl: flags.demo ? undefined : pick(flags.sandboxUrl, 'SANDBOX_DATABASE_URL'),
+    prodUrl: flags.demo ? undefined : pick(flags.prodUrl, 'PROD_DATABASE_URL'),
+    dryRun: Boolean(flags.dryRun),
+    yes: Boolean(flags.yes),
+    reportPath: flags.report || undefined,
+    filters: { students: (flags.student ?? []).map((s) => s.trim()).filter(Boolean), since, until },
+    lang,
+    plain: Boolean(flags.plain),
+    demo: Boolean(flags.demo),
+    lockTimeout: checkLockTimeout(flags.lockTimeout),
+    selection: selectionOf(flags),
+    exitCode: Boolean(flags.exitCode),
+    savePlanPath: flags.savePlan || undefined,
+    applyPlanPath: flags.applyPlan || undefined,
+    undoPath: flags.undoFile || undefined,
+  };
+}

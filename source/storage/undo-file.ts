@@ -1,0 +1,220 @@
+/**
+ * The undo file (SPEC §12): what an apply wrote, and what it overwrote, so that
+ * `lesson-sync undo FILE` can take it back. Written in pieces as the apply writes its
+ * batches, on disk (fsync) before COMMIT, "committed" set in place after it. A file whose
+ * apply never committed undoes nothing.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from '../common/errors.js';
+import { checkWritablePath, syncDirectory } from './files.js';
+import { FramedFileError, FramedWriter, readFramedFile, rewriteInPlace } from './framed-file.js';
+import type { DatabaseIdentity } from './plan-file.js';
+import { validIdentity } from './plan-file.js';
+
+export const UNDO_FORMAT = 'lesson-sync-undo';
+
+/** A lesson the apply wrote, and what undoing it takes. */
+export interface UndoLesson {
+  kind: 'created' | 'updated';
+  sandboxLessonId: number;
+  prodLessonId: number;
+  platformId: string | null;
+  studentName: string | null;
+  lessonDate: string;
+  /** updated: the restored columns' values before the apply, and those it wrote (as text) */
+  before: (string | null)[] | null;
+  written: (string | null)[] | null;
+  /** created: all its LessonTasks; updated: those the apply added */
+  tasks: number[];
+  /** md5 of the lesson's and its LessonTasks' row versions as the apply left them (row-versions.ts) */
+  versions?: string;
+  /** the same in undo files of version 1: md5 of their contents (fingerprint.ts) */
+  fingerprint?: string;
+  /** updated: the same before the apply (an undone lesson is back to it) */
+  beforeFingerprint: string | null;
+}
+
+/** 2: a lesson as the apply left it is told by its row versions; 1: by a fingerprint of its contents */
+export const UNDO_VERSION = 2;
+const READABLE_VERSIONS = [1, UNDO_VERSION];
+
+export interface UndoHeader {
+  format: typeof UNDO_FORMAT;
+  version: number;
+  createdAt: string;
+  prod: DatabaseIdentity;
+  sandbox: DatabaseIdentity;
+  /** the apply's transaction id (txid_current()): the server can tell whether it committed */
+  transaction: string;
+  /** the "Lessons" columns an update wrote: `before` and `written` follow this order */
+  columns: string[];
+}
+
+export interface UndoFile {
+  path: string;
+  header: UndoHeader;
+  lessons: UndoLesson[];
+  /** marked after the COMMIT; false also when the process died in between (the server then says) */
+  committed: boolean;
+  /**
+   * false: the file ends early. COMMIT comes only after the file is whole, so its apply
+   * most likely never committed; the server's word on its transaction decides.
+   */
+  whole: boolean;
+}
+
+/** lesson-sync-undo-<prod db>-<YYYYMMDD-HHMMSS>.json, in the working directory. */
+export function defaultUndoName(prodDatabase: string, date: Date): string {
+  const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `lesson-sync-undo-${prodDatabase.replace(/[^\w.-]+/g, '_')}-${stamp}.json`;
+}
+
+/**
+ * Where an apply's undo file goes: --undo-file, else the dated name in `dir`. The demo's
+ * databases are gone when it ends: it keeps one only when asked.
+ */
+export function undoPathFor(config: { undoPath: string | undefined; demo: boolean }, prodDatabase: string, date: Date, dir: string): string | undefined {
+  return config.undoPath ?? (config.demo ? undefined : join(dir, defaultUndoName(prodDatabase, date)));
+}
+
+/** Tried before any database is touched: a writable place, and never over another run's undo file. */
+export function checkUndoPath(path: string): void {
+  if (existsSync(resolve(path))) throw new UsageError('undo-file-exists', { path });
+  checkWritablePath(path, 'undo-unwritable');
+}
+
+/**
+ * Writes the undo file of one apply. An apply that retries (its careful pass) begins it
+ * again. Any failure to write is an UsageError: the apply rolls back, nothing reaches prod.
+ */
+export class UndoFileWriter {
+  private fd: number | undefined;
+  private file: FramedWriter | undefined;
+  private committedAt = -1;
+  private lessons = 0;
+  private started = false;
+  /** set once the file is on disk and names at least one lesson */
+  kept = false;
+
+  constructor(
+    readonly path: string,
+    private readonly header: Omit<UndoHeader, 'transaction'>,
+  ) {}
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError('undo-unwritable', { path: this.path, why: (error as NodeJS.ErrnoException).code ?? String(error) });
+    }
+  }
+
+  begin(transaction: string): void {
+    this.guard(() => {
+      const again = this.fd !== undefined || this.started;
+      this.close();
+      if (!again && existsSync(resolve(this.path))) throw new UsageError('undo-file-exists', { path: this.path });
+      // never over another run's file; a retry of this apply (its careful pass) starts its own again
+      this.fd = openSync(this.path, again ? 'w' : 'wx');
+      this.started = true;
+      this.file = new FramedWriter(this.fd);
+      this.lessons = 0;
+      this.file.head({ ...this.header, transaction } satisfies UndoHeader);
+      // on disk at once: a run killed from here on leaves a file whose transaction the server can be asked about
+      this.file.flush();
+    });
+  }
+
+  add(lessons: readonly UndoLesson[]): void {
+    this.guard(() => {
+      for (const lesson of lessons) this.file!.item(lesson);
+      this.lessons += lessons.length;
+      this.file!.flush();
+    });
+  }
+
+  /** Whole and on disk: called before COMMIT. An apply that wrote nothing leaves no file. */
+  seal(): void {
+    if (this.lessons === 0) return this.discard();
+    this.guard(() => {
+      this.committedAt = this.file!.end({ committed: false }).committed!;
+      fsyncSync(this.fd!);
+      this.close();
+      syncDirectory(dirname(resolve(this.path)));
+      this.kept = true;
+    });
+  }
+
+  /** After COMMIT: `false` becomes `true ` in place (same length), on disk. */
+  markCommitted(): void {
+    if (this.kept) this.guard(() => rewriteInPlace(this.path, this.committedAt, 'true '));
+  }
+
+  /** The apply rolled back: there is nothing to undo, and no file to mislead. */
+  discard(): void {
+    this.close();
+    this.kept = false;
+    // only a file this writer made: never one it refused to write over
+    if (this.started) rmSync(this.path, { force: true });
+  }
+
+  private close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
+const isTextOrNull = (v: unknown) => v === null || typeof v === 'string';
+const isMd5 = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{32}$/.test(v);
+
+/** One lesson line; that `before` and `written` match the header's columns is checked once the header is read. */
+function validLesson(value: unknown): value is UndoLesson {
+  const l = value as UndoLesson;
+  if (typeof l !== 'object' || l === null) return false;
+  const values = (list: unknown) => Array.isArray(list) && list.every(isTextOrNull);
+  const common =
+    isId(l.sandboxLessonId) && isId(l.prodLessonId) && isTextOrNull(l.platformId) && isTextOrNull(l.studentName) &&
+    typeof l.lessonDate === 'string' && Array.isArray(l.tasks) && l.tasks.every(isId) &&
+    // as the apply left it: by row versions, or (version 1) by contents
+    (l.versions === undefined ? isMd5(l.fingerprint) : isMd5(l.versions) && l.fingerprint === undefined);
+  if (!common) return false;
+  if (l.kind === 'created') return l.before === null && l.written === null && l.beforeFingerprint === null;
+  return l.kind === 'updated' && values(l.before) && values(l.written) && l.before!.length === l.written!.length && isMd5(l.beforeFingerprint);
+}
+
+function validHeader(value: Record<string, unknown>): value is Record<string, unknown> & UndoHeader {
+  const h = value as unknown as UndoHeader;
+  return (
+    validIdentity(h.prod) && validIdentity(h.sandbox) && typeof h.createdAt === 'string' && /^\d+$/.test(String(h.transaction)) &&
+    Array.isArray(h.columns) && h.columns.every((c) => typeof c === 'string')
+  );
+}
+
+/** Reads and checks an undo file before any database is touched (exit 2 when it is not a whole, unedited one). */
+export async function readUndoFile(path: string): Promise<UndoFile> {
+  const lessons: UndoLesson[] = [];
+  try {
+    const { header, trailer } = await readFramedFile(path, {
+      format: UNDO_FORMAT,
+      versions: READABLE_VERSIONS,
+      item: (value) => {
+        if (!validLesson(value)) return false;
+        lessons.push(value);
+        return true;
+      },
+    });
+    if (!validHeader(header) || typeof trailer.committed !== 'boolean') throw new FramedFileError('invalid', '1');
+    if (lessons.some((l) => l.before && l.before.length !== header.columns.length)) throw new FramedFileError('invalid', '1');
+    if (lessons.some((l) => (l.versions !== undefined) !== (header.version === UNDO_VERSION))) throw new FramedFileError('invalid', '1');
+    return { path, header, lessons, committed: trailer.committed, whole: true };
+  } catch (error) {
+    if (!(error instanceof FramedFileError)) throw error;
+    if (error.why === 'truncated' && error.header && READABLE_VERSIONS.includes(error.header.version as number) && validHeader(error.header)) {
+      return { path, header: error.header, lessons: [], committed: false, whole: false };
+    }
+    throw new UsageError('bad-undo-file', { path, why: error.why, detail: error.detail });
+  }
+}

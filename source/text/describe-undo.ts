@@ -1,0 +1,42 @@
+/** What both views say about an undo: each lesson's lines and the summary block. */
+import { unreachable } from '../common/errors.js';
+import type { Messages } from '../i18n/index.js';
+import { printable, utcTime } from '../common/printable.js';
+import type { UndoFile } from '../storage/undo-file.js';
+import { changedColumns, type UndoEntry, type UndoSummary } from '../undo/plan.js';
+
+/** "📄 Undo file FILE: the sync of …, N lessons". */
+export function undoFileLine(file: UndoFile, m: Messages): string {
+  return m.undo.file(printable(file.path), utcTime(file.header.createdAt), file.lessons.length);
+}
+
+/** `dry`: what it would do; otherwise what it did. */
+export function undoEntryLines(entry: UndoEntry, columns: readonly string[], m: Messages, dry: boolean): string[] {
+  const u = m.undo;
+  const { lesson } = entry;
+  switch (entry.action) {
+    case 'remove':
+      return [dry ? u.remove(lesson.tasks.length) : u.removed(lesson.tasks.length)];
+    case 'restore': {
+      const fields = printable(changedColumns(lesson, columns).join(', '));
+      return [dry ? u.restore(fields) : u.restored(fields), ...(lesson.tasks.length ? [u.removeAdded(lesson.tasks.length)] : [])];
+    }
+    case 'keep':
+      return [u.reasons[entry.reason ?? 'changed-since']];
+    default:
+      return unreachable(entry.action);
+  }
+}
+
+export function undoSummaryLines(summary: UndoSummary, m: Messages, dry: boolean): string[] {
+  const u = m.undo;
+  const lines = [m.rule, dry ? u.summaryTitleDry : u.summaryTitle, ...u.summary(summary.removed, summary.restored, summary.tasksRemoved)];
+  if (summary.kept) lines.push(u.kept(summary.kept));
+  if (summary.alreadyUndone) lines.push(u.alreadyUndone(summary.alreadyUndone));
+  lines.push(m.rule);
+  if (dry) lines.push(m.dryRunNote);
+  return lines;
+}
+
+/** 1 when lessons were kept because they changed since the sync: the sync is not wholly taken back. */
+export const undoExitCode = (summary: UndoSummary) => (summary.kept > 0 ? 1 : 0);

@@ -1,0 +1,110 @@
+import { Box } from 'ink';
+import { SelectIndicator, SelectItem, Text } from '../components/Text.js';
+import { useKeys } from '../hooks/use-keys.js';
+import SelectInput from 'ink-select-input';
+import { useState } from 'react';
+import type { Summary } from '../../engine/types.js';
+import type { DbUrl } from '../../common/db-url.js';
+import { useMessages } from '../context.js';
+import { Frame } from '../components/Frame.js';
+import { LineInput } from '../components/LineInput.js';
+
+export type ConfirmChoice = 'apply' | 'save-and-quit' | 'save-plan-and-quit' | 'back' | 'quit';
+
+export interface ConfirmStepProps {
+  /** the plan as the operator chose it */
+  summary: Summary;
+  /** the plan before any lesson was left out: "create 7 of 9" (default: the same) */
+  planned?: Summary;
+  prod: DbUrl;
+  onApply: () => void;
+  onSaveAndQuit: () => void;
+  /** saves the plan file (SPEC §11), then quits; the choice is offered when given */
+  onSavePlanAndQuit?: () => Promise<void>;
+  onBack: () => void;
+  onQuit: () => void;
+}
+
+/** Step 4: what will be written where; Apply needs the prod database name typed. */
+export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveAndQuit, onSavePlanAndQuit, onBack, onQuit }: ConfirmStepProps) {
+  const m = useMessages();
+  const c = m.ui.confirm;
+  const [typing, setTyping] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [notice, setNotice] = useState<string>();
+  const writes = summary.created + summary.updated;
+  const items: { label: string; value: ConfirmChoice }[] = [
+    ...(writes ? [{ label: c.apply, value: 'apply' as const }] : []),
+    { label: c.saveAndQuit, value: 'save-and-quit' },
+    ...(onSavePlanAndQuit ? [{ label: c.savePlanAndQuit, value: 'save-plan-and-quit' as const }] : []),
+    { label: c.back, value: 'back' },
+    { label: c.quit, value: 'quit' },
+  ];
+
+  useKeys((_, key) => {
+    if (!key.escape) return;
+    if (typing) {
+      setTyping(false);
+      setTyped('');
+    } else onBack();
+  });
+
+  const select = ({ value }: { value: ConfirmChoice }) => {
+    setNotice(undefined);
+    if (value === 'apply') setTyping(true);
+    else if (value === 'save-and-quit') onSaveAndQuit();
+    else if (value === 'save-plan-and-quit') {
+      setNotice(m.ui.savePlan.saving);
+      void onSavePlanAndQuit?.();
+    }
+    else if (value === 'back') onBack();
+    else onQuit();
+  };
+
+  const submitName = (name: string) => {
+    if (name.trim() === prod.database) return onApply();
+    setTyping(false);
+    setTyped('');
+    setNotice(c.mismatch);
+  };
+
+  return (
+    <Frame step={4} keys={typing ? m.ui.keys.typeName : m.ui.keys.confirm}>
+      <Box flexDirection="column" marginTop={1}>
+        <Text bold>{c.title}</Text>
+        {writes ? (
+          <>
+            <Text>
+              {summary.excluded
+                ? c.whatChosen(summary.created, planned.created, summary.updated, planned.updated, summary.tasksCopied)
+                : c.what(summary.created, summary.updated, summary.tasksCopied)}
+            </Text>
+            <Text>
+              {c.where(prod.database, `${prod.host}:${prod.port}`)}
+            </Text>
+          </>
+        ) : (
+          <Text color="yellow">{c.nothing}</Text>
+        )}
+        <Text dimColor>
+          {c.untouched(summary.skipped - summary.excluded, summary.errors)}
+          {summary.excluded ? ` · ${c.leftOut(summary.excluded)}` : ''}
+        </Text>
+        <Box marginTop={1} flexDirection="column">
+          {typing ? (
+            <>
+              <Text color="yellow">{c.typeName(prod.database)}</Text>
+              <Box>
+                <Text>› </Text>
+                <LineInput value={typed} onChange={setTyped} onSubmit={submitName} focused />
+              </Box>
+            </>
+          ) : (
+            <SelectInput items={items} onSelect={select} itemComponent={SelectItem} indicatorComponent={SelectIndicator} />
+          )}
+        </Box>
+        {notice ? <Text color={notice === c.mismatch ? 'red' : undefined}>{notice}</Text> : null}
+      </Box>
+    </Frame>
+  );
+}

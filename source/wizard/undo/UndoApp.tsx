@@ -1,0 +1,309 @@
+/**
+ * `lesson-sync undo FILE` at a terminal: checks → the per-lesson plan → typed confirmation
+ * → one transaction → summary, the sync wizard's steps over an UndoSession.
+ */
+import { Box, useApp } from 'ink';
+import Spinner from 'ink-spinner';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Config } from '../../core/config.js';
+import type { OpenOptions } from '../../core/operation.js';
+import type { DbUrl } from '../../common/db-url.js';
+import { describeError, errorLines } from '../../text/describe-error.js';
+import { lessonHeader, studentText } from '../../text/describe-lesson.js';
+import { EXIT_BY_SIGNAL, InterruptedError, isAppError, type InterruptSignal } from '../../common/errors.js';
+import { messages, type Messages } from '../../i18n/index.js';
+import { printable } from '../../common/printable.js';
+import type { UndoFile } from '../../storage/undo-file.js';
+import { undoEntryLines, undoExitCode, undoFileLine, undoSummaryLines } from '../../text/describe-undo.js';
+import { summarizeUndo, undoes, type UndoEntry } from '../../undo/plan.js';
+import { writeUndoReport } from '../../undo/report.js';
+import { UndoSession, type UndoCheckEvent, type UndoCheckId } from '../../undo/session.js';
+import { MessagesContext, useMessages } from '../context.js';
+import { Frame, FRAME_LINES, FrameContext } from '../components/Frame.js';
+import { LineInput } from '../components/LineInput.js';
+import { Text } from '../components/Text.js';
+import { KeyRouter, useKeys } from '../hooks/use-keys.js';
+import { useTerminalSize } from '../hooks/use-terminal-size.js';
+import { UndoApplyStep } from './UndoApplyStep.js';
+
+type Step = 'checks' | 'plan' | 'confirm' | 'apply' | 'summary';
+const STEP_NUMBER: Record<Step, number> = { checks: 1, plan: 2, confirm: 3, apply: 4, summary: 5 };
+const CHECKS: readonly UndoCheckId[] = ['prod', 'undo-file', 'schema'];
+
+export interface UndoAppProps {
+  config: Config;
+  prod: DbUrl;
+  file: UndoFile;
+  connect?: OpenOptions;
+  onExit: (code: number, lines: string[]) => void;
+  onSignal?: (handler: (signal: InterruptSignal) => void) => () => void;
+}
+
+export function UndoApp(props: UndoAppProps) {
+  const m = messages(props.config.lang);
+  const size = useTerminalSize();
+  const frame = { targets: { sandbox: '', prod: `${props.prod.user}@${props.prod.host}:${props.prod.port}/${props.prod.database}` }, dryRun: props.config.dryRun, columns: size.columns, rows: size.rows };
+  return (
+    <KeyRouter>
+      <MessagesContext.Provider value={m}>
+        <FrameContext.Provider value={frame}>
+          <UndoWizard {...props} />
+        </FrameContext.Provider>
+      </MessagesContext.Provider>
+    </KeyRouter>
+  );
+}
+
+function rowText(entry: UndoEntry, m: Messages): string {
+  const r = m.undo.ui.rows;
+  const mark = entry.action === 'remove' ? '➖' : entry.action === 'restore' ? '↩️' : m.marks.skip;
+  const what = entry.action === 'remove' ? r.remove(entry.lesson.tasks.length) : entry.action === 'restore' ? r.restore(entry.lesson.tasks.length) : r[entry.reason ?? 'changed-since'];
+  const { name, platformId } = studentText(entry.lesson, m);
+  return `${mark} ${entry.lesson.lessonDate.slice(0, 16)}  ${what.padEnd(26)} ${name} (${platformId})`;
+}
+
+function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppProps) {
+  const m = useMessages();
+  const u = m.undo.ui;
+  const { exit } = useApp();
+  const size = useTerminalSize();
+  const [step, setStep] = useState<Step>('checks');
+  const [checks, setChecks] = useState<Partial<Record<UndoCheckId, UndoCheckEvent>>>({});
+  const [failure, setFailure] = useState<unknown>();
+  const [entries, setEntries] = useState<UndoEntry[]>();
+  const [outcome, setOutcome] = useState<{ entries: UndoEntry[]; problem?: unknown }>();
+  const [top, setTop] = useState(0);
+  const [typed, setTyped] = useState('');
+  const [notice, setNotice] = useState<string>();
+  const [aborting, setAborting] = useState(false);
+  const session = useRef<UndoSession | undefined>(undefined);
+  const controller = useRef(new AbortController());
+  const stoppedBy = useRef<InterruptSignal | undefined>(undefined);
+  const startedAt = useRef(new Date());
+  const ended = useRef(false);
+  const stepRef = useRef(step);
+  stepRef.current = step;
+
+  const finish = async (code: number, lines: string[]) => {
+    if (ended.current) return;
+    ended.current = true;
+    await session.current?.close();
+    session.current = undefined;
+    onExit(code, lines);
+    exit();
+  };
+
+  useEffect(() => {
+    let cancelled = false;
+    UndoSession.open(prod, file, (event) => !cancelled && setChecks((all) => ({ ...all, [event.id]: event })), {
+      lockTimeoutSeconds: config.lockTimeout,
+      ...connect,
+    }).then(
+      (opened) => {
+        if (cancelled) return void opened.close();
+        session.current = opened;
+        if (opened.committed) void opened.plan().then(setEntries, setFailure);
+        else setEntries([]);
+      },
+      (error: unknown) => !cancelled && setFailure(error),
+    );
+    const unsubscribe = onSignal?.((signal) => {
+      if (stepRef.current === 'apply') {
+        stoppedBy.current = signal;
+        controller.current.abort();
+      } else void finish(EXIT_BY_SIGNAL[signal], errorLines(new InterruptedError(false, signal), m));
+    });
+    return () => {
+      cancelled = true;
+      unsubscribe?.();
+      void session.current?.close();
+    };
+  }, []);
+
+  const summary = useMemo(() => summarizeUndo(outcome?.entries ?? entries ?? []), [entries, outcome]);
+  const work = (entries ?? []).filter(undoes).length;
+  const typing = step === 'confirm' && work > 0;
+  const slow = entries && session.current ? session.current.slowRemoval(entries) : undefined;
+  const height = Math.max(3, size.rows - FRAME_LINES - 2);
+
+  const report = (done: UndoEntry[], dry: boolean) => {
+    if (!config.reportPath) return [];
+    try {
+      writeUndoReport(config.reportPath, {
+        dryRun: dry,
+        prod: prod.masked,
+        undoFile: file.path,
+        startedAt: startedAt.current,
+        finishedAt: new Date(),
+        syncCommitted: session.current?.committed ?? false,
+        summary: summarizeUndo(done),
+        entries: done,
+      });
+      return [m.reportSaved(config.reportPath)];
+    } catch (error) {
+      return [m.ui.save.failed((error as NodeJS.ErrnoException).code ?? String(error))];
+    }
+  };
+
+  const quitFromPlan = () => {
+    const list = entries ?? [];
+    if (!config.dryRun) return void finish(130, [m.quitUnwritten]);
+    const lines = session.current?.committed === false ? [m.undo.notCommitted] : undoSummaryLines(summarizeUndo(list), m, true);
+    void finish(0, [...lines, ...report(list, true)]);
+  };
+
+  const abort = () => {
+    setAborting(true);
+    controller.current.abort();
+  };
+
+  const startApply = () => {
+    setStep('apply');
+    session.current!
+      .apply(entries!, {
+        signal: controller.current.signal,
+        signalName: () => stoppedBy.current ?? 'SIGINT',
+      })
+      .then(
+        (done) => setOutcome({ entries: done }),
+        (problem: unknown) => {
+          if (problem instanceof InterruptedError && stoppedBy.current) return void finish(problem.exitCode, errorLines(problem, m));
+          setOutcome({ entries: [], problem });
+        },
+      )
+      .finally(() => setStep('summary'));
+  };
+
+  useKeys((input, key) => {
+    if (key.ctrl && input === 'c') {
+      // during the transaction, UndoApplyStep asks first
+      if (step !== 'apply') void finish(130, errorLines(new InterruptedError(false), m));
+      return;
+    }
+    if (step === 'checks') {
+      if (input === 'q') void finish(failure && isAppError(failure) ? failure.exitCode : failure ? 1 : 130, failure ? errorLines(failure, m) : [m.quitUnwritten]);
+      else if (key.return && entries && !failure) {
+        if (session.current?.committed === false) void finish(0, [m.undo.notCommitted]);
+        else setStep('plan');
+      }
+    } else if (step === 'plan') {
+      const count = entries!.length;
+      const page = Math.max(1, height - 1);
+      if (key.downArrow || input === 'j') setTop((t) => Math.min(Math.max(0, count - height), t + 1));
+      else if (key.upArrow || input === 'k') setTop((t) => Math.max(0, t - 1));
+      else if (key.pageDown) setTop((t) => Math.min(Math.max(0, count - height), t + page));
+      else if (key.pageUp) setTop((t) => Math.max(0, t - page));
+      else if (input === 'c' && !config.dryRun) setStep('confirm');
+      else if (input === 'q') quitFromPlan();
+    } else if (step === 'confirm') {
+      // with something to undo the name prompt is there at once, and takes every letter
+      if (key.escape) {
+        setTyped('');
+        setNotice(undefined);
+        setStep('plan');
+      } else if (input === 'q' && !typing) void finish(130, [m.quitUnwritten]);
+    } else if (step === 'summary' && (key.return || input === 'q')) {
+      const done = outcome!;
+      if (done.problem) return void finish(isAppError(done.problem) ? done.problem.exitCode : 1, [m.ui.summary.failed, ...errorLines(done.problem, m)]);
+      void finish(undoExitCode(summarizeUndo(done.entries)), [...undoSummaryLines(summarizeUndo(done.entries), m, false), ...report(done.entries, false)]);
+    }
+  });
+
+  let body;
+  let keys = u.keys.checksOk;
+  if (step === 'checks') {
+    keys = failure ? u.keys.checksFailed : entries ? u.keys.checksOk : m.ui.keys.checksRunning;
+    const text = failure ? describeError(failure, m) : undefined;
+    body = (
+      <Box flexDirection="column" marginTop={1}>
+        <Text wrap="truncate-start">{undoFileLine(file, m)}</Text>
+        {CHECKS.map((id) => {
+          const state = checks[id];
+          const mark = !state ? m.marks.pending : state.status === 'running' ? <Spinner type="dots" /> : state.status === 'ok' ? m.marks.ok : m.marks.error;
+          return (
+            <Text key={id} wrap="truncate">
+              {mark} {u.checks[id]}
+              {state?.status === 'ok' && state.id === 'prod' ? <Text dimColor>{`  ${m.ui.checks.server(printable(state.info.version), state.info.rttMs)}`}</Text> : null}
+            </Text>
+          );
+        })}
+        {session.current?.committed === false ? <Text color="yellow">{m.undo.notCommitted}</Text> : null}
+        {text ? <Text color="red">{m.errorPrefix + text.message}</Text> : null}
+        {text?.hint ? <Text color="yellow">{m.hintPrefix + text.hint}</Text> : null}
+      </Box>
+    );
+  } else if (step === 'plan') {
+    keys = config.dryRun ? u.keys.planDry : u.keys.plan;
+    body = (
+      <Box flexDirection="column">
+        <Text wrap="truncate">
+          {u.planned(entries!.length)}   {u.counts(summary.removed, summary.restored, summary.kept + summary.alreadyUndone)}
+        </Text>
+        <Box flexDirection="column" height={height} overflow="hidden">
+          {entries!.slice(top, top + height).map((entry, i) => (
+            <Text key={top + i} wrap="truncate" color={entry.action === 'keep' ? undefined : entry.action === 'remove' ? 'red' : 'cyan'}>
+              {rowText(entry, m)}
+            </Text>
+          ))}
+        </Box>
+      </Box>
+    );
+  } else if (step === 'confirm') {
+    keys = typing ? u.keys.typeName : u.keys.confirm;
+    body = (
+      <Box flexDirection="column" marginTop={1}>
+        <Text bold>{u.confirmTitle}</Text>
+        {work ? <Text>{u.confirmWhat(summary.removed, summary.restored, summary.tasksRemoved)}</Text> : <Text color="yellow">{u.nothing}</Text>}
+        {slow ? <Text color="yellow">{m.undo.slowRemoval(slow, printable(session.current!.tables.lessonTasks.sql))}</Text> : null}
+        <Text>{u.where(prod.database, `${prod.host}:${prod.port}`)}</Text>
+        {summary.kept + summary.alreadyUndone ? <Text dimColor>{u.confirmKept(summary.kept + summary.alreadyUndone)}</Text> : null}
+        {typing ? (
+          <Box marginTop={1} flexDirection="column">
+            <Text color="yellow">{u.typeName(prod.database)}</Text>
+            <Box>
+              <Text>› </Text>
+              <LineInput
+                value={typed}
+                onChange={setTyped}
+                focused
+                onSubmit={(name) => {
+                  if (name.trim() === prod.database) return startApply();
+                  setTyped('');
+                  setNotice(m.ui.confirm.mismatch);
+                }}
+              />
+            </Box>
+          </Box>
+        ) : null}
+        {notice ? <Text color="red">{notice}</Text> : null}
+      </Box>
+    );
+  } else if (step === 'apply') {
+    keys = u.keys.apply;
+    body = <UndoApplyStep session={session.current!} work={work} onAbort={abort} aborting={aborting} />;
+  } else {
+    keys = u.keys.summary;
+    const done = outcome!;
+    const lines = done.problem
+      ? [m.ui.summary.failed, ...errorLines(done.problem, m)]
+      : [
+          ...undoSummaryLines(summarizeUndo(done.entries), m, false),
+          ...done.entries.filter((e) => e.action === 'keep' && e.reason !== 'already-undone').slice(0, Math.max(0, height - 8)).flatMap((e) => [lessonHeader(e.lesson, m), ...undoEntryLines(e, file.header.columns, m, false)]),
+        ];
+    body = (
+      <Box flexDirection="column">
+        {lines.map((line, i) => (
+          <Text key={i} wrap="truncate">
+            {line}
+          </Text>
+        ))}
+      </Box>
+    );
+  }
+
+  return (
+    <Frame step={STEP_NUMBER[step]} keys={keys} steps={u.steps} title={u.title}>
+      {body}
+    </Frame>
+  );
+}
