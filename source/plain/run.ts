@@ -1,16 +1,16 @@
 /** Plain mode: the seed-style line log, a consumer of the session. */
 import type { Config } from '../core/config.js';
 import { errorLines } from '../text/describe-error.js';
-import { InterruptedError, isAppError, ReportError, unreachable, type InterruptSignal } from '../common/errors.js';
+import { InterruptedError, ReportError, unreachable, type InterruptSignal } from '../common/errors.js';
 import type { EntryList, Summary } from '../engine/types.js';
 import { messages, type Messages } from '../i18n/index.js';
 import { lockWaitLog } from './lock-log.js';
-import { REPORT_TO_STDOUT, writeReport } from '../storage/report.js';
+import { REPORT_TO_STDOUT } from '../storage/report.js';
 import { parseTargets, Session, type Plan, type SessionListener, type Targets } from '../sync/session.js';
 import { printable, printableLines } from '../common/printable.js';
-import { exitCodeFor, LessonBlocks, planLoadedLine, summaryLines, warningLine } from '../text/describe-lesson.js';
+import { LessonBlocks, planLoadedLine, summaryLines, warningLine } from '../text/describe-lesson.js';
+import { exitCodeOf, SyncReport, syncExitCode, undoPathFor } from '../core/after-run.js';
 import { readPlanFile } from '../storage/plan-file.js';
-import { undoPathFor } from '../storage/undo-file.js';
 
 export interface PlainIo {
   out: (line: string) => void;
@@ -59,22 +59,10 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
   let plan: Plan | undefined;
   let committed: Summary | undefined;
   let undoPath: string | undefined;
-  const report = (summary: Summary, entries: EntryList, planned: boolean, interrupted?: InterruptSignal) => {
-    writeReport(config.reportPath!, {
-      mode: config.dryRun ? 'dry-run' : 'apply',
-      sandbox: resolved!.sandbox.masked,
-      prod: resolved!.prod.masked,
-      startedAt,
-      finishedAt: new Date(),
-      summary,
-      entries,
-      planned,
-      interrupted,
-      undoFile: undoPath,
-    });
-  };
+  let report: SyncReport | undefined;
   try {
     resolved = targets ?? parseTargets(config.sandboxUrl, config.prodUrl);
+    report = new SyncReport({ mode: config.dryRun ? 'dry-run' : 'apply', sandbox: resolved.sandbox.masked, prod: resolved.prod.masked, startedAt });
     // a plan file that is not whole and unedited is refused before any database is touched
     let saved = config.applyPlanPath ? await readPlanFile(config.applyPlanPath) : undefined;
     out(m.banner);
@@ -129,7 +117,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
     if (undoPath) out(m.undoSaved(undoPath));
     if (config.reportPath) {
       try {
-        report(summary, entries, config.dryRun);
+        report.write(config.reportPath, { summary, entries, planned: config.dryRun, undoFile: undoPath });
       } catch (error) {
         // after a commit the operator must learn what went in, not just that a file failed
         if (committed) throw new ReportError(committed, config.reportPath, error);
@@ -137,17 +125,17 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
       }
       if (config.reportPath !== REPORT_TO_STDOUT) out(m.reportSaved(config.reportPath));
     }
-    return exitCodeFor(summary, config.dryRun && config.exitCode);
+    return syncExitCode(summary, config.dryRun && config.exitCode);
   } catch (error) {
-    if (error instanceof InterruptedError && plan && config.reportPath) {
+    if (error instanceof InterruptedError && plan && report && config.reportPath) {
       try {
-        report(plan.summary, plan.entries, true, error.signal);
+        report.writeInterrupted(config.reportPath, plan, error.signal);
       } catch {
         // the interruption is what the operator needs to read
       }
     }
     errorLines(error, m).forEach(err);
-    return isAppError(error) ? error.exitCode : 1;
+    return exitCodeOf(error);
   } finally {
     await session?.close();
   }

@@ -3,15 +3,16 @@ import type { Config } from '../core/config.js';
 import { parseDbUrl } from '../common/db-url.js';
 import { errorLines } from '../text/describe-error.js';
 import { lessonHeader } from '../text/describe-lesson.js';
-import { isAppError, UsageError } from '../common/errors.js';
+import { UsageError } from '../common/errors.js';
 import { messages } from '../i18n/index.js';
 import { lockWaitLog } from './lock-log.js';
 import { REPORT_TO_STDOUT } from '../storage/report.js';
 import { printable, printableLines } from '../common/printable.js';
 import { readUndoFile } from '../storage/undo-file.js';
-import { undoEntryLines, undoExitCode, undoFileLine, undoSummaryLines } from '../text/describe-undo.js';
-import { summarizeUndo, undoes, type UndoEntry } from '../undo/plan.js';
-import { writeUndoReport } from '../undo/report.js';
+import { undoEntryLines, undoFileLine, undoSummaryLines } from '../text/describe-undo.js';
+import { exitCodeOf } from '../core/after-run.js';
+import { summarizeUndo, undoes, undoExitCode, type UndoEntry } from '../undo/plan.js';
+import { UndoReport } from '../undo/report.js';
 import { UndoSession } from '../undo/session.js';
 import type { PlainIo, RunControl } from './run.js';
 
@@ -62,22 +63,13 @@ export async function runUndoPlain(config: Config, undoPath: string, io: PlainIo
     out('');
     undoSummaryLines(summary, m, config.dryRun).forEach(out);
     if (config.reportPath) {
-      writeUndoReport(config.reportPath, {
-        dryRun: config.dryRun,
-        prod: prod.masked,
-        undoFile: undoPath,
-        startedAt,
-        finishedAt: new Date(),
-        syncCommitted: session.committed,
-        summary,
-        entries,
-      });
+      new UndoReport({ dryRun: config.dryRun, prod: prod.masked, undoFile: undoPath, startedAt }).write(config.reportPath, { syncCommitted: session.committed, entries });
       if (config.reportPath !== REPORT_TO_STDOUT) out(m.reportSaved(config.reportPath));
     }
     return undoExitCode(summary);
   } catch (error) {
     errorLines(error, m).forEach(err);
-    return isAppError(error) ? error.exitCode : 1;
+    return exitCodeOf(error);
   } finally {
     await session?.close();
   }

@@ -5,7 +5,7 @@
  * apply never committed undoes nothing.
  */
 import { closeSync, existsSync, fsyncSync, openSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../common/errors.js';
 import { checkWritablePath, syncDirectory } from './files.js';
 import { FramedFileError, FramedWriter, readFramedFile, rewriteInPlace } from './framed-file.js';
@@ -62,20 +62,6 @@ export interface UndoFile {
    * most likely never committed; the server's word on its transaction decides.
    */
   whole: boolean;
-}
-
-/** lesson-sync-undo-<prod db>-<YYYYMMDD-HHMMSS>.json, in the working directory. */
-export function defaultUndoName(prodDatabase: string, date: Date): string {
-  const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `lesson-sync-undo-${prodDatabase.replace(/[^\w.-]+/g, '_')}-${stamp}.json`;
-}
-
-/**
- * Where an apply's undo file goes: --undo-file, else the dated name in `dir`. The demo's
- * databases are gone when it ends: it keeps one only when asked.
- */
-export function undoPathFor(config: { undoPath: string | undefined; demo: boolean }, prodDatabase: string, date: Date, dir: string): string | undefined {
-  return config.undoPath ?? (config.demo ? undefined : join(dir, defaultUndoName(prodDatabase, date)));
 }
 
 /** Tried before any database is touched: a writable place, and never over another run's undo file. */

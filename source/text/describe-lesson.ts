@@ -10,12 +10,6 @@ import { BugError, unreachable } from '../common/errors.js';
 import { printable, utcTime } from '../common/printable.js';
 import type { SavedPlan } from '../storage/plan-file.js';
 
-/** 1 when lessons are in error; with --dry-run --exit-code, 4 when the plan would write something. */
-export function exitCodeFor(summary: Summary, gate = false): number {
-  if (summary.errors > 0) return 1;
-  return gate && summary.created + summary.updated > 0 ? 4 : 0;
-}
-
 /** The lesson's student as a list shows it: name (platform_id), escaped. */
 export function studentText(entry: Pick<PlanEntry, 'studentName' | 'platformId'>, m: Messages): { name: string; platformId: string } {
   return { name: entry.studentName === null ? m.noName : printable(entry.studentName), platformId: entry.platformId ? printable(entry.platformId) : m.noId };

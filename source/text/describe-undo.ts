@@ -38,5 +38,3 @@ export function undoSummaryLines(summary: UndoSummary, m: Messages, dry: boolean
   return lines;
 }
 
-/** 1 when lessons were kept because they changed since the sync: the sync is not wholly taken back. */
-export const undoExitCode = (summary: UndoSummary) => (summary.kept > 0 ? 1 : 0);

@@ -76,3 +76,6 @@ export function changedColumns(lesson: UndoLesson, columns: readonly string[]): 
   if (!lesson.before || !lesson.written) return [];
   return columns.filter((_, i) => lesson.before![i] !== lesson.written![i]);
 }
+
+/** An undo that had to keep a lesson (changed since the sync) ends 1, as a sync with errors does. */
+export const undoExitCode = (summary: UndoSummary) => (summary.kept > 0 ? 1 : 0);

@@ -2,7 +2,7 @@
 import { writeSync } from 'node:fs';
 import { writeAtomically } from '../storage/files.js';
 import { jsonText, lessonLinesJson, REPORT_TO_STDOUT } from '../storage/report.js';
-import type { UndoEntry, UndoSummary } from './plan.js';
+import { summarizeUndo, type UndoEntry, type UndoSummary } from './plan.js';
 
 export interface UndoReportInput {
   dryRun: boolean;
@@ -37,6 +37,15 @@ export function undoReportChunks(input: UndoReportInput): Generator<string> {
       tasks: lesson.tasks.length,
     }),
   );
+}
+
+/** An undo's report: the run's facts given once, the outcome by whichever view ends the run. */
+export class UndoReport {
+  constructor(private readonly run: Pick<UndoReportInput, 'dryRun' | 'prod' | 'undoFile' | 'startedAt'>) {}
+
+  write(path: string, outcome: Pick<UndoReportInput, 'syncCommitted' | 'entries'>): void {
+    writeUndoReport(path, { ...this.run, ...outcome, finishedAt: new Date(), summary: summarizeUndo(outcome.entries) });
+  }
 }
 
 export function writeUndoReport(path: string, input: UndoReportInput): void {

@@ -7,13 +7,12 @@ import type { Config } from '../core/config.js';
 import type { OpenOptions } from '../core/operation.js';
 import { describeError, errorLines } from '../text/describe-error.js';
 import type { SavedPlan } from '../storage/plan-file.js';
-import { undoPathFor } from '../storage/undo-file.js';
 import { EXIT_BY_SIGNAL, isAppError, InterruptedError, type InterruptSignal, type Side } from '../common/errors.js';
 import { summarize } from '../engine/summary.js';
 import type { EntryList, Summary } from '../engine/types.js';
 import { messages } from '../i18n/index.js';
-import { exitCodeFor, planLoadedLine, summaryLines } from '../text/describe-lesson.js';
-import { writeReport } from '../storage/report.js';
+import { planLoadedLine, summaryLines } from '../text/describe-lesson.js';
+import { defaultNames, exitCodeOf, SyncReport, syncExitCode, undoPathFor } from '../core/after-run.js';
 import type { Plan, Preview, Session, Targets } from '../sync/session.js';
 import { leaveOutAt } from '../engine/selection.js';
 import { useSelection } from './hooks/use-selection.js';
@@ -59,16 +58,6 @@ interface Finished {
 /** user@host:port/db: what the header has room for at 80 columns. */
 function shortTarget(url: Targets['prod']): string {
   return `${url.user}@${url.host}:${url.port}/${url.database}`;
-}
-
-const stampOf = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-
-export function defaultReportName(date: Date): string {
-  return `lesson-sync-report-${stampOf(date)}.json`;
-}
-
-export function defaultPlanName(date: Date): string {
-  return `lesson-sync-plan-${stampOf(date)}.json`;
 }
 
 export function App(props: AppProps) {
@@ -128,20 +117,12 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
     exit();
   };
 
+  const report = () => new SyncReport({ mode: config.dryRun ? 'dry-run' : 'apply', sandbox: targets!.sandbox.masked, prod: targets!.prod.masked, startedAt: startedAt.current });
+  /** Writes the report; the line to show, whether it went or not. */
   const saveReport = (path: string, entries: EntryList, summary: Summary, planned: boolean, interrupted?: InterruptSignal, undoFile?: string): string => {
     try {
-      writeReport(path, {
-        mode: config.dryRun ? 'dry-run' : 'apply',
-        sandbox: targets!.sandbox.masked,
-        prod: targets!.prod.masked,
-        startedAt: startedAt.current,
-        finishedAt: new Date(),
-        summary,
-        entries,
-        planned,
-        interrupted,
-        undoFile,
-      });
+      if (interrupted) report().writeInterrupted(path, { entries, summary }, interrupted);
+      else report().write(path, { entries, summary, planned, undoFile });
       return m.ui.save.saved(path);
     } catch (error) {
       return m.ui.save.failed((error as NodeJS.ErrnoException).code ?? String(error));
@@ -149,8 +130,8 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
   };
 
   const savePlanReport = (path: string) => saveReport(path, chosen!.entries, chosen!.summary, true);
-  const reportPath = config.reportPath ?? join(reportDir, defaultReportName(startedAt.current));
-  const planPath = config.savePlanPath ?? join(reportDir, defaultPlanName(startedAt.current));
+  const reportPath = config.reportPath ?? join(reportDir, defaultNames.report(startedAt.current));
+  const planPath = config.savePlanPath ?? join(reportDir, defaultNames.plan(startedAt.current));
 
   /** The plan file of SPEC §11, as the operator chose it; resolves to the line to show. */
   const savePlanFile = async (path: string): Promise<string> => {
@@ -167,13 +148,13 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
     if (!plan) {
       // planning failed: its error is what the operator needs to read
       const error = planning.error;
-      return finish(isAppError(error) ? error.exitCode : 1, errorLines(error, m));
+      return finish(exitCodeOf(error), errorLines(error, m));
     }
     if (!config.dryRun) return finish(130, [m.quitUnwritten]);
     const lines = summaryLines(plan.summary, m, true);
     if (config.reportPath) lines.push(savePlanReport(config.reportPath));
     if (config.savePlanPath) lines.push(await savePlanFile(config.savePlanPath));
-    return finish(exitCodeFor(plan.summary, config.exitCode), lines);
+    return finish(syncExitCode(plan.summary, config.exitCode), lines);
   };
 
   // A signal is not a key: nobody is there to answer a question. During apply it rolls
@@ -197,7 +178,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
     }
     if (result.kind === 'done') {
       const summary = summarize(result.entries);
-      const code = exitCodeFor(summary);
+      const code = syncExitCode(summary);
       if (config.reportPath) setReportLine(saveReport(config.reportPath, result.entries, summary, false, undefined, result.undoPath));
       const undoLine = result.undoPath ? m.undoSaved(result.undoPath) : undefined;
       setFinished({ entries: result.entries, summary, problem: undefined, code, undoPath: result.undoPath, undoLine });
@@ -205,7 +186,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
       const error = new InterruptedError(true);
       setFinished({ entries: [], summary: undefined, problem: errorLines(error, m), code: error.exitCode });
     } else {
-      const code = isAppError(result.error) ? result.error.exitCode : 1;
+      const code = exitCodeOf(result.error);
       setFinished({ entries: [], summary: undefined, problem: [m.ui.summary.failed, ...errorLines(result.error, m)], code });
     }
     setStep('summary');

@@ -14,9 +14,10 @@ import { EXIT_BY_SIGNAL, InterruptedError, isAppError, type InterruptSignal } fr
 import { messages, type Messages } from '../../i18n/index.js';
 import { printable } from '../../common/printable.js';
 import type { UndoFile } from '../../storage/undo-file.js';
-import { undoEntryLines, undoExitCode, undoFileLine, undoSummaryLines } from '../../text/describe-undo.js';
-import { summarizeUndo, undoes, type UndoEntry } from '../../undo/plan.js';
-import { writeUndoReport } from '../../undo/report.js';
+import { undoEntryLines, undoFileLine, undoSummaryLines } from '../../text/describe-undo.js';
+import { exitCodeOf } from '../../core/after-run.js';
+import { summarizeUndo, undoes, undoExitCode, type UndoEntry } from '../../undo/plan.js';
+import { UndoReport } from '../../undo/report.js';
 import { UndoSession, type UndoCheckEvent, type UndoCheckId } from '../../undo/session.js';
 import { MessagesContext, useMessages } from '../context.js';
 import { Frame, FRAME_LINES, FrameContext } from '../components/Frame.js';
@@ -129,14 +130,8 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
   const report = (done: UndoEntry[], dry: boolean) => {
     if (!config.reportPath) return [];
     try {
-      writeUndoReport(config.reportPath, {
-        dryRun: dry,
-        prod: prod.masked,
-        undoFile: file.path,
-        startedAt: startedAt.current,
-        finishedAt: new Date(),
+      new UndoReport({ dryRun: dry, prod: prod.masked, undoFile: file.path, startedAt: startedAt.current }).write(config.reportPath, {
         syncCommitted: session.current?.committed ?? false,
-        summary: summarizeUndo(done),
         entries: done,
       });
       return [m.reportSaved(config.reportPath)];
@@ -204,7 +199,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
       } else if (input === 'q' && !typing) void finish(130, [m.quitUnwritten]);
     } else if (step === 'summary' && (key.return || input === 'q')) {
       const done = outcome!;
-      if (done.problem) return void finish(isAppError(done.problem) ? done.problem.exitCode : 1, [m.ui.summary.failed, ...errorLines(done.problem, m)]);
+      if (done.problem) return void finish(exitCodeOf(done.problem), [m.ui.summary.failed, ...errorLines(done.problem, m)]);
       void finish(undoExitCode(summarizeUndo(done.entries)), [...undoSummaryLines(summarizeUndo(done.entries), m, false), ...report(done.entries, false)]);
     }
   });
