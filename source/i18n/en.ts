@@ -497,6 +497,13 @@ const en = {
         'already-undone': 'already undone',
         gone: 'keep: gone from prod',
       },
+      filters: { all: 'all', remove: '➖ remove', restore: '↩️ restore', keep: '⏭️ keep' } as Record<string, string>,
+      details: {
+        ids: (sandboxId: number, prodId: number) => `Sandbox lesson #${sandboxId} → prod lesson #${prodId}`,
+        valuesTitle: 'Values it puts back (now → before the sync):',
+        tasksTitle: 'LessonTasks the sync wrote (prod ids):',
+        nullValue: '∅',
+      },
       confirmTitle: 'Confirm the undo',
       confirmWhat: (remove: number, restore: number, tasks: number) =>
         `➖ remove ${n(remove)} ${lessons(remove)} · ↩️ restore ${n(restore)} · ➖ ${n(tasks)} ${tasksWord(tasks)}`,
@@ -508,8 +515,10 @@ const en = {
       keys: {
         checksOk: 'Enter continue to the plan · q quit',
         checksFailed: 'q quit',
-        plan: '↑↓ PgUp PgDn · c continue · q quit',
-        planDry: '↑↓ PgUp PgDn · q quit',
+        plan: '↑↓ PgUp PgDn · Enter details · f filter · / search · c continue · q quit',
+        planDry: '↑↓ PgUp PgDn · Enter details · f filter · / search · q quit',
+        details: 'PgUp PgDn scroll · ↑↓ next lesson · Enter/Esc back',
+        search: 'type to search · Enter keep · Esc clear',
         confirm: 'Enter undo · Esc back to the plan · q quit',
         typeName: 'Enter confirm · Esc cancel',
         apply: 'Ctrl+C abort (rolls back)',

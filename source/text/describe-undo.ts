@@ -28,6 +28,22 @@ export function undoEntryLines(entry: UndoEntry, columns: readonly string[], m: 
   }
 }
 
+/** An undo's lesson in full, for its details: what it does, each value it puts back (now → before), the LessonTasks it removes. */
+export function undoDetailsLines(entry: UndoEntry, columns: readonly string[], m: Messages, dry: boolean): string[] {
+  const d = m.undo.ui.details;
+  const { lesson } = entry;
+  const shown = (value: string | null | undefined) => (value === null || value === undefined ? d.nullValue : value === '' ? '""' : printable(value));
+  const lines = [d.ids(lesson.sandboxLessonId, lesson.prodLessonId), ...undoEntryLines(entry, columns, m, dry)];
+  if (lesson.kind === 'updated' && lesson.before && lesson.written) {
+    lines.push('', d.valuesTitle);
+    columns.forEach((column, i) => {
+      if (lesson.before![i] !== lesson.written![i]) lines.push(`  ${printable(column)}: ${shown(lesson.written![i])} → ${shown(lesson.before![i])}`);
+    });
+  }
+  if (lesson.tasks.length) lines.push('', d.tasksTitle, `  ${lesson.tasks.map((id) => `#${id}`).join(', ')}`);
+  return lines;
+}
+
 export function undoSummaryLines(summary: UndoSummary, m: Messages, dry: boolean): string[] {
   const u = m.undo;
   const lines = [m.rule, dry ? u.summaryTitleDry : u.summaryTitle, ...u.summary(summary.removed, summary.restored, summary.tasksRemoved)];

@@ -29,20 +29,29 @@ export function hasWarning(entry: PlanEntry): boolean {
 }
 
 function matches(entry: PlanEntry, filter: StatusFilter, query: string): boolean {
-  if (filter !== 'all' && entry.action !== filter) return false;
-  if (!query) return true;
-  return (
-    (entry.studentName ?? '').toLowerCase().includes(query) || (entry.platformId ?? '').toLowerCase().includes(query)
-  );
+  return (filter === 'all' || entry.action === filter) && studentMatches(entry, query);
+}
+
+/**
+ * Positions of the items a filter and a search keep, for any list (a plan's lessons, an
+ * undo's); null when they keep every item. `keeps` gets the query trimmed and lower-cased.
+ */
+export function keptPositions<T>(items: { length: number; at(i: number): T | undefined }, filtered: boolean, query: string, keeps: (item: T, q: string) => boolean): number[] | null {
+  const q = query.trim().toLowerCase();
+  if (!filtered && !q) return null;
+  const kept: number[] = [];
+  for (let i = 0; i < items.length; i++) if (keeps(items.at(i)!, q)) kept.push(i);
+  return kept;
 }
 
 /** Positions of the entries the filter and search keep; null when they keep every entry. */
 export function visibleIndexes(entries: EntryList, filter: StatusFilter, query: string): number[] | null {
-  const q = query.trim().toLowerCase();
-  if (filter === 'all' && !q) return null;
-  const kept: number[] = [];
-  for (let i = 0; i < entries.length; i++) if (matches(entries.at(i)!, filter, q)) kept.push(i);
-  return kept;
+  return keptPositions(entries, filter !== 'all', query, (entry, q) => matches(entry, filter, q));
+}
+
+/** A student's name or platform_id holds the search (a lower-cased query). */
+export function studentMatches(who: { studentName: string | null; platformId: string | null }, q: string): boolean {
+  return !q || (who.studentName ?? '').toLowerCase().includes(q) || (who.platformId ?? '').toLowerCase().includes(q);
 }
 
 export interface Cursor {

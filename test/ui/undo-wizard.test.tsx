@@ -64,6 +64,47 @@ describe('the undo wizard', () => {
     expect(await school.pair.checksum('prod')).toBe(before);
   });
 
+  it('shows the undo plan as a sync plan is shown: details with the values put back, a filter, a search', async () => {
+    const path = tempPath('undo.json');
+    await runSync(school.pair, { undoPath: path });
+    const { app, exited } = await start(path, { dryRun: true });
+    await waitForText(app, 'Enter continue to the plan');
+    await settle();
+    let frame = await press(app, keys.enter, '2/5 Plan');
+    expect(frame).toContain('filter: all · 1/4');
+    await settle();
+    frame = await press(app, 'f', 'filter: ➖ remove · 2 of 4');
+    expect(frame).not.toMatch(/↩️ 2025/);
+    await settle();
+    frame = await press(app, 'f', 'filter: ↩️ restore · 2 of 4');
+    await settle();
+    // lesson 502 had 'not_assigned' and no topic: its details show both going back
+    frame = await press(app, keys.enter, 'Values it puts back (now → before the sync):');
+    expect(frame).toContain('Sandbox lesson #3 → prod lesson #502');
+    expect(frame).toContain('  topic: Тригонометрия → ∅');
+    expect(frame).toContain('  homework_status: assigned → not_assigned');
+    await settle();
+    frame = await press(app, keys.down, 'Sandbox lesson #11 → prod lesson #506');
+    expect(frame).toContain('LessonTasks the sync wrote (prod ids):');
+    await settle();
+    frame = await press(app, keys.escape, 'filter: ↩️ restore');
+    await settle();
+    await press(app, keys.escape, 'filter: all');
+    await settle();
+    await press(app, '/', '🔎 /');
+    await settle();
+    app.stdin.write('ольга');
+    frame = await waitForText(app, '🔎 / ольга');
+    await settle();
+    frame = await press(app, keys.enter, 'search: ольга');
+    expect(frame).toContain('filter: all · search: ольга · 1 of 4');
+    expect(frame).toContain('Ольга Соколова');
+    expect(frame).not.toContain('Иван Иванов');
+    await settle();
+    app.stdin.write('q');
+    await exited();
+  });
+
   it('in a dry run shows the plan and never offers to undo', async () => {
     const path = tempPath('undo.json');
     await runSync(school.pair, { undoPath: path });

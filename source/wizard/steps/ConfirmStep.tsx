@@ -7,7 +7,7 @@ import type { Summary } from '../../engine/types.js';
 import type { DbUrl } from '../../common/db-url.js';
 import { useMessages } from '../context.js';
 import { Frame } from '../components/Frame.js';
-import { LineInput } from '../components/LineInput.js';
+import { TypedConfirm } from '../components/TypedConfirm.js';
 
 export type ConfirmChoice = 'apply' | 'save-and-quit' | 'save-plan-and-quit' | 'back' | 'quit';
 
@@ -30,7 +30,6 @@ export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveA
   const m = useMessages();
   const c = m.ui.confirm;
   const [typing, setTyping] = useState(false);
-  const [typed, setTyped] = useState('');
   const [notice, setNotice] = useState<string>();
   const writes = summary.created + summary.updated;
   const items: { label: string; value: ConfirmChoice }[] = [
@@ -43,10 +42,8 @@ export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveA
 
   useKeys((_, key) => {
     if (!key.escape) return;
-    if (typing) {
-      setTyping(false);
-      setTyped('');
-    } else onBack();
+    if (typing) setTyping(false);
+    else onBack();
   });
 
   const select = ({ value }: { value: ConfirmChoice }) => {
@@ -59,13 +56,6 @@ export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveA
     }
     else if (value === 'back') onBack();
     else onQuit();
-  };
-
-  const submitName = (name: string) => {
-    if (name.trim() === prod.database) return onApply();
-    setTyping(false);
-    setTyped('');
-    setNotice(c.mismatch);
   };
 
   return (
@@ -92,13 +82,15 @@ export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveA
         </Text>
         <Box marginTop={1} flexDirection="column">
           {typing ? (
-            <>
-              <Text color="yellow">{c.typeName(prod.database)}</Text>
-              <Box>
-                <Text>› </Text>
-                <LineInput value={typed} onChange={setTyped} onSubmit={submitName} focused />
-              </Box>
-            </>
+            <TypedConfirm
+              prompt={c.typeName(prod.database)}
+              expected={prod.database}
+              onMatch={onApply}
+              onMismatch={() => {
+                setTyping(false);
+                setNotice(c.mismatch);
+              }}
+            />
           ) : (
             <SelectInput items={items} onSelect={select} itemComponent={SelectItem} indicatorComponent={SelectIndicator} />
           )}

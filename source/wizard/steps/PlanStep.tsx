@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import { Text } from '../components/Text.js';
 import { useKeys } from '../hooks/use-keys.js';
+import { listMove } from '../hooks/use-list-cursor.js';
 import Spinner from 'ink-spinner';
 import { useEffect, useMemo, useState } from 'react';
 import { describeError } from '../../text/describe-error.js';
@@ -133,16 +134,13 @@ export function PlanStep(props: PlanStepProps) {
     }
     if (input === '?') return setMode('help');
     if (!done) return;
+    const moved = listMove(input, key);
     if (mode === 'details') {
       if (key.return || key.escape) setMode('list');
-      else if (key.upArrow || input === 'k') move('up');
-      else if (key.downArrow || input === 'j') move('down');
+      else if (moved === 'up' || moved === 'down') move(moved);
       return;
     }
-    if (key.upArrow || input === 'k') move('up');
-    else if (key.downArrow || input === 'j') move('down');
-    else if (key.pageUp) move('page-up');
-    else if (key.pageDown) move('page-down');
+    if (moved) move(moved);
     else if (input === ' ' && current) {
       const position = indexes ? indexes[view.index]! : view.index;
       setNotice(choice.toggle(planning.entries, position) ? undefined : m.ui.nothingToWrite);
@@ -159,8 +157,6 @@ export function PlanStep(props: PlanStepProps) {
         setMode('review');
       } else setNotice(m.ui.reviewNothing);
     }
-    else if (key.home || input === 'g') move('home');
-    else if (key.end || input === 'G') move('end');
     else if (key.return && current) setMode('details');
     else if (input === 'f' || key.tab) {
       setFilter((f) => nextFilter(f));

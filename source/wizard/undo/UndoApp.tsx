@@ -9,9 +9,9 @@ import type { Config } from '../../core/config.js';
 import type { OpenOptions } from '../../core/operation.js';
 import type { DbUrl } from '../../common/db-url.js';
 import { describeError, errorLines } from '../../text/describe-error.js';
-import { lessonHeader, studentText } from '../../text/describe-lesson.js';
+import { lessonHeader } from '../../text/describe-lesson.js';
 import { EXIT_BY_SIGNAL, InterruptedError, isAppError, type InterruptSignal } from '../../common/errors.js';
-import { messages, type Messages } from '../../i18n/index.js';
+import { messages } from '../../i18n/index.js';
 import { printable } from '../../common/printable.js';
 import type { UndoFile } from '../../storage/undo-file.js';
 import { undoEntryLines, undoFileLine, undoSummaryLines } from '../../text/describe-undo.js';
@@ -21,11 +21,12 @@ import { UndoReport } from '../../undo/report.js';
 import { UndoSession, type UndoCheckEvent, type UndoCheckId } from '../../undo/session.js';
 import { MessagesContext, useMessages } from '../context.js';
 import { Frame, FRAME_LINES, FrameContext } from '../components/Frame.js';
-import { LineInput } from '../components/LineInput.js';
+import { TypedConfirm } from '../components/TypedConfirm.js';
 import { Text } from '../components/Text.js';
 import { KeyRouter, useKeys } from '../hooks/use-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { UndoApplyStep } from './UndoApplyStep.js';
+import { UndoPlanStep } from './UndoPlanStep.js';
 
 type Step = 'checks' | 'plan' | 'confirm' | 'apply' | 'summary';
 const STEP_NUMBER: Record<Step, number> = { checks: 1, plan: 2, confirm: 3, apply: 4, summary: 5 };
@@ -55,14 +56,6 @@ export function UndoApp(props: UndoAppProps) {
   );
 }
 
-function rowText(entry: UndoEntry, m: Messages): string {
-  const r = m.undo.ui.rows;
-  const mark = entry.action === 'remove' ? '➖' : entry.action === 'restore' ? '↩️' : m.marks.skip;
-  const what = entry.action === 'remove' ? r.remove(entry.lesson.tasks.length) : entry.action === 'restore' ? r.restore(entry.lesson.tasks.length) : r[entry.reason ?? 'changed-since'];
-  const { name, platformId } = studentText(entry.lesson, m);
-  return `${mark} ${entry.lesson.lessonDate.slice(0, 16)}  ${what.padEnd(26)} ${name} (${platformId})`;
-}
-
 function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppProps) {
   const m = useMessages();
   const u = m.undo.ui;
@@ -73,8 +66,6 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
   const [failure, setFailure] = useState<unknown>();
   const [entries, setEntries] = useState<UndoEntry[]>();
   const [outcome, setOutcome] = useState<{ entries: UndoEntry[]; problem?: unknown }>();
-  const [top, setTop] = useState(0);
-  const [typed, setTyped] = useState('');
   const [notice, setNotice] = useState<string>();
   const [aborting, setAborting] = useState(false);
   const session = useRef<UndoSession | undefined>(undefined);
@@ -181,19 +172,9 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
         if (session.current?.committed === false) void finish(0, [m.undo.notCommitted]);
         else setStep('plan');
       }
-    } else if (step === 'plan') {
-      const count = entries!.length;
-      const page = Math.max(1, height - 1);
-      if (key.downArrow || input === 'j') setTop((t) => Math.min(Math.max(0, count - height), t + 1));
-      else if (key.upArrow || input === 'k') setTop((t) => Math.max(0, t - 1));
-      else if (key.pageDown) setTop((t) => Math.min(Math.max(0, count - height), t + page));
-      else if (key.pageUp) setTop((t) => Math.max(0, t - page));
-      else if (input === 'c' && !config.dryRun) setStep('confirm');
-      else if (input === 'q') quitFromPlan();
     } else if (step === 'confirm') {
       // with something to undo the name prompt is there at once, and takes every letter
       if (key.escape) {
-        setTyped('');
         setNotice(undefined);
         setStep('plan');
       } else if (input === 'q' && !typing) void finish(130, [m.quitUnwritten]);
@@ -204,6 +185,19 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
     }
   });
 
+  if (step === 'plan') {
+    return (
+      <UndoPlanStep
+        entries={entries!}
+        summary={summary}
+        columns={file.header.columns}
+        step={STEP_NUMBER.plan}
+        dryRun={config.dryRun}
+        onContinue={() => setStep('confirm')}
+        onQuit={quitFromPlan}
+      />
+    );
+  }
   let body;
   let keys = u.keys.checksOk;
   if (step === 'checks') {
@@ -227,22 +221,6 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
         {text?.hint ? <Text color="yellow">{m.hintPrefix + text.hint}</Text> : null}
       </Box>
     );
-  } else if (step === 'plan') {
-    keys = config.dryRun ? u.keys.planDry : u.keys.plan;
-    body = (
-      <Box flexDirection="column">
-        <Text wrap="truncate">
-          {u.planned(entries!.length)}   {u.counts(summary.removed, summary.restored, summary.kept + summary.alreadyUndone)}
-        </Text>
-        <Box flexDirection="column" height={height} overflow="hidden">
-          {entries!.slice(top, top + height).map((entry, i) => (
-            <Text key={top + i} wrap="truncate" color={entry.action === 'keep' ? undefined : entry.action === 'remove' ? 'red' : 'cyan'}>
-              {rowText(entry, m)}
-            </Text>
-          ))}
-        </Box>
-      </Box>
-    );
   } else if (step === 'confirm') {
     keys = typing ? u.keys.typeName : u.keys.confirm;
     body = (
@@ -254,20 +232,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
         {summary.kept + summary.alreadyUndone ? <Text dimColor>{u.confirmKept(summary.kept + summary.alreadyUndone)}</Text> : null}
         {typing ? (
           <Box marginTop={1} flexDirection="column">
-            <Text color="yellow">{u.typeName(prod.database)}</Text>
-            <Box>
-              <Text>› </Text>
-              <LineInput
-                value={typed}
-                onChange={setTyped}
-                focused
-                onSubmit={(name) => {
-                  if (name.trim() === prod.database) return startApply();
-                  setTyped('');
-                  setNotice(m.ui.confirm.mismatch);
-                }}
-              />
-            </Box>
+            <TypedConfirm prompt={u.typeName(prod.database)} expected={prod.database} onMatch={startApply} onMismatch={() => setNotice(m.ui.confirm.mismatch)} />
           </Box>
         ) : null}
         {notice ? <Text color="red">{notice}</Text> : null}
