@@ -32,7 +32,8 @@ export function undoEntryLines(entry: UndoEntry, columns: readonly string[], m: 
 export function undoDetailsLines(entry: UndoEntry, columns: readonly string[], m: Messages, dry: boolean): string[] {
   const d = m.undo.ui.details;
   const { lesson } = entry;
-  const shown = (value: string | null | undefined) => (value === null || value === undefined ? d.nullValue : value === '' ? '""' : printable(value));
+  // a value of only spaces is shown quoted, or it would read as nothing
+  const shown = (value: string | null | undefined) => (value === null || value === undefined ? d.nullValue : /^\s*$/.test(value) ? printable(JSON.stringify(value)) : printable(value));
   const lines = [d.ids(lesson.sandboxLessonId, lesson.prodLessonId), ...undoEntryLines(entry, columns, m, dry)];
   if (lesson.kind === 'updated' && lesson.before && lesson.written) {
     lines.push('', d.valuesTitle);

@@ -94,7 +94,8 @@ export function UndoPlanStep({ entries, summary, columns, step, dryRun, onContin
 
   let body;
   if (mode === 'details' && current) {
-    const lines = undoDetailsLines(current, columns, m, dryRun);
+    // the plan says what the undo would do, whether or not it will run
+    const lines = undoDetailsLines(current, columns, m, true);
     const top = Math.min(scroll, Math.max(0, lines.length - height));
     body = (
       <Box flexDirection="column" height={height} overflow="hidden">
