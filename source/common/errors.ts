@@ -114,11 +114,13 @@ export class ConnectError extends AppError {
 
 export interface SchemaProblem {
   side: Side;
-  kind: 'missing-table' | 'missing-column' | 'not-null-without-source' | 'lesson-date-type';
+  kind: 'missing-table' | 'missing-column' | 'not-null-without-source' | 'lesson-date-type' | 'row-level-security';
   table: string;
   column?: string;
   /** lesson-date-type: each side's type of lesson_date */
   types?: Record<Side, string>;
+  /** row-level-security: the policies that apply to the user (none: every row hidden) */
+  policies?: string[];
 }
 
 /** Required tables or columns are missing (exit 3). */

@@ -7,6 +7,7 @@ import { SchemaError, type SchemaProblem, type Side } from '../common/errors.js'
 import { CONTENT_FIELDS } from '../engine/types.js';
 import type { Db } from './client.js';
 import { quoteIdent } from './sql.js';
+import type { TableGuards, Trigger } from './guards.js';
 
 export type TableRole = 'students' | 'lessons' | 'lessonTasks' | 'tasks';
 
@@ -52,6 +53,8 @@ export interface Column {
 }
 
 export interface Table {
+  /** pg_class oid, in its own database */
+  oid: number;
   name: string;
   /** schema-qualified and quoted, ready for SQL */
   sql: string;
@@ -80,7 +83,9 @@ export type SchemaWarning =
   | { kind: 'sandbox-only'; table: string; columns: string[] }
   | { kind: 'prod-only'; table: string; columns: string[] }
   /** prod declares the column narrower: a value that does not fit is not written (CopyColumn.exactType) */
-  | { kind: 'narrower-in-prod'; table: string; column: string; sandboxType: string; prodType: string };
+  | { kind: 'narrower-in-prod'; table: string; column: string; sandboxType: string; prodType: string }
+  /** a user trigger on a table the sync writes: what it does is not in the preview */
+  | { kind: 'prod-trigger'; table: string; trigger: Trigger };
 
 export interface SyncSchema {
   sandbox: Record<'students' | 'lessons' | 'lessonTasks', Table>;
@@ -93,6 +98,8 @@ export interface SyncSchema {
   homeworkStatus: boolean;
   /** prod "Lessons" has updated_at: an update sets it */
   updatedAt: boolean;
+  /** what prod enforces on the rows the sync writes (guards.ts), for the plan to predict */
+  prodGuards: { lessons: TableGuards; lessonTasks: TableGuards };
   warnings: SchemaWarning[];
 }
 
@@ -141,6 +148,7 @@ export async function introspect(db: Db): Promise<DbTables> {
     let table = tables.get(row.oid);
     if (!table) {
       table = {
+        oid: row.oid,
         schema: row.schema,
         name: row.table,
         sql: `${quoteIdent(row.schema)}.${quoteIdent(row.table)}`,
@@ -192,20 +200,23 @@ function missing(side: Side, tables: DbTables): SchemaProblem[] {
 }
 
 /**
- * Shared columns minus the primary key, the remapped foreign key, what prod computes
- * itself, and prod foreign keys into tables this tool does not map (their ids mean
- * other rows there).
+ * Shared columns minus the row's id, the remapped foreign key, what prod computes itself,
+ * and prod foreign keys into tables this tool does not map (their ids mean other rows
+ * there). A primary key's other columns are copied unless prod fills them: a partitioned
+ * "Lessons" keys its rows by (lesson_id, lesson_date).
  */
 function copyColumns(
   sandbox: Table,
   prod: Table,
+  key: string,
   remapped: string,
   mappedForeignKeys: Record<string, string>,
   warnings: SchemaWarning[],
   problems: SchemaProblem[],
 ): CopyColumn[] {
   const copy: CopyColumn[] = [];
-  const skip = new Set([...prod.primaryKey, ...sandbox.primaryKey, remapped]);
+  const filledByProd = (table: Table) => table.primaryKey.filter((name) => table.columns.get(name)!.hasDefault || table.columns.get(name)!.identity);
+  const skip = new Set([key, remapped, ...filledByProd(prod), ...filledByProd(sandbox)]);
   for (const column of prod.columns.values()) {
     if (skip.has(column.name) || column.generated || column.identityAlways) continue;
     const references = prod.foreignKeys.get(column.name);
@@ -256,10 +267,32 @@ export function mayNotFit(sandboxType: string, prod: Pick<Column, 'type' | 'typm
   return prodArgs[0]! < sandbox.args[0]!;
 }
 
+/** What the checks read of both databases' tables, beyond their columns (guards.ts), by table name. */
+export type Guards = Record<Side, Map<string, TableGuards>>;
+
+const NO_GUARDS: TableGuards = { rowSecurity: null, checks: [], triggers: [], kinds: new Map() };
+
+/** The tables a side's guards are read for: those the sync reads or writes there. */
+export function guardedTables(side: Side, tables: DbTables): Table[] {
+  return NEEDED_ON[side].flatMap((role) => (tables[role] ? [tables[role]!] : []));
+}
+
+/**
+ * Row-level security that applies to this user on a table the sync reads or writes: the
+ * rows it hides would be planned as missing, and created twice (SPEC §2).
+ */
+function hiddenRows(side: Side, tables: DbTables, guards: Map<string, TableGuards>): SchemaProblem[] {
+  return guardedTables(side, tables).flatMap((table) => {
+    const security = guards.get(table.name)?.rowSecurity;
+    return security ? [{ side, kind: 'row-level-security' as const, table: table.name, policies: security.policies }] : [];
+  });
+}
+
 /** Throws SchemaError naming every missing piece on either side. */
-export function checkSchema(sandbox: DbTables, prod: DbTables): SyncSchema {
+export function checkSchema(sandbox: DbTables, prod: DbTables, guards: Guards = { sandbox: new Map(), prod: new Map() }): SyncSchema {
   const problems = [...missing('sandbox', sandbox), ...missing('prod', prod)];
   if (problems.length) throw new SchemaError(problems);
+  problems.push(...hiddenRows('sandbox', sandbox, guards.sandbox), ...hiddenRows('prod', prod, guards.prod));
   const s = sandbox as SyncSchema['sandbox'];
   const p = prod as SyncSchema['prod'];
   // a timestamp and a timestamptz are compared by their wall clock (read.ts dateKey); a date, or a text, against either holds another thing
@@ -267,9 +300,13 @@ export function checkSchema(sandbox: DbTables, prod: DbTables): SyncSchema {
   const dateKind = (type: string) => (type.startsWith('timestamp') ? 'timestamp' : type);
   if (dateKind(dates.sandbox) !== dateKind(dates.prod)) problems.push({ side: 'prod', kind: 'lesson-date-type', table: p.lessons.name, column: 'lesson_date', types: dates });
   const warnings: SchemaWarning[] = [];
-  const lessonCopy = copyColumns(s.lessons, p.lessons, 'student_id', {}, warnings, problems);
-  const taskCopy = copyColumns(s.lessonTasks, p.lessonTasks, 'lesson_id', { task_id: p.tasks.name }, warnings, problems);
+  const lessonCopy = copyColumns(s.lessons, p.lessons, 'lesson_id', 'student_id', {}, warnings, problems);
+  const taskCopy = copyColumns(s.lessonTasks, p.lessonTasks, 'lesson_task_id', 'lesson_id', { task_id: p.tasks.name }, warnings, problems);
   if (problems.length) throw new SchemaError(problems);
+  const prodGuards = { lessons: guards.prod.get(p.lessons.name) ?? NO_GUARDS, lessonTasks: guards.prod.get(p.lessonTasks.name) ?? NO_GUARDS };
+  for (const [table, guarded] of [[p.lessons, prodGuards.lessons], [p.lessonTasks, prodGuards.lessonTasks]] as const) {
+    for (const trigger of guarded.triggers) warnings.push({ kind: 'prod-trigger', table: table.name, trigger });
+  }
   return {
     sandbox: s,
     prod: p,
@@ -277,6 +314,7 @@ export function checkSchema(sandbox: DbTables, prod: DbTables): SyncSchema {
     taskCopy,
     homeworkStatus: s.lessons.columns.has('homework_status') && p.lessons.columns.has('homework_status'),
     updatedAt: p.lessons.columns.has('updated_at'),
+    prodGuards,
     warnings,
   };
 }

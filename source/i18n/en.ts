@@ -86,6 +86,8 @@ const en = {
     'prod-only': (table: string, columns: string) => `  ⚠️ only in prod's "${table}", left to prod's defaults: ${columns}`,
     'narrower-in-prod': (table: string, column: string, prodType: string, sandboxType: string) =>
       `  ⚠️ prod "${table}".${column} is ${prodType}, the sandbox's ${sandboxType}: a lesson with a value that does not fit is not written`,
+    'prod-trigger': (table: string, name: string, timing: string, events: string) =>
+      `  ⚠️ prod runs trigger ${name} ${timing} ${events} on "${table}": its effects are not in the preview`,
   },
   /** `lesson-sync --help` */
   help: `
@@ -243,6 +245,8 @@ const en = {
     'missing-column': (side: string, table: string, column: string) => `  • ${side}: column "${table}".${column} is missing`,
     'not-null-without-source': (side: string, table: string, column: string) =>
       `  • ${side}: "${table}".${column} is NOT NULL without a default, and the sandbox has nothing to put there`,
+    'row-level-security': (side: string, table: string, policies: string) =>
+      `  • ${side}: row-level security on "${table}" hides rows from this user (${policies ? `policy ${policies}` : 'no policy lets it see any'}): lessons it cannot see would be created twice. Connect as the table's owner or a role with BYPASSRLS`,
     'lesson-date-type': (side: string, table: string, prodType: string, sandboxType: string) =>
       `  • ${side}: "${table}".lesson_date is ${prodType}, the sandbox's ${sandboxType}: lessons are matched by their date and time, which the two cannot both hold`,
     hint: 'Check that each URL points to the platform\'s database (the tables "Students", "Lessons", "LessonTasks", "Tasks").',

@@ -83,6 +83,8 @@ const ru: Messages = {
     'prod-only': (table, columns) => `  ⚠️ есть только в проде ("${table}"), получат значения по умолчанию: ${columns}`,
     'narrower-in-prod': (table, column, prodType, sandboxType) =>
       `  ⚠️ в проде "${table}".${column} имеет тип ${prodType}, в песочнице ${sandboxType}: урок со значением, которое не помещается, не записывается`,
+    'prod-trigger': (table, name, timing, events) =>
+      `  ⚠️ в проде на "${table}" работает триггер ${name} ${timing} ${events}: что он делает, в предпросмотре не видно`,
   },
   /** `lesson-sync --help` */
   help: `
@@ -238,6 +240,8 @@ const ru: Messages = {
     'missing-column': (side, table, column) => `  • ${side}: нет колонки "${table}".${column}`,
     'not-null-without-source': (side, table, column) =>
       `  • ${side}: "${table}".${column} — NOT NULL без значения по умолчанию, а в песочнице его нечем заполнить`,
+    'row-level-security': (side, table, policies) =>
+      `  • ${side}: row-level security на "${table}" скрывает строки от этого пользователя (${policies ? `политика ${policies}` : 'ни одна политика не открывает ему строк'}): уроки, которых он не видит, были бы созданы дважды. Подключитесь владельцем таблицы или ролью с BYPASSRLS`,
     'lesson-date-type': (side, table, prodType, sandboxType) =>
       `  • ${side}: "${table}".lesson_date имеет тип ${prodType}, в песочнице ${sandboxType}: уроки сопоставляются по дате и времени, а эти типы не могут хранить их одинаково`,
     hint: 'Проверьте, что URL указывают на базы платформы (таблицы "Students", "Lessons", "LessonTasks", "Tasks").',

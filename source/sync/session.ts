@@ -8,7 +8,8 @@ import { looksLikeSameDatabase, parseDbUrl, type DbUrl } from '../common/db-url.
 import { UsageError, type Side } from '../common/errors.js';
 import type { Db, ServerInfo } from '../db/client.js';
 import { isSameDatabase } from '../db/identity.js';
-import { checkSchema, introspect, restoredColumns, type SchemaWarning, type SyncSchema } from '../db/schema.js';
+import { checkSchema, guardedTables, introspect, restoredColumns, type SchemaWarning, type SyncSchema } from '../db/schema.js';
+import { readGuards } from '../db/guards.js';
 import { readExistingTaskIds, readLessonValues, readProdLessons, readSandboxLessons, readSandboxTasks, readSandboxTasksOf, sandboxLessonCount, type LessonValues } from '../db/read.js';
 import { applyPlan, type ApplyHooks } from './apply.js';
 import { Operation, step, type LockWaitEvent, type OpenOptions } from '../core/operation.js';
@@ -152,7 +153,11 @@ export class Session extends Operation<SessionEvent> {
       });
       const schema = await step('schema', onCheck, async () => {
         const [s, p] = await Promise.all([introspect(sandbox.value.db), introspect(prod.value.db)]);
-        const checked = checkSchema(s, p);
+        const [gs, gp] = await Promise.all([
+          readGuards(sandbox.value.db, guardedTables('sandbox', s)),
+          readGuards(prod.value.db, guardedTables('prod', p)),
+        ]);
+        const checked = checkSchema(s, p, { sandbox: gs, prod: gp });
         onCheck({ id: 'schema', status: 'ok', warnings: checked.warnings });
         return checked;
       });

@@ -118,7 +118,9 @@ export function describeError(error: unknown, m: Messages): ErrorText {
       details: error.problems.map((p) =>
         p.kind === 'lesson-date-type'
           ? m.schema[p.kind](m.sides[p.side], p.table, printable(p.types!.prod), printable(p.types!.sandbox))
-          : m.schema[p.kind](m.sides[p.side], p.table, p.column ?? ''),
+          : p.kind === 'row-level-security'
+            ? m.schema[p.kind](m.sides[p.side], printable(p.table), printable((p.policies ?? []).join(', ')))
+            : m.schema[p.kind](m.sides[p.side], p.table, p.column ?? ''),
       ),
       hint: m.schema.hint,
     };

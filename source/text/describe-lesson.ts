@@ -149,6 +149,10 @@ export function warningLine(warning: SchemaWarning, m: Messages): string {
       return w['prod-only'](printable(warning.table), printable(warning.columns.join(', ')));
     case 'narrower-in-prod':
       return w['narrower-in-prod'](printable(warning.table), printable(warning.column), printable(warning.prodType), printable(warning.sandboxType));
+    case 'prod-trigger':
+      return w['prod-trigger'](printable(warning.table), printable(warning.trigger.name), warning.trigger.timing, warning.trigger.events.join(' OR '));
+    default:
+      return unreachable(warning);
   }
 }
 

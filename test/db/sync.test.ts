@@ -215,8 +215,9 @@ describe('set-based reads', () => {
       const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
       try {
         // connect and check in few round trips: sandbox start (read-only + server info), lock, unlock,
-        // columns and keys; prod start, look for the lock, columns and keys
-        expect(session.queryCounts()).toEqual({ sandbox: 4, prod: 3 });
+        // columns and keys, guards (row-level security); prod start, look for the lock, columns and
+        // keys, guards (row-level security, CHECKs, enums and domains, triggers)
+        expect(session.queryCounts()).toEqual({ sandbox: 5, prod: 4 });
         const before = session.queryCounts();
         const plan = await session.plan({ students: [] });
         const after = session.queryCounts();
