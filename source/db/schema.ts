@@ -55,6 +55,8 @@ export interface Column {
 export interface Table {
   /** pg_class oid, in its own database */
   oid: number;
+  /** a partitioned table: its rows live in its partitions, and RETURNING cannot give their xmin */
+  partitioned: boolean;
   name: string;
   /** schema-qualified and quoted, ready for SQL */
   sql: string;
@@ -106,6 +108,7 @@ export interface SyncSchema {
 
 interface ColumnRow {
   oid: number;
+  partitioned: boolean;
   schema: string;
   table: string;
   column: string;
@@ -125,7 +128,7 @@ interface ColumnRow {
 export async function introspect(db: Db): Promise<DbTables> {
   const names = Object.values(TABLE_NAMES).flat();
   const { rows } = await db.query<ColumnRow>(
-    `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS table, a.attname AS column,
+    `SELECT c.oid::int AS oid, c.relkind = 'p' AS partitioned, n.nspname AS schema, c.relname AS table, a.attname AS column,
             format_type(a.atttypid, a.atttypmod) AS type, a.atttypmod <> -1 AS typmod, a.attnotnull AS not_null,
             (SELECT format('%I.%I', tn.nspname, t.typname) FROM pg_type t JOIN pg_namespace tn ON tn.oid = t.typnamespace
               WHERE t.oid = a.atttypid) AS value_type,
@@ -149,6 +152,7 @@ export async function introspect(db: Db): Promise<DbTables> {
     if (!table) {
       table = {
         oid: row.oid,
+        partitioned: row.partitioned,
         schema: row.schema,
         name: row.table,
         sql: `${quoteIdent(row.schema)}.${quoteIdent(row.table)}`,

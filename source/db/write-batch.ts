@@ -11,7 +11,7 @@ import { isConnectionFailure, isRowLevel, lostConnection } from './errors.js';
 import { changed } from './recheck.js';
 import { TASK_VERSIONS_SQL } from './row-versions.js';
 import { dateKey, durationKeyOf, readCopyValues, type CopyValues } from './read.js';
-import { restoredColumns, type CopyColumn, type SyncSchema } from './schema.js';
+import { restoredColumns, type CopyColumn, type SyncSchema, type Table } from './schema.js';
 import { jsonTable, quoteIdent, sqlIsEmpty } from './sql.js';
 
 /** How much of a value a message shows. */
@@ -46,6 +46,9 @@ interface FitCheck {
   label: string;
   field: string;
 }
+
+/** A written row's xmin in RETURNING, or NULL where the table is partitioned (Writer.withXmins reads it then). */
+const xminOf = (table: Table, alias: string) => (table.partitioned ? 'NULL::text' : `${alias}xmin::text`);
 
 export class Writer {
   /** The fields an update can fill, in the order of its fill mask's bits. */
@@ -151,6 +154,20 @@ export class Writer {
     return `r->>${columns.findIndex((c) => c.name === name) + 1}`;
   }
 
+  /**
+   * The rows a write returned, their xmin (element `at`) read from the table where RETURNING
+   * could not give it (a partitioned table: "cannot retrieve a system column"): one query.
+   */
+  private async withXmins(table: Table, key: string, rows: unknown[][], idAt: number, at: number): Promise<unknown[][]> {
+    if (!table.partitioned || !rows.length) return rows;
+    const found = (await this.db.rows(`SELECT ${key}::int8::text, xmin::text FROM ${table.sql} WHERE ${key} = ANY ($1::int8[])`, [
+      rows.map((row) => row[idAt]),
+    ])) as [string, string][];
+    const xmins = new Map(found);
+    for (const row of rows) row[at] = xmins.get(row[idAt] as string);
+    return rows;
+  }
+
   /** Creates: returns sandbox lesson id → the new prod lesson's id and xmin. */
   private async insertLessons(creates: PlanEntry[], rows: string, lessons: BatchLessons): Promise<Map<number, { id: number; xmin: string }>> {
     const created = new Map<number, { id: number; xmin: string }>();
@@ -172,8 +189,8 @@ export class Writer {
         FROM ${batch} AS b WHERE (r->>0)::int8 = sandbox_id
       RETURNING lesson_id::int8::text, student_id::int8::text,
                 ${dateKey('lesson_date', this.schema.prod.lessons.columns.get('lesson_date')!.type, sandboxDateType)},
-                ${durationKeyOf(this.schema, 'prod', 'duration')}::text, xmin::text`;
-    const result = await this.db.rows(sql, params);
+                ${durationKeyOf(this.schema, 'prod', 'duration')}::text, ${xminOf(this.schema.prod.lessons, '')}`;
+    const result = await this.withXmins(this.schema.prod.lessons, 'lesson_id', await this.db.rows(sql, params), 0, 4);
     const byKey = new Map<string, { id: number; xmin: string }>();
     for (const [lessonId, studentId, date, duration, xmin] of result as [string, string, string, string | null, string][]) {
       byKey.set(matchKey(Number(studentId), date, duration), { id: Number(lessonId), xmin });
@@ -219,9 +236,9 @@ export class Writer {
         FROM (SELECT lesson_id, ${source.join(', ')} FROM ${batch} AS b WHERE (r->>0)::int8 = sandbox_id) AS v
        WHERE l.lesson_id = v.lesson_id
          AND CASE WHEN ${CONTENT_FIELDS.map((f) => sqlIsEmpty(`l.${quoteIdent(f)}`)).join(' AND ')} THEN true ELSE false END
-      RETURNING l.lesson_id::int8::text, l.xmin::text,
+      RETURNING l.lesson_id::int8::text, ${xminOf(prod, 'l.')},
                 json_build_array(${restoredColumns(this.schema).map((c) => `l.${quoteIdent(c)}::text`).join(', ')})::text`;
-    const result = await this.db.rows(sql, params);
+    const result = await this.withXmins(prod, 'lesson_id', await this.db.rows(sql, params), 0, 1);
     for (const [id, xmin, values] of result as [string, string, string][]) {
       updated.set(Number(id), { xmin, values: JSON.parse(values) as (string | null)[] });
     }
@@ -242,15 +259,31 @@ export class Writer {
       { name: 'r', json: rows },
       { name: 'lesson_id', type: 'int8', values: lessonIds },
     ]);
-    // grouped by lesson on the server: a row a lesson to read back, not one a task
-    const sql = `
-      WITH inserted AS (
-        INSERT INTO ${this.schema.prod.lessonTasks.sql} (lesson_id${copy.map((c) => `, ${quoteIdent(c.name)}`).join('')})
+    const table = this.schema.prod.lessonTasks;
+    const insert = `
+        INSERT INTO ${table.sql} (lesson_id${copy.map((c) => `, ${quoteIdent(c.name)}`).join('')})
         SELECT lesson_id${copy.map((c, i) => `, (r->>${i + 1})::${c.prodType}`).join('')}
-          FROM ${batch} AS v WHERE lesson_id IS NOT NULL
-        RETURNING lesson_id, lesson_task_id, xmin)
-      SELECT lesson_id::int8::text, ${TASK_VERSIONS_SQL('inserted')}, count(*)::int4::text FROM inserted GROUP BY lesson_id`;
-    const result = await this.db.rows(sql, params);
+          FROM ${batch} AS v WHERE lesson_id IS NOT NULL`;
+    // grouped by lesson on the server: a row a lesson to read back, not one a task; a
+    // partitioned table's RETURNING cannot give xmin: its rows are read again, by their ids
+    let result: unknown[][];
+    if (table.partitioned) {
+      const [[ids]] = (await this.db.rows(
+        `WITH inserted AS (${insert} RETURNING lesson_task_id) SELECT coalesce(array_agg(lesson_task_id::int8), '{}')::text FROM inserted`,
+        params,
+      )) as [[string]];
+      result = await this.db.rows(
+        `SELECT t.lesson_id::int8::text, ${TASK_VERSIONS_SQL('t')}, count(*)::int4::text FROM ${table.sql} t
+          WHERE t.lesson_task_id = ANY ($1::int8[]) GROUP BY t.lesson_id`,
+        [ids],
+      );
+    } else {
+      result = await this.db.rows(
+        `WITH inserted AS (${insert} RETURNING lesson_id, lesson_task_id, xmin)
+         SELECT lesson_id::int8::text, ${TASK_VERSIONS_SQL('inserted')}, count(*)::int4::text FROM inserted GROUP BY lesson_id`,
+        params,
+      );
+    }
     for (const [lessonId, tasks, count] of result as [string, string, string][]) inserted.set(Number(lessonId), { tasks, count: Number(count) });
     return inserted;
   }

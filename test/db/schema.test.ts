@@ -19,6 +19,7 @@ const column = (name: string, type = 'integer', over: Partial<Column> = {}): Col
 function table(name: string, columns: Column[], foreignKeys: Record<string, string> = {}): Table {
   return {
     oid: 0,
+    partitioned: false,
     name,
     sql: `public."${name}"`,
     columns: new Map(columns.map((c) => [c.name, c])),
