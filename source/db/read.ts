@@ -300,11 +300,11 @@ export interface CopyValues {
 }
 
 /** One query: the rows of `table` with these keys, in this order, as JSON; `as` renders a column otherwise than as its text. */
-async function rowsAsJson(
+export async function rowsAsJson(
   db: Db,
   table: string,
   key: string,
-  columns: SyncSchema['lessonCopy'],
+  columns: readonly { name: string }[],
   ids: number[],
   as: Record<string, string> = {},
 ): Promise<string> {

@@ -246,7 +246,7 @@ function copyColumns(
 }
 
 /** A type as format_type() writes it: its name without the modifier, and the modifier's numbers. */
-function typmodOf(type: string): { base: string; args: number[] } {
+export function typmodOf(type: string): { base: string; args: number[] } {
   const match = /^(.*?)\(([\d, ]+)\)(.*)$/.exec(type);
   return match ? { base: match[1]! + match[3]!, args: match[2]!.split(',').map(Number) } : { base: type, args: [] };
 }

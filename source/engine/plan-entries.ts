@@ -27,6 +27,7 @@ const REASONS: readonly (Reason | null)[] = [
   'duplicate-in-sandbox',
   'changed-since-preview',
   'write-failed',
+  'prod-would-reject',
   'excluded',
   'not-in-plan',
 ];

@@ -243,6 +243,11 @@ export function createPlanner(sandbox: SandboxSnapshot, prod: ProdSnapshot) {
   };
 }
 
+/** Step 9: a write prod's schema would refuse (found read-only, prediction.ts) is an error, and writes nothing. */
+export function rejectedByProd(entry: PlanEntry, message: string): PlanEntry {
+  return { ...entry, action: 'error', reason: 'prod-would-reject', message, fieldsFilled: NONE, tasksToCopy: TaskList.none, keptProdValues: NONE };
+}
+
 export function planLessons(sandbox: SandboxSnapshot, prod: ProdSnapshot): PlanEntry[] {
   const planner = createPlanner(sandbox, prod);
   return planner.plan(0, planner.total);

@@ -28,6 +28,8 @@ export type Reason =
   | 'duplicate-in-sandbox'
   | 'changed-since-preview'
   | 'write-failed'
+  /** prod's schema would reject its values (a CHECK, a NOT NULL, a type): found in the plan, read-only */
+  | 'prod-would-reject'
   /** left out by the operator (--exclude-lesson, --lesson) */
   | 'excluded'
   /** new in the sandbox since the saved plan (--apply-plan): not written */

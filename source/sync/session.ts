@@ -13,7 +13,8 @@ import { readGuards } from '../db/guards.js';
 import { readExistingTaskIds, readLessonValues, readProdLessons, readSandboxLessons, readSandboxTasks, readSandboxTasksOf, sandboxLessonCount, type LessonValues } from '../db/read.js';
 import { applyPlan, type ApplyHooks } from './apply.js';
 import { Operation, step, type LockWaitEvent, type OpenOptions } from '../core/operation.js';
-import { createPlanner } from '../engine/planner.js';
+import { createPlanner, rejectedByProd } from '../engine/planner.js';
+import { Predictor } from '../db/prediction.js';
 import { applySelection, EVERY_LESSON, unknownLessons, type Selection } from '../engine/selection.js';
 import { summarize } from '../engine/summary.js';
 import { followPlan, goneSincePlan, RowsCheck, type ReviewedLesson, type ReviewedPlan } from '../engine/follow-plan.js';
@@ -116,6 +117,8 @@ export function parseTargets(sandboxUrl: string | undefined, prodUrl: string | u
 
 export class Session extends Operation<SessionEvent> {
   private sandboxSnapshot = false;
+  /** what prod's schema is asked of each slice's writes; none when it checks nothing */
+  private readonly predictor: Predictor | undefined;
 
   private constructor(
     readonly targets: Targets,
@@ -125,6 +128,7 @@ export class Session extends Operation<SessionEvent> {
     readonly servers: Record<Side, ServerInfo>,
   ) {
     super();
+    this.predictor = Predictor.for(schema);
   }
 
   /** `listener` hears the checks as they run, and everything after, as a subscriber. */
@@ -338,7 +342,7 @@ export class Session extends Operation<SessionEvent> {
     const planner = createPlanner(sandbox, prod);
     const entries = new PlanEntries(sandbox.lessons, sandbox.tasks, sandbox.lessons.length);
     for (let start = 0; start < planner.total; start += PLAN_SLICE) {
-      const slice = shape(planner.plan(start, start + PLAN_SLICE));
+      const slice = await this.predicted(shape(planner.plan(start, start + PLAN_SLICE)));
       for (const entry of slice) entries.push(entry);
       collectIfGrown();
       if (this.listened) {
@@ -348,6 +352,14 @@ export class Session extends Operation<SessionEvent> {
       }
     }
     return entries;
+  }
+
+  /** The slice with the writes prod's schema would reject marked so (SPEC §2.9): a few queries a slice, none when prod checks nothing. */
+  private async predicted(slice: PlanEntry[]): Promise<PlanEntry[]> {
+    if (!this.predictor) return slice;
+    const rejected = await this.predictor.rejections(this.sandboxDb, this.prodDb, slice);
+    for (const [i, why] of rejected) slice[i] = rejectedByProd(slice[i]!, why);
+    return slice;
   }
 
   /** Writes the confirmed plan in one prod transaction; returns every lesson's outcome. */

@@ -110,6 +110,8 @@ export function reasonLine(entry: PlanEntry, m: Messages): string {
       return r['ambiguous-match'](message);
     case 'write-failed':
       return r['write-failed'](message);
+    case 'prod-would-reject':
+      return r['prod-would-reject'](message);
     case 'excluded':
       return r.excluded;
     case 'not-in-plan':

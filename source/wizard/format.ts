@@ -29,6 +29,7 @@ export function actionText(entry: PlanEntry, m: Messages): string {
     case 'up-to-date':
     case 'changed-since-preview':
     case 'write-failed':
+    case 'prod-would-reject':
     case 'excluded':
     case 'not-in-plan':
       return a[reason];
