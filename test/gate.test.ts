@@ -23,7 +23,7 @@ describe('a gate for scripts', () => {
     const run = await cli('--dry-run', '--report', '-');
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
-    expect(report).toMatchObject({ version: 1, mode: 'dry-run', summary: { lessons: 12, created: 2, updated: 3 } });
+    expect(report).toMatchObject({ version: 1, mode: 'dry-run', summary: { lessons: 12, created: 2, updated: 2, errors: 3 } });
     expect(report.lessons).toHaveLength(12);
     expect(run.stderr).toContain('📊 Found 12 lessons in the sandbox');
     expect(run.stderr).toContain('Dry run: nothing was written');

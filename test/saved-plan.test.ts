@@ -40,7 +40,7 @@ describe('save a plan, apply it later', () => {
 
     const applied = await runSync(school.pair, { applyPlanPath: path });
     expect(applied.out).toContain(`📄 Plan ${path}, saved`);
-    expect(actions(applied.report)).toMatchObject({ 1: 'create', 3: 'update', 8: 'excluded', 11: 'update', 12: 'write-failed' });
+    expect(actions(applied.report)).toMatchObject({ 1: 'create', 3: 'update', 8: 'excluded', 11: 'update', 12: 'prod-would-reject' });
     const created = await school.pair.query('prod', `SELECT count(*)::int AS n FROM "Lessons" WHERE student_id = 15`);
     expect(created[0]!.n).toBe(0); // lesson 8, left out in the plan, is not in prod
 

@@ -51,6 +51,8 @@ export const sqlState = (error: unknown): string | undefined => {
   return typeof e?.code === 'string' && typeof e.severity === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
 };
 
+const PROTOCOL_VIOLATION = '08P01';
+
 /** What the socket says when the connection itself failed (Node's errno codes, TLS's). */
 const SOCKET_CODES = new Set([
   'ECONNRESET',
@@ -78,7 +80,8 @@ const DRIVER_WORDS = /^(Connection terminated|Client has encountered a connectio
 export function isConnectionFailure(error: unknown): boolean {
   if (isAppError(error) || error instanceof BugError) return false;
   const code = sqlState(error);
-  if (code) return code.startsWith('08') || code.startsWith('57P');
+  // 08P01 (protocol violation) is the server refusing what this program sent: a bug, on a live connection
+  if (code) return (code.startsWith('08') && code !== PROTOCOL_VIOLATION) || code.startsWith('57P');
   const e = error as PgLikeError | undefined;
   if (typeof e?.code === 'string' && SOCKET_CODES.has(e.code)) return true;
   return error instanceof Error && DRIVER_WORDS.test(error.message);
@@ -135,7 +138,8 @@ export function explainFailure(error: unknown, at: FailureContext, committing = 
     return at.cut ?? new ConnectError('lost', at.side, at.url.masked, detail);
   }
   if (isLockTimeout(error)) return new LockTimeoutError(at.lockTimeoutSeconds, at.lastWait);
-  if (!sqlState(error)) return new BugError(safeMessage(error, at.url.password), { cause: error });
+  const code = sqlState(error);
+  if (!code || code === PROTOCOL_VIOLATION) return new BugError(safeMessage(error, at.url.password), { cause: error });
   return runFailure(error, at.side, at.url.password);
 }
 

@@ -20,7 +20,7 @@ import type { Db } from './client.js';
 import { isRowLevel, safeMessage } from './errors.js';
 import type { ColumnKind, TableGuards } from './guards.js';
 import { rowsAsJson, wallType } from './read.js';
-import { typmodOf, type Column, type SyncSchema, type Table } from './schema.js';
+import { mayNotFit, typmodOf, type Column, type SyncSchema, type Table } from './schema.js';
 import { jsonTable, quoteIdent } from './sql.js';
 
 /** What a message shows of a value at most (a longer one is told by its length). */
@@ -101,7 +101,7 @@ function columnRules(table: string, source: Source, sandboxType: string | undefi
   }
   const guarded = (sql: string) => (fits.length ? `CASE WHEN ${fits.join(' AND ')} THEN ${sql} END` : sql);
   // a length or precision prod declares narrower than the sandbox's: an explicit cast would cut or round without a word
-  if (args.length && sandboxType !== declared) {
+  if (sandboxType !== undefined && mayNotFit(sandboxType, { type: declared, typmod: args.length > 0 })) {
     const kept = `((${raw})::${declared})::text`;
     rules.push({
       sql: guarded(`CASE WHEN ${raw} IS NOT NULL AND (${raw})::${lenient} IS DISTINCT FROM (${raw})::${declared} THEN json_build_array(${raw}, ${kept})::text END`),
@@ -190,7 +190,7 @@ export class Predictor {
             referenced.has(column.name) ||
             kind !== undefined ||
             (column.notNull && !sandboxColumn.notNull) ||
-            (typmodOf(declared).args.length > 0 && sandboxColumn.type !== declared) ||
+            mayNotFit(sandboxColumn.type, { type: declared, typmod: typmodOf(declared).args.length > 0 }) ||
             (INT_RANGES[typmodOf(declared).base] !== undefined && !NARROWER_OR_SAME[typmodOf(declared).base]!.includes(sandboxColumn.type))
           );
         });
@@ -256,14 +256,15 @@ export class Predictor {
     const lessonRows = JSON.parse(values.lessons) as unknown[];
     const taskRows = JSON.parse(values.tasks) as unknown[];
     const kinds = this.schema.prodGuards.lessons.kinds;
-    const judge = (from: string, made: { row: string; rules: Rule[] }) => {
+    /** `from` is made only where the part has rules: its parameters are the query's */
+    const judge = (from: () => string, made: { row: string; rules: Rule[] }) => {
       if (!made.rules.length) return;
       rulesByPart.push(made.rules);
       const part = rulesByPart.length - 1;
       const cases = made.rules.map((rule, n) => `(${n}, ${rule.sql})`);
       // the rules see the row under test alone: a CHECK's bare column names are its columns
       parts.push(
-        `SELECT ${part}, t.lesson_sync_k, x.n, x.shown FROM (SELECT b.*, ${made.row} FROM ${from}) AS t
+        `SELECT ${part}, t.lesson_sync_k, x.n, x.shown FROM (SELECT b.*, ${made.row} FROM ${from()}) AS t
            CROSS JOIN LATERAL (SELECT n, shown FROM (VALUES ${cases.join(', ')}) AS v(n, shown) WHERE shown IS NOT NULL ORDER BY n LIMIT 1) AS x`,
       );
     };
@@ -273,7 +274,7 @@ export class Predictor {
       const creates = writes.flatMap((e, j) => (e.action === 'create' ? [j] : []));
       const updates = writes.flatMap((e, j) => (e.action === 'update' ? [j] : []));
       if (creates.length) {
-        const from = `${jsonTable(params, [
+        const from = () => `${jsonTable(params, [
           { name: 'lesson_sync_r', json: JSON.stringify(pick(lessonRows, creates.map((j) => at[j]!))) },
           { name: 'lesson_sync_k', type: 'int4', values: creates.map((j) => at[j]!) },
           { name: 'lesson_sync_student', type: 'int8', values: creates.map((j) => writes[j]!.prodStudentId) },
@@ -289,7 +290,7 @@ export class Predictor {
       if (updates.length) {
         const fillable = new Set<string>([...CONTENT_FIELDS, ...(this.schema.homeworkStatus ? ['homework_status'] : [])]);
         const gate = (column: Column) => (fillable.has(column.name) ? `lesson_sync_fill ? ${literal(column.name)}` : 'false');
-        const from = `${jsonTable(params, [
+        const from = () => `${jsonTable(params, [
           { name: 'lesson_sync_r', json: JSON.stringify(pick(lessonRows, updates.map((j) => at[j]!))) },
           { name: 'lesson_sync_k', type: 'int4', values: updates.map((j) => at[j]!) },
           { name: 'lesson_sync_id', type: 'int8', values: updates.map((j) => writes[j]!.prodLessonId) },
@@ -311,7 +312,7 @@ export class Predictor {
       values.taskOwners.forEach((owner, t) => positions.has(owner) && rows.push(t));
       if (rows.length) {
         const taskKinds = this.schema.prodGuards.lessonTasks.kinds;
-        const from = `${jsonTable(params, [
+        const from = () => `${jsonTable(params, [
           { name: 'lesson_sync_r', json: JSON.stringify(pick(taskRows, rows)) },
           { name: 'lesson_sync_k', type: 'int4', values: rows.map((t) => values.taskOwners[t]!) },
         ])} AS b`;

@@ -72,19 +72,13 @@ export interface CopyColumn {
   name: string;
   /** prod's Column.valueType */
   prodType: string;
-  /**
-   * Prod's type with its length or precision, where a sandbox value may not fit it exactly
-   * (mayNotFit): each is checked against it before it is written (Writer), since PostgreSQL
-   * would cut or round it without a word. Undefined where every sandbox value fits.
-   */
-  exactType?: string;
 }
 
 export type SchemaWarning =
   | { kind: 'unmapped-foreign-key'; table: string; column: string; references: string }
   | { kind: 'sandbox-only'; table: string; columns: string[] }
   | { kind: 'prod-only'; table: string; columns: string[] }
-  /** prod declares the column narrower: a value that does not fit is not written (CopyColumn.exactType) */
+  /** prod declares the column narrower: a lesson with a value that does not fit is not written (prediction.ts) */
   | { kind: 'narrower-in-prod'; table: string; column: string; sandboxType: string; prodType: string }
   /** a user trigger on a table the sync writes: what it does is not in the preview */
   | { kind: 'prod-trigger'; table: string; trigger: Trigger };
@@ -230,7 +224,7 @@ function copyColumns(
     } else if (sandbox.columns.has(column.name)) {
       const sandboxType = sandbox.columns.get(column.name)!.type;
       const narrower = mayNotFit(sandboxType, column);
-      copy.push({ name: column.name, prodType: column.valueType, ...(narrower ? { exactType: column.type } : {}) });
+      copy.push({ name: column.name, prodType: column.valueType });
       if (narrower) warnings.push({ kind: 'narrower-in-prod', table: prod.name, column: column.name, sandboxType, prodType: column.type });
       continue;
     }

@@ -11,11 +11,10 @@ import { isConnectionFailure, isRowLevel, lostConnection } from './errors.js';
 import { changed } from './recheck.js';
 import { TASK_VERSIONS_SQL } from './row-versions.js';
 import { dateKey, durationKeyOf, readCopyValues, type CopyValues } from './read.js';
-import { restoredColumns, type CopyColumn, type SyncSchema, type Table } from './schema.js';
+import { restoredColumns, type SyncSchema, type Table } from './schema.js';
 import { jsonTable, quoteIdent, sqlIsEmpty } from './sql.js';
 
 /** How much of a value a message shows. */
-const SHOWN = 60;
 
 /** sandbox lesson id → its match key, for a batch's creates (matched back by it) */
 export type BatchLessons = ReadonlyMap<number, { dateKey: string; duration: string | null }>;
@@ -39,22 +38,12 @@ export interface BatchSink {
   notWritten(k: number, outcome: PlanEntry): void;
 }
 
-/** A copied column whose values are checked to fit prod's (CopyColumn.exactType), and its value in a batch's JSON row. */
-interface FitCheck {
-  column: CopyColumn;
-  /** `"Lessons".topic`, as a message names it */
-  label: string;
-  field: string;
-}
-
 /** A written row's xmin in RETURNING, or NULL where the table is partitioned (Writer.withXmins reads it then). */
 const xminOf = (table: Table, alias: string) => (table.partitioned ? 'NULL::text' : `${alias}xmin::text`);
 
 export class Writer {
   /** The fields an update can fill, in the order of its fill mask's bits. */
   private readonly updateFields: string[];
-  /** What unfit() checks of the creates, the updates (the fields they fill) and the LessonTasks: nothing for most schemas. */
-  private readonly fitChecks: { creates: FitCheck[]; updates: FitCheck[]; tasks: FitCheck[] };
 
   constructor(
     private readonly db: Db,
@@ -65,70 +54,11 @@ export class Writer {
   ) {
     const fields = [...CONTENT_FIELDS, ...(schema.homeworkStatus ? ['homework_status'] : [])];
     this.updateFields = fields;
-    const checked = (columns: CopyColumn[], table: string): FitCheck[] =>
-      columns.flatMap((column, i) => (column.exactType ? [{ column, label: `${quoteIdent(table)}.${column.name}`, field: `r->>${i + 1}` }] : []));
-    const creates = checked(schema.lessonCopy, schema.prod.lessons.name);
-    this.fitChecks = {
-      creates,
-      updates: creates
-        .filter((check) => fields.includes(check.column.name))
-        .map((check) => ({ ...check, field: `CASE WHEN fill & ${1 << fields.indexOf(check.column.name)} <> 0 THEN ${check.field} END` })),
-      tasks: checked(schema.taskCopy, schema.prod.lessonTasks.name),
-    };
   }
 
   /** Bit i: the update fills updateFields[i]. */
   private fillMask(update: PlanEntry): number {
     return this.updateFields.reduce((mask, f, i) => (update.fieldsFilled.includes(f) ? mask | (1 << i) : mask), 0);
-  }
-
-  /**
-   * The lessons of a batch with a value that prod's column cannot hold as it is: a text
-   * longer than its varchar(n), a time finer than its timestamp(0), more decimals than its
-   * numeric(p, s). PostgreSQL would cut or round it without a word, so the lesson is not
-   * written (SPEC §2: values unchanged), and is told why: by its index in the batch. One
-   * query, sent only where some copied column is narrower in prod (CopyColumn.exactType).
-   */
-  private async unfit(items: PlanEntry[], values: CopyValues): Promise<Map<number, string>> {
-    const unfit = new Map<number, string>();
-    const checks = this.fitChecks;
-    if (!checks.creates.length && !checks.tasks.length) return unfit;
-    const creates: number[] = [];
-    const updates: number[] = [];
-    const tasks: number[] = [];
-    items.forEach((entry, k) => {
-      (entry.action === 'create' ? creates : updates).push(k);
-      for (let t = 0; t < entry.tasksToCopy.length; t++) tasks.push(k);
-    });
-    const params: unknown[] = [];
-    const parts: string[] = [];
-    // each row of a JSON list with the index in the batch of the lesson it belongs to
-    const part = (rows: string, lessonOf: number[], checked: FitCheck[], more: Parameters<typeof jsonTable>[1] = []) => {
-      if (!checked.length || !lessonOf.length) return;
-      // a row a checked column: its name, prod's type, the value, what prod would keep of it, whether that differs
-      const columns = checked.map(
-        ({ column: c, label, field }, n) =>
-          `(${n}, ${this.db.literal(label)}, ${this.db.literal(c.exactType!)}, ${field}, ((${field})::${c.exactType})::text,
-            (${field})::${c.prodType} IS DISTINCT FROM (${field})::${c.exactType})`,
-      );
-      // the first column of each row that does not fit
-      parts.push(
-        `SELECT k, x.col, x.type, left(x.value, ${SHOWN + 1}), length(x.value), left(x.kept, ${SHOWN + 1}), length(x.kept)
-           FROM ${jsonTable(params, [{ name: 'r', json: rows }, { name: 'k', type: 'int4', values: lessonOf }, ...more])} AS b,
-                LATERAL (SELECT col, type, value, kept FROM (VALUES ${columns.join(', ')}) AS v(n, col, type, value, kept, changes)
-                          WHERE changes ORDER BY n LIMIT 1) AS x`,
-      );
-    };
-    part(values.creates, creates, checks.creates);
-    part(values.updates, updates, checks.updates, [{ name: 'fill', type: 'int4', values: updates.map((k) => this.fillMask(items[k]!)) }]);
-    part(values.tasks, tasks, checks.tasks);
-    if (!parts.length) return unfit;
-    const rows = (await this.db.rows(parts.join(' UNION ALL '), params)) as [number, string, string, string, number, string, number][];
-    const shown = (text: string, length: number) => (length > SHOWN ? `a text of ${length} characters` : text);
-    for (const [k, column, type, value, length, kept, keptLength] of rows) {
-      if (!unfit.has(k)) unfit.set(k, `${column}: ${shown(value, length)} would be written as ${shown(kept, keptLength)} (prod's ${type})`);
-    }
-    return unfit;
   }
 
   /**
@@ -296,18 +226,6 @@ export class Writer {
    * otherwise keep prod waiting between two statements.
    */
   async writeBatch(items: PlanEntry[], values: CopyValues, lessons: BatchLessons, sink: BatchSink, meanwhile?: () => void): Promise<void> {
-    const unfit = await this.unfit(items, values);
-    if (unfit.size) {
-      const fit: number[] = [];
-      items.forEach((entry, k) => {
-        const why = unfit.get(k);
-        if (why === undefined) fit.push(k);
-        else this.failed(entry, why, sink, k);
-      });
-      if (!fit.length) return meanwhile?.();
-      const rest = fit.map((k) => items[k]!);
-      return this.writeBatch(rest, await this.copyValues(rest), lessons, picked(sink, fit), meanwhile);
-    }
     // The update is sent as soon as the insert is done, not after this process reads the
     // insert's rows: neither needs the other. On an error the first one's is thrown, and what
     // follows (a rollback) is sent after both.
@@ -382,12 +300,6 @@ export class Writer {
     sink.notWritten(k, failed);
   }
 }
-
-/** The same sink for the lessons of a batch at `indices`, told by their index among them. */
-const picked = (sink: BatchSink, indices: readonly number[]): BatchSink => ({
-  written: (k, lesson) => sink.written(indices[k]!, lesson),
-  notWritten: (k, outcome) => sink.notWritten(indices[k]!, outcome),
-});
 
 /** The same sink for the part of a batch that starts at `by`. */
 const shifted = (sink: BatchSink, by: number): BatchSink => ({

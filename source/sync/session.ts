@@ -330,7 +330,7 @@ export class Session extends Operation<SessionEvent> {
     // the sandbox's scans run on parallel workers (its LessonTasks at a million: 0.39 -> 0.20 s)
     const { sandbox, prod } = await this.guard('sandbox', () => this.sandboxDb.parallelScans(() => this.readBothSides(filters, preview.lessons)));
     const planner = createPlanner(sandbox, prod);
-    const planned = shape(planner.plan(0, planner.total));
+    const planned = shape(await this.predicted(planner.plan(0, planner.total)));
     if (!planned.length) return;
     const all = new PlanEntries(sandbox.lessons, sandbox.tasks, planned.length);
     for (const entry of planned) all.push(entry);
@@ -342,7 +342,7 @@ export class Session extends Operation<SessionEvent> {
     const planner = createPlanner(sandbox, prod);
     const entries = new PlanEntries(sandbox.lessons, sandbox.tasks, sandbox.lessons.length);
     for (let start = 0; start < planner.total; start += PLAN_SLICE) {
-      const slice = await this.predicted(shape(planner.plan(start, start + PLAN_SLICE)));
+      const slice = shape(await this.predicted(planner.plan(start, start + PLAN_SLICE)));
       for (const entry of slice) entries.push(entry);
       collectIfGrown();
       if (this.listened) {

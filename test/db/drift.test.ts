@@ -135,13 +135,14 @@ describe('schema drift', () => {
     expect(run.out).toContain(`⚠️ prod "Lessons".homework_result_percent is numeric(5,2), the sandbox's numeric(7,3)`);
     expect(run.out).toContain(`⚠️ prod "LessonTasks".assignment_type is character varying(20), the sandbox's character varying(40)`);
     const byId = new Map<number, any>(run.report.lessons.map((l: any) => [l.sandboxLessonId, l]));
-    for (const id of [1, 2, 3, 4, 5, 6]) expect(byId.get(id)).toMatchObject({ action: 'error', reason: 'write-failed', tasksCopied: 0 });
+    // found in the plan, read-only: prod would cut, round or refuse them (SPEC §2.9)
+    for (const id of [1, 2, 3, 4, 5, 6]) expect(byId.get(id)).toMatchObject({ action: 'error', reason: 'prod-would-reject', tasksCopied: 0 });
     expect(byId.get(1).message).toBe(`"Lessons".topic: a text of 301 characters would be written as a text of 300 characters (prod's character varying(300))`);
     expect(byId.get(2).message).toContain(`"Lessons".topic: a text of 350 characters would be written as`);
     expect(byId.get(3).message).toBe(`"LessonTasks".assignment_type: ${long('h', 21)} would be written as ${long('h', 20)} (prod's character varying(20))`);
     expect(byId.get(4).message).toBe(`"Lessons".lesson_date: 2025-03-04 10:00:00.6 would be written as 2025-03-04 10:00:01 (prod's timestamp(0) without time zone)`);
     expect(byId.get(5).message).toBe(`"Lessons".homework_result_percent: 12.345 would be written as 12.35 (prod's numeric(5,2))`);
-    expect(byId.get(6).message).toContain('numeric field overflow');
+    expect(byId.get(6).message).toBe(`"Lessons".homework_result_percent: 1234.500 is too big for prod's numeric(5,2)`);
     expect(byId.get(7)).toMatchObject({ action: 'create', tasksCopied: 2 });
     const lessons = await pair.query('prod', `SELECT lesson_id, length(topic) AS topic, homework_result_percent::text AS percent FROM "Lessons" ORDER BY lesson_date`);
     expect(lessons).toEqual([
@@ -191,15 +192,19 @@ describe('schema drift', () => {
   });
 
   it('tells each failed lesson once as it fails, also when a later rejection makes the apply start again carefully', async () => {
-    const narrower = platformSchema({ prodChecks: true });
+    // what no schema shows, so only the write finds it: a trigger of prod's that refuses two lessons
+    const withTopics = platformSchema().replace('topic                   VARCHAR(300)', 'topic                   TEXT');
     await pair.reset({
-      sandbox: `${platformSchema().replace('topic                   VARCHAR(300)', 'topic                   TEXT')}
+      sandbox: `${withTopics}
         INSERT INTO "Students" (student_id, platform_id, name) VALUES (1, 'p1', 'Ivan');
         INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration, topic, homework_result_percent) VALUES
           (1, 1, '2025-03-03 10:00', 60, '${'x'.repeat(301)}', NULL),
           (2, 1, '2025-03-02 10:00', 60, 'a percent prod refuses', 150),
           (3, 1, '2025-03-01 10:00', 60, 'fine', 90);`,
-      prod: `${narrower}
+      prod: `${withTopics}
+        CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+          IF length(NEW.topic) > 300 OR NEW.homework_result_percent > 100 THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
+        CREATE TRIGGER refuse BEFORE INSERT ON "Lessons" FOR EACH ROW EXECUTE FUNCTION refuse();
         INSERT INTO "Students" (student_id, platform_id, name) VALUES (10, 'p1', 'Ivan');`,
     });
     const session = await Session.open(parseTargets(pair.urls.sandbox, pair.urls.prod));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoSchoolPerTest, onServer } from '../helpers/databases.js';
+import { demoSchoolPerTest, onServer, REFUSED_AT_THE_WRITE } from '../helpers/databases.js';
 import { runSync } from '../helpers/run.js';
 import type { PlanEntry } from '../../source/engine/types.js';
 import { parseTargets, Session } from '../../source/sync/session.js';
@@ -56,10 +56,12 @@ describe('the demo school, end to end', () => {
       '9:skip:duplicate-in-sandbox',
       '10:skip:up-to-date',
       '11:update:null',
-      '12:update:null',
+      '12:error:prod-would-reject',
     ]);
     expect(lessons.get(3)).toMatchObject({ prodLessonId: 502, tasksCopied: 2, tasksMissingInProd: [999] });
-    expect(run.report.summary).toEqual({ lessons: 12, created: 2, updated: 3, skipped: 5, errors: 2, tasksCopied: 10, tasksMissingInProd: 1, excluded: 0 });
+    // lesson 12's 120 % breaks prod's CHECK: the plan says so, before anything is written
+    expect(lessons.get(12).message).toBe('CHECK "Lessons_homework_result_percent_check" ((homework_result_percent >= 0) AND (homework_result_percent <= 100)): 120');
+    expect(run.report.summary).toEqual({ lessons: 12, created: 2, updated: 2, skipped: 5, errors: 3, tasksCopied: 9, tasksMissingInProd: 1, excluded: 0 });
     for (const mark of ['➕', '🔄', '✅', '⏭️', '❌', '⚠️']) expect(run.out).toContain(mark);
     expect(run.out).toContain('Dry run: nothing was written');
     expect(await school.pair.checksum('prod')).toBe(before);
@@ -67,11 +69,14 @@ describe('the demo school, end to end', () => {
   });
 
   it('applies in one transaction, isolates the lesson prod rejects, and a second run changes nothing', async () => {
+    // what no schema shows: a trigger of prod's refuses lesson 12 (where its CHECK would have said so in the plan)
+    await school.pair.query('prod', REFUSED_AT_THE_WRITE);
     const run = await runSync(school.pair);
     expect(run.code).toBe(1);
+    expect(run.out).toContain('⚠️ prod runs trigger no_bonus BEFORE INSERT OR UPDATE on "Lessons": its effects are not in the preview');
     const lessons = byId(run.report);
     expect(lessons.get(12)).toMatchObject({ action: 'error', reason: 'write-failed', tasksCopied: 0 });
-    expect(lessons.get(12).message).toContain('check constraint');
+    expect(lessons.get(12).message).toContain('no bonus points: 120');
     expect(run.report.summary).toMatchObject({ created: 2, updated: 2, errors: 3, tasksCopied: 9, tasksMissingInProd: 1 });
 
     const created = await school.pair.query(
@@ -131,7 +136,7 @@ describe('the demo school, end to end', () => {
       const plan = await session.plan({ students: [] });
       const outcome = await session.apply(plan, { chunkSize: 2, recheckSize: 2 });
       expect(outcome.summary).toMatchObject({ created: 2, updated: 2, errors: 3, tasksCopied: 9, changedSincePreview: 0 });
-      expect([...outcome.entries].map((e) => e.action)).toEqual([...plan.entries].map((e) => (e.sandboxLessonId === 12 ? 'error' : e.action)));
+      expect([...outcome.entries].map((e) => e.action)).toEqual([...plan.entries].map((e) => e.action));
     } finally {
       await session.close();
     }
@@ -193,7 +198,7 @@ describe('the demo school, end to end', () => {
       expect(byLesson.get(1)).toMatchObject({ action: 'skip', reason: 'changed-since-preview' });
       expect(byLesson.get(8)).toMatchObject({ action: 'create', tasksCopied: 1 });
       expect(byLesson.get(11)).toMatchObject({ action: 'update' });
-      expect(byLesson.get(12)).toMatchObject({ action: 'error', reason: 'write-failed' });
+      expect(byLesson.get(12)).toMatchObject({ action: 'error', reason: 'prod-would-reject' });
       expect(outcome.summary).toMatchObject({ created: 1, updated: 1, changedSincePreview: 2 });
     } finally {
       await session.close();

@@ -134,3 +134,14 @@ export function demoSchoolPerTest(): { readonly pair: DbPair } {
   beforeEach(() => holder.pair.reset({ sandbox: sandboxSchool, prod: prodSchool }));
   return holder;
 }
+
+/**
+ * What no schema shows, so only the write finds it: on the demo school's prod, a trigger in
+ * place of the CHECK on homework_result_percent refuses lesson 12's 120 % at the write
+ * (write-failed) where the CHECK would have made it an error of the plan.
+ */
+export const REFUSED_AT_THE_WRITE = `
+  ALTER TABLE "Lessons" DROP CONSTRAINT "Lessons_homework_result_percent_check";
+  CREATE FUNCTION no_bonus() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.homework_result_percent > 100 THEN RAISE EXCEPTION 'no bonus points: %', NEW.homework_result_percent; END IF; RETURN NEW; END $$;
+  CREATE TRIGGER no_bonus BEFORE INSERT OR UPDATE ON "Lessons" FOR EACH ROW EXECUTE FUNCTION no_bonus();`;

@@ -7,7 +7,7 @@ import type { ApplyResult } from '../../source/wizard/hooks/use-apply.js';
 import { ApplyStep } from '../../source/wizard/steps/ApplyStep.js';
 import { ChecksStep } from '../../source/wizard/steps/ChecksStep.js';
 import { SummaryStep } from '../../source/wizard/steps/SummaryStep.js';
-import { demoSchoolPerTest } from '../helpers/databases.js';
+import { demoSchoolPerTest, REFUSED_AT_THE_WRITE } from '../helpers/databases.js';
 import { syntheticEntries } from '../helpers/entries.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { frameOf, keys, press, renderStep, settle, waitFor, waitForText } from '../helpers/ink.js';
@@ -91,7 +91,8 @@ describe('the checks step', () => {
 });
 
 describe('the apply step', () => {
-  it('writes in one transaction, shows the progress, and hands the outcome over', async () => {
+  it('writes in one transaction, shows the progress and the lessons prod refuses, and hands the outcome over', async () => {
+    await school.pair.query('prod', REFUSED_AT_THE_WRITE);
     const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
     cleanup.push(() => session.close());
     const plan = await session.plan({ students: [] });
@@ -104,7 +105,7 @@ describe('the apply step', () => {
     const frame = await waitForText(app, '100%');
     expect(frame).toMatch(/5\/5 lessons · [\d.]+ s · [\d,]+ lessons\/s/);
     expect(frame).toContain('Errors so far:');
-    expect(frame).toContain('2025-01-06 10:00:00 Петр Петров: ❌ Write failed, lesson left out: new row for relation "Lessons" v…');
+    expect(frame).toContain('2025-01-06 10:00:00 Петр Петров: ❌ Write failed, lesson left out: no bonus points: 120');
   });
 });
 
