@@ -149,23 +149,29 @@ export class Session extends Operation<SessionEvent> {
       if (prod.status === 'fulfilled') await prod.value.db.close();
       throw sandbox.status === 'rejected' ? sandbox.reason : (prod as PromiseRejectedResult).reason;
     }
-    const close = () => Promise.all([sandbox.value.db.close(), prod.value.db.close()]);
+    const dbs = { sandbox: sandbox.value.db, prod: prod.value.db };
+    const close = () => Promise.all([dbs.sandbox.close(), dbs.prod.close()]);
     try {
       await step('same-database', onCheck, async () => {
-        if (await isSameDatabase(sandbox.value.db, prod.value.db)) throw new UsageError('same-database');
+        // both sides at once: a failure is told as the side whose connection failed
+        const same = await isSameDatabase(dbs.sandbox, dbs.prod).catch((error: unknown) => {
+          throw (dbs.sandbox.lost ? dbs.sandbox : dbs.prod).explain(error);
+        });
+        if (same) throw new UsageError('same-database');
         onCheck({ id: 'same-database', status: 'ok' });
       });
       const schema = await step('schema', onCheck, async () => {
-        const [s, p] = await Promise.all([introspect(sandbox.value.db), introspect(prod.value.db)]);
+        const [s, p] = await Promise.all([dbs.sandbox.guard(() => introspect(dbs.sandbox)), dbs.prod.guard(() => introspect(dbs.prod))]);
+        // reading a CHECK's expression opens its table: a migration's lock is waited for (and told) here already
         const [gs, gp] = await Promise.all([
-          readGuards(sandbox.value.db, guardedTables('sandbox', s)),
-          readGuards(prod.value.db, guardedTables('prod', p)),
+          dbs.sandbox.guard(() => readGuards(dbs.sandbox, guardedTables('sandbox', s))),
+          dbs.prod.guard(() => readGuards(dbs.prod, guardedTables('prod', p))),
         ]);
         const checked = checkSchema(s, p, { sandbox: gs, prod: gp });
         onCheck({ id: 'schema', status: 'ok', warnings: checked.warnings });
         return checked;
       });
-      const session = new Session(targets, sandbox.value.db, prod.value.db, schema, { sandbox: sandbox.value.info, prod: prod.value.info });
+      const session = new Session(targets, dbs.sandbox, dbs.prod, schema, { sandbox: sandbox.value.info, prod: prod.value.info });
       if (listener) session.subscribe(listener);
       tell = (event) => session.emit(event);
       return session;

@@ -55,11 +55,11 @@ export class UndoSession extends Operation<UndoEvent> {
         const planned = file.header.prod;
         const given = { systemIdentifier: info.systemIdentifier, database: info.database, url: prod.masked };
         if (!sameDatabase(planned, given)) throw new UsageError('undo-other-database', { planned: identityText(planned), given: identityText(given) });
-        const done = await syncCommitted(db, file);
+        const done = await db.guard(() => syncCommitted(db, file));
         onCheck({ id: 'undo-file', status: 'ok', committed: done });
         return done;
       });
-      const { tables, indexed } = await check('schema', async () => {
+      const { tables, indexed } = await check('schema', () => db.guard(async () => {
         const found = checkUndoSchema(await introspect(db), file.header.columns);
         const { rows } = await db.query<{ indexed: boolean }>(
           `SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
@@ -68,7 +68,7 @@ export class UndoSession extends Operation<UndoEvent> {
         );
         onCheck({ id: 'schema', status: 'ok' });
         return { tables: found, indexed: rows[0]!.indexed };
-      });
+      }));
       const session = new UndoSession(file, db, tables, info, committed, indexed);
       tell = (event) => session.emit(event);
       return session;
