@@ -386,6 +386,7 @@ const en = {
       createTitle: 'Columns the create inserts',
       defaulted: (columns: string) => `left to prod's defaults: ${columns}`,
       compareTitle: 'Prod | sandbox (prod has content: kept)',
+      sideBySideTitle: 'Prod | sandbox',
       tasksTitle: 'Sandbox tasks',
       onLesson: 'already on the prod lesson',
       inProd: 'in prod Tasks',

@@ -379,6 +379,7 @@ const ru: Messages = {
       createTitle: 'Колонки, которые вставит создание',
       defaulted: (columns) => `значения прода по умолчанию: ${columns}`,
       compareTitle: 'Прод | песочница (в проде есть данные: не трогаем)',
+      sideBySideTitle: 'Прод | песочница',
       tasksTitle: 'Задания песочницы',
       onLesson: 'уже есть у урока в проде',
       inProd: 'есть в Tasks прода',

@@ -70,7 +70,7 @@ export function valueLines(entry: PlanEntry, values: LessonValues, m: Messages):
     for (const column of values.copied) lines.push(`  ${column} = ${shown(sandbox[column])}`);
     if (values.defaulted.length) lines.push(`  ${v.defaulted(values.defaulted.map(printable).join(', '))}`);
   } else if (values.prod) {
-    lines.push(v.compareTitle);
+    lines.push(entry.reason === 'filled' ? v.compareTitle : v.sideBySideTitle);
     for (const field of CONTENT_FIELDS) lines.push(`  ${field}: ${shown(prod[field])} | ${shown(sandbox[field])}`);
   }
   const onLesson = new Set((values.prod?.tasks ?? []).map(([taskId, type]) => `${taskId}|${type ?? ''}`));
