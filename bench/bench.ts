@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --lessons N] [--latency MS] [--json] [--naive-sample N] [--skip-naive] [--skip-wizard] [--skip-floor] [--skip-undo]
+ * npm run bench [-- --lessons N] [--latency MS] [--json] [--naive-sample N] [--skip-naive] [--skip-wizard] [--skip-floor] [--skip-undo] [--prod-checks]
  *
  * Generates a sandbox/prod pair (on the server at BENCH_DATABASE_URL, else on two
  * embedded PGlite servers), then times what the CLI does: plan (dry-run), the wizard's
@@ -41,6 +41,8 @@ const { values: args } = parseArgs({
     // undo removes each created lesson under a foreign-key scan of LessonTasks (no index on
     // lesson_id): quadratic, hours at a million lessons
     'skip-undo': { type: 'boolean', default: false },
+    // prod with two CHECKs (a lesson's field, a LessonTask's): what predicting them costs the plan
+    'prod-checks': { type: 'boolean', default: false },
     // internal: the wizard comparison runs in a process of its own, so its memory is not the engine's
     'wizard-child': { type: 'string' },
     // internal: so is the apply, as the CLI's process would hold one plan, not the several made here
@@ -226,7 +228,7 @@ async function main() {
     log(`generating ${fmt(lessons)} lessons on ${pair.engine}...`);
     const generated = await measured(async () => {
       await pair.load('sandbox', sandboxSql({ lessons }));
-      await pair.load('prod', prodSql({ lessons }));
+      await pair.load('prod', prodSql({ lessons, prodChecks: args['prod-checks'] }));
     });
     phases.push({ phase: 'generate', seconds: generated.seconds });
 

@@ -11,6 +11,8 @@ export interface GenerateOptions {
   tasksPerLesson?: number;
   lessonsPerStudent?: number;
   tasks?: number;
+  /** prod with two CHECKs the plan then predicts (one on a lesson's field, one on a LessonTask's); no value breaks them */
+  prodChecks?: boolean;
 }
 
 function sizes(options: GenerateOptions) {
@@ -54,7 +56,11 @@ SELECT setval(pg_get_serial_sequence('"Lessons"', 'lesson_id'), ${lessons + 1});
 
 export function prodSql(options: GenerateOptions): string {
   const { lessons, students, tasks } = sizes(options);
-  return `${platformSchema()}
+  const checks = options.prodChecks
+    ? `ALTER TABLE "LessonTasks" ADD CONSTRAINT known_assignment CHECK (assignment_type IN ('homework', 'classwork', 'exam'));`
+    : '';
+  return `${platformSchema({ prodChecks: options.prodChecks })}
+${checks}
 ${common(students, tasks)}
 INSERT INTO "Lessons" (lesson_id, student_id, lesson_date, duration, status, topic, homework_status)
   SELECT i, ${lessonKey(students)}, 'planned', CASE WHEN i % 10 >= 7 THEN 'Recorded in prod' END, 'not_assigned'

@@ -132,6 +132,11 @@ class TableRules {
     private readonly sandbox: Table,
   ) {}
 
+  /** Whether one of prod's CHECKs reads this column. */
+  reads(name: string): boolean {
+    return this.guards.checks.some((check) => check.columns.includes(name));
+  }
+
   /** Whether prod checks anything of these rows at all. */
   get any(): boolean {
     return this.read.length > 0 || this.guards.checks.length > 0;
@@ -228,108 +233,150 @@ export class Predictor {
     return found;
   }
 
-  /** The sandbox's values of the columns some rule reads: one query a table, in the writes' order. */
-  private async readValues(db: Db, writes: PlanEntry[]): Promise<{ lessons: string; tasks: string; taskOwners: number[] }> {
+  /**
+   * The sandbox's values of the columns some rule reads, as rows `[id, value…]` in the writes'
+   * order: a query a table, but none for LessonTasks whose rules read only what the plan holds
+   * of them already (task_id, assignment_type).
+   */
+  private async readValues(db: Db, writes: PlanEntry[]): Promise<Values> {
     const { sandbox } = this.schema;
     const lessonDate = { lesson_date: `t.lesson_date::${wallType(sandbox.lessons.columns.get('lesson_date')!.type)}` };
-    const lessons = this.lessons.read.length ? await rowsAsJson(db, sandbox.lessons.sql, 'lesson_id', this.lessons.read, writes.map((e) => e.sandboxLessonId), lessonDate) : '[]';
+    const ids = writes.map((e) => e.sandboxLessonId);
+    const lessons = this.lessons.read.length ? (JSON.parse(await rowsAsJson(db, sandbox.lessons.sql, 'lesson_id', this.lessons.read, ids, lessonDate)) as Row[]) : ids.map((id) => [id]);
     const taskOwners: number[] = [];
-    const taskIds: number[] = [];
-    writes.forEach((entry, k) => {
-      for (const id of entry.tasksToCopy.ids()) {
-        taskIds.push(id);
-        taskOwners.push(k);
-      }
-    });
-    const tasks = this.tasks.any && taskIds.length ? await rowsAsJson(db, sandbox.lessonTasks.sql, 'lesson_task_id', this.tasks.read, taskIds) : '[]';
+    const tasks: Row[] = [];
+    if (this.tasks.any) {
+      const held = this.tasks.read.every((c) => c.name === 'task_id' || c.name === 'assignment_type');
+      const taskIds: number[] = [];
+      writes.forEach((entry, k) => {
+        for (const task of entry.tasksToCopy.tasks()) {
+          taskOwners.push(k);
+          if (held) tasks.push([task.id, ...this.tasks.read.map((c) => (c.name === 'task_id' ? String(task.taskId) : task.assignmentType))]);
+          else taskIds.push(task.id);
+        }
+      });
+      if (!held && taskIds.length) tasks.push(...(JSON.parse(await rowsAsJson(db, sandbox.lessonTasks.sql, 'lesson_task_id', this.tasks.read, taskIds)) as Row[]));
+    }
     return { lessons, tasks, taskOwners };
   }
 
   /**
    * One query in prod for these writes (`at`: each one's position among the batch's writes,
-   * whose values `values` holds): the first rule each breaks, by that position.
+   * whose values `values` holds): the first rule each breaks, by that position. Creates and
+   * LessonTasks whose values read alike are one row of the query: their verdict is the same.
    */
-  private async ask(db: Db, writes: PlanEntry[], at: number[], values: { lessons: string; tasks: string; taskOwners: number[] }): Promise<Map<number, string>> {
+  private async ask(db: Db, writes: PlanEntry[], at: number[], values: Values): Promise<Map<number, string>> {
     const params: unknown[] = [];
     const parts: string[] = [];
-    const rulesByPart: Rule[][] = [];
-    const lessonRows = JSON.parse(values.lessons) as unknown[];
-    const taskRows = JSON.parse(values.tasks) as unknown[];
-    const kinds = this.schema.prodGuards.lessons.kinds;
-    /** `from` is made only where the part has rules: its parameters are the query's */
-    const judge = (from: () => string, made: { row: string; rules: Rule[] }) => {
-      if (!made.rules.length) return;
-      rulesByPart.push(made.rules);
-      const part = rulesByPart.length - 1;
+    /** by part: its rules, and by the query's row index the positions it stands for */
+    const told: { rules: Rule[]; owners: number[][] }[] = [];
+    const judge = (rows: Sent, from: (sent: Sent) => string, made: { row: string; rules: Rule[] }) => {
+      if (!made.rules.length || !rows.rows.length) return;
+      told.push({ rules: made.rules, owners: rows.owners });
+      const part = told.length - 1;
       const cases = made.rules.map((rule, n) => `(${n}, ${rule.sql})`);
       // the rules see the row under test alone: a CHECK's bare column names are its columns
       parts.push(
-        `SELECT ${part}, t.lesson_sync_k, x.n, x.shown FROM (SELECT b.*, ${made.row} FROM ${from()}) AS t
+        `SELECT ${part}, t.lesson_sync_k, x.n, x.shown FROM (SELECT b.*, ${made.row} FROM ${from(rows)}) AS t
            CROSS JOIN LATERAL (SELECT n, shown FROM (VALUES ${cases.join(', ')}) AS v(n, shown) WHERE shown IS NOT NULL ORDER BY n LIMIT 1) AS x`,
       );
     };
-    const pick = <T>(rows: T[], positions: number[]) => (rows.length ? positions.map((k) => rows[k]) : positions.map(() => null));
+    const kinds = this.schema.prodGuards.lessons.kinds;
 
     if (this.lessons.any) {
       const creates = writes.flatMap((e, j) => (e.action === 'create' ? [j] : []));
       const updates = writes.flatMap((e, j) => (e.action === 'update' ? [j] : []));
-      if (creates.length) {
-        const from = () => `${jsonTable(params, [
-          { name: 'lesson_sync_r', json: JSON.stringify(pick(lessonRows, creates.map((j) => at[j]!))) },
-          { name: 'lesson_sync_k', type: 'int4', values: creates.map((j) => at[j]!) },
-          { name: 'lesson_sync_student', type: 'int8', values: creates.map((j) => writes[j]!.prodStudentId) },
-        ])} AS b`;
-        judge(
-          from,
-          this.lessons.parts(
-            () => null,
-            (column, typed) => typed ?? (column.name === 'student_id' ? `b.lesson_sync_student::${column.valueType}` : nullOf(column, kinds.get(column.name))),
-          ),
-        );
-      }
-      if (updates.length) {
-        const fillable = new Set<string>([...CONTENT_FIELDS, ...(this.schema.homeworkStatus ? ['homework_status'] : [])]);
-        const gate = (column: Column) => (fillable.has(column.name) ? `lesson_sync_fill ? ${literal(column.name)}` : 'false');
-        const from = () => `${jsonTable(params, [
-          { name: 'lesson_sync_r', json: JSON.stringify(pick(lessonRows, updates.map((j) => at[j]!))) },
-          { name: 'lesson_sync_k', type: 'int4', values: updates.map((j) => at[j]!) },
-          { name: 'lesson_sync_id', type: 'int8', values: updates.map((j) => writes[j]!.prodLessonId) },
+      const byStudent = this.lessons.reads('student_id');
+      judge(
+        alike(creates.map((j) => ({ row: values.lessons[at[j]!]!, k: at[j]!, also: byStudent ? writes[j]!.prodStudentId : null }))),
+        (sent) => `${jsonTable(params, [
+          { name: 'lesson_sync_r', json: JSON.stringify(sent.rows) },
+          { name: 'lesson_sync_k', type: 'int4', values: sent.rows.map((_, g) => g) },
+          { name: 'lesson_sync_student', type: 'int8', values: sent.also },
+        ])} AS b`,
+        this.lessons.parts(
+          () => null,
+          (column, typed) => typed ?? (column.name === 'student_id' ? `b.lesson_sync_student::${column.valueType}` : nullOf(column, kinds.get(column.name))),
+        ),
+      );
+      const fillable = new Set<string>([...CONTENT_FIELDS, ...(this.schema.homeworkStatus ? ['homework_status'] : [])]);
+      const gate = (column: Column) => (fillable.has(column.name) ? `lesson_sync_fill ? ${literal(column.name)}` : 'false');
+      // an update's row is prod's own, filled: each is asked on its own
+      judge(
+        { rows: updates.map((j) => values.lessons[at[j]!]!), owners: updates.map((j) => [at[j]!]), also: updates.map((j) => writes[j]!.prodLessonId) },
+        (sent) => `${jsonTable(params, [
+          { name: 'lesson_sync_r', json: JSON.stringify(sent.rows) },
+          { name: 'lesson_sync_k', type: 'int4', values: sent.rows.map((_, g) => g) },
+          { name: 'lesson_sync_id', type: 'int8', values: sent.also },
           { name: 'lesson_sync_fill', type: 'jsonb', values: updates.map((j) => writes[j]!.fieldsFilled) },
-        ])} AS b JOIN ${this.lessons.table.sql} AS p ON p.lesson_id = b.lesson_sync_id`;
-        judge(
-          from,
-          this.lessons.parts(gate, (column, typed) => {
-            const own = `p.${quoteIdent(column.name)}`;
-            if (column.name === 'updated_at' && this.schema.updatedAt) return `now()::${column.valueType}`;
-            return typed !== undefined && fillable.has(column.name) ? `CASE WHEN ${gate(column)} THEN ${typed} ELSE ${own} END` : own;
-          }),
-        );
-      }
+        ])} AS b JOIN ${this.lessons.table.sql} AS p ON p.lesson_id = b.lesson_sync_id`,
+        this.lessons.parts(gate, (column, typed) => {
+          const own = `p.${quoteIdent(column.name)}`;
+          if (column.name === 'updated_at' && this.schema.updatedAt) return `now()::${column.valueType}`;
+          return typed !== undefined && fillable.has(column.name) ? `CASE WHEN ${gate(column)} THEN ${typed} ELSE ${own} END` : own;
+        }),
+      );
     }
-    if (this.tasks.any && values.taskOwners.length) {
+    if (this.tasks.any) {
       const positions = new Set(at);
-      const rows: number[] = [];
-      values.taskOwners.forEach((owner, t) => positions.has(owner) && rows.push(t));
-      if (rows.length) {
-        const taskKinds = this.schema.prodGuards.lessonTasks.kinds;
-        const from = () => `${jsonTable(params, [
-          { name: 'lesson_sync_r', json: JSON.stringify(pick(taskRows, rows)) },
-          { name: 'lesson_sync_k', type: 'int4', values: rows.map((t) => values.taskOwners[t]!) },
-        ])} AS b`;
-        judge(
-          from,
-          this.tasks.parts(
-            () => null,
-            (column, typed) => typed ?? nullOf(column, taskKinds.get(column.name)),
-          ),
-        );
-      }
+      const taskKinds = this.schema.prodGuards.lessonTasks.kinds;
+      const mine = values.taskOwners.flatMap((owner, t) => (positions.has(owner) ? [{ row: values.tasks[t]!, k: owner, also: null }] : []));
+      judge(
+        alike(mine),
+        (sent) => `${jsonTable(params, [
+          { name: 'lesson_sync_r', json: JSON.stringify(sent.rows) },
+          { name: 'lesson_sync_k', type: 'int4', values: sent.rows.map((_, g) => g) },
+        ])} AS b`,
+        this.tasks.parts(
+          () => null,
+          (column, typed) => typed ?? nullOf(column, taskKinds.get(column.name)),
+        ),
+      );
     }
     const found = new Map<number, string>();
     if (!parts.length) return found;
     // the lesson's own rules first, then its tasks'; each in the order they are listed
     const rows = (await db.rows(`${parts.join(' UNION ALL ')} ORDER BY 1, 3`, params)) as [number, number, number, string][];
-    for (const [part, k, n, shown] of rows) if (!found.has(k)) found.set(k, rulesByPart[part]![n]!.message(shown));
+    for (const [part, g, n, shown] of rows) {
+      const { rules, owners } = told[part]!;
+      for (const k of owners[g]!) if (!found.has(k)) found.set(k, rules[n]!.message(shown));
+    }
     return found;
   }
+}
+
+/** A row of the sandbox's values: its id, then the read columns' texts. */
+type Row = unknown[];
+
+interface Values {
+  /** by write, in the batch's order */
+  lessons: Row[];
+  /** the LessonTasks the writes copy, and the write each belongs to */
+  tasks: Row[];
+  taskOwners: number[];
+}
+
+/** The rows a part of the query sends, and the positions of the writes each stands for. */
+interface Sent {
+  rows: Row[];
+  owners: number[][];
+  also: unknown[];
+}
+
+/** Rows whose values (not their ids) and `also` read alike, sent once for every write they belong to. */
+function alike(items: { row: Row; k: number; also: unknown }[]): Sent {
+  const byKey = new Map<string, number>();
+  const sent: Sent = { rows: [], owners: [], also: [] };
+  for (const { row, k, also } of items) {
+    const key = JSON.stringify([also, ...row.slice(1)]);
+    let g = byKey.get(key);
+    if (g === undefined) {
+      byKey.set(key, (g = sent.rows.length));
+      sent.rows.push(row);
+      sent.owners.push([]);
+      sent.also.push(also);
+    }
+    sent.owners[g]!.push(k);
+  }
+  return sent;
 }

@@ -347,8 +347,19 @@ export class Session extends Operation<SessionEvent> {
     this.emit({ type: 'stage', stage: 'planning', lessons: sandbox.lessons.length });
     const planner = createPlanner(sandbox, prod);
     const entries = new PlanEntries(sandbox.lessons, sandbox.tasks, sandbox.lessons.length);
+    // Where prod's rules are predicted, the next slice's values are read from the sandbox while
+    // prod judges this one's: one slice ahead, each server at work on its own.
+    const sliceAt = (start: number) => {
+      const planned = this.predicted(planner.plan(start, start + PLAN_SLICE));
+      planned.catch(() => {}); // awaited in turn; a failure must not go unhandled meanwhile
+      return planned;
+    };
+    let ahead = planner.total ? sliceAt(0) : undefined;
     for (let start = 0; start < planner.total; start += PLAN_SLICE) {
-      const slice = shape(await this.predicted(planner.plan(start, start + PLAN_SLICE)));
+      const current = ahead!;
+      ahead = start + PLAN_SLICE < planner.total && this.predictor ? sliceAt(start + PLAN_SLICE) : undefined;
+      const slice = shape(await current);
+      if (!ahead && start + PLAN_SLICE < planner.total) ahead = sliceAt(start + PLAN_SLICE);
       for (const entry of slice) entries.push(entry);
       collectIfGrown();
       if (this.listened) {
