@@ -505,7 +505,7 @@ async function applyChild(job: { urls: { sandbox: string; prod: string }; planFi
     const plan = await session.planFromSaved(await readPlanFile(job.planFile));
     const before = session.queryCounts().prod;
     const mark = cpuMark();
-    const applied = await measured(() => session.apply(plan, { undoPath: job.undoFile }));
+    const applied = await measured(() => session.apply(plan, { undo: { path: job.undoFile, renamable: false } }));
     const cpu = cpuSince(mark);
     const ids = (keep: (e: PlanEntry) => boolean) => [...applied.value.entries].filter(keep).map((e) => e.sandboxLessonId);
     const report: AppliedInChild = {

@@ -12,6 +12,14 @@ import { LineBuffer } from './plain/line-buffer.js';
 import { checkReportPath, REPORT_TO_STDOUT } from './storage/report.js';
 import { checkPlanPath } from './storage/plan-file.js';
 import { checkUndoPath } from './storage/undo-file.js';
+import { checkDistinctOutputs, ensureStateDir } from './storage/state-dir.js';
+import { resolve } from 'node:path';
+import { parseDbUrl } from './common/db-url.js';
+import { syncListLines } from './text/describe-undo.js';
+import { lastSync, syncsIn } from './undo/history.js';
+
+/** Where the command was typed: npm start runs in the checkout, and says where in INIT_CWD. */
+const WHERE_TYPED = process.env.INIT_CWD ?? process.cwd();
 
 /**
  * --help / -h and --version win over every other flag, known or not, before anything is
@@ -71,6 +79,8 @@ const cli = meow(messages(defaultLang(process.env)).help, {
     savePlan: { type: 'string' },
     applyPlan: { type: 'string' },
     undoFile: { type: 'string' },
+    list: { type: 'boolean', default: false },
+    createIndex: { type: 'boolean', default: false },
   },
 });
 
@@ -145,36 +155,73 @@ async function runPlainMode(config: Config, runner: PlainRunner): Promise<number
 /** The flags a sync takes that an undo does not: it names its own lessons and database. */
 const SYNC_ONLY_FLAGS = ['student', 'since', 'until', 'lesson', 'excludeLesson', 'savePlan', 'applyPlan', 'undoFile', 'exitCode', 'demo'] as const;
 
-/** `lesson-sync undo FILE`: undefined when the command line is a sync. */
-function undoCommand(): string | undefined {
+/** What `lesson-sync undo …` asks for: a file, the newest sync of this prod, the list, or a pick (the wizard). */
+type UndoCommand = { kind: 'file'; path: string } | { kind: 'last' } | { kind: 'list' } | { kind: 'pick' };
+
+const flagName = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** `lesson-sync undo …`: undefined when the command line is a sync. */
+function undoCommand(): UndoCommand | undefined {
   const [command, file, ...rest] = cli.input;
-  if (command === undefined) return undefined;
+  if (command === undefined) {
+    if (cli.flags.list || cli.flags.createIndex) throw new UsageError('unknown-command', { word: flagName(cli.flags.list ? 'list' : 'createIndex') });
+    return undefined;
+  }
   if (command !== 'undo') throw new UsageError('unknown-command', { word: command });
-  if (!file) throw new UsageError('undo-needs-file');
   if (rest.length) throw new UsageError('unknown-command', { word: rest[0]! });
   const flags = cli.flags as Record<string, unknown>;
   const clash = SYNC_ONLY_FLAGS.find((name) => (Array.isArray(flags[name]) ? (flags[name] as unknown[]).length > 0 : Boolean(flags[name])));
-  if (clash) throw new UsageError('undo-flag', { flag: `--${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` });
-  return file;
+  if (clash) throw new UsageError('undo-flag', { flag: flagName(clash) });
+  if (cli.flags.list) {
+    if (file) throw new UsageError('unknown-command', { word: file });
+    return { kind: 'list' };
+  }
+  if (file === 'last') return { kind: 'last' };
+  // taken from where the command was typed, also under npm start
+  return file ? { kind: 'file', path: resolve(WHERE_TYPED, file) } : { kind: 'pick' };
+}
+
+/** `undo --list`: the syncs in the state directory (only this prod's with --prod-url), newest first. */
+function listSyncs(config: Config): number {
+  const prod = cli.flags.prodUrl ? parseDbUrl(cli.flags.prodUrl, 'prod') : undefined;
+  syncListLines(syncsIn(config.stateDir, prod), config.stateDir, messages(config.lang)).forEach(out);
+  return 0;
+}
+
+/** The file an undo takes back; undefined: the wizard offers the prod's syncs to pick from. */
+function undoFileOf(command: Exclude<UndoCommand, { kind: 'list' }>, config: Config, interactive: boolean): string | undefined {
+  if (command.kind === 'file') return command.path;
+  if (command.kind === 'pick' && interactive) return undefined;
+  if (command.kind === 'pick') throw new UsageError('undo-needs-file');
+  if (!config.prodUrl) throw new UsageError('missing-url', { side: 'prod' });
+  const last = lastSync(config.stateDir, parseDbUrl(config.prodUrl, 'prod'));
+  if (!last) throw new UsageError('no-undo-file', { dir: config.stateDir });
+  return last.path;
 }
 
 async function main(): Promise<number> {
   let config: Config | undefined;
   try {
-    const undoFile = undoCommand();
-    config = resolveConfig(cli.flags, process.env, process.cwd());
-    if (config.reportPath && config.reportPath !== REPORT_TO_STDOUT) checkReportPath(config.reportPath);
+    const undo = undoCommand();
+    config = resolveConfig(cli.flags, process.env, WHERE_TYPED);
+    if (undo?.kind === 'list') return listSyncs(config);
+    const report = config.reportPath !== REPORT_TO_STDOUT ? config.reportPath : undefined;
+    checkDistinctOutputs({ '--report': report, '--save-plan': config.savePlanPath, '--apply-plan': config.applyPlanPath, '--undo-file': config.undoPath });
+    if (report) checkReportPath(report);
     if (config.savePlanPath) checkPlanPath(config.savePlanPath);
     if (config.undoPath) checkUndoPath(config.undoPath);
+    // an apply leaves its undo file there: tried before anything is read
+    else if (undo === undefined && !config.dryRun && !config.demo) ensureStateDir(config.stateDir);
     // the report on stdout needs stdout to itself: the log goes to stderr, and no wizard draws there
     const interactive = process.stdin.isTTY && process.stdout.isTTY && !config.plain && !config.yes && config.reportPath !== REPORT_TO_STDOUT;
-    if (undoFile !== undefined) {
+    if (undo !== undefined) {
+      const undoFile = undoFileOf(undo, config, Boolean(interactive));
       if (interactive) {
         process.env.NODE_ENV ??= 'production';
         const { runUndoWizard } = await import('./wizard/undo/run-undo-wizard.js');
         return await runUndoWizard(config, undoFile);
       }
-      return await runPlainMode(config, (c, io, control) => runUndoPlain(c, undoFile, io, control));
+      return await runPlainMode(config, (c, io, control) => runUndoPlain(c, undoFile!, io, control));
     }
     if (interactive) {
       // React's development build (the default) is slower, and on a large plan keeps

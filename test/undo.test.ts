@@ -99,11 +99,13 @@ describe('lesson-sync undo', () => {
     expect(dry.out).toContain('↩️  Restore as before the sync: topic, notes, homework, homework_status, updated_at');
 
     const first = await undo(path);
+    expect(first.err).toBe("");
     expect(first.code).toBe(0);
     expect(first.report.summary).toMatchObject({ lessons: 4, removed: 2, restored: 2, tasksRemoved: 9, kept: 0 });
     expect(await school.pair.checksum('prod')).toBe(before);
 
     const second = await undo(path);
+    expect(second.err).toBe("");
     expect(second.code).toBe(0);
     expect(second.report.summary).toMatchObject({ removed: 0, restored: 0, alreadyUndone: 4 });
     expect(await school.pair.checksum('prod')).toBe(before);
@@ -211,7 +213,7 @@ describe('lesson-sync undo', () => {
       const path = tempPath('undo.json');
       const session = await Session.open(parseTargets(school.pair.urls.sandbox, school.pair.urls.prod));
       try {
-        const outcome = await session.apply(await session.plan({ students: [] }), { undoPath: path });
+        const outcome = await session.apply(await session.plan({ students: [] }), { undo: { path, renamable: false } });
         expect(outcome.undoPath).toBe(path);
       } finally {
         await session.close();

@@ -51,12 +51,14 @@ export type UsageCode =
   | 'plan-other-databases'
   | 'undo-file-exists'
   | 'undo-unwritable'
+  | 'same-output'
   | 'bad-undo-file'
   | 'undo-other-database'
   | 'undo-cut-committed'
   | 'undo-outcome-unknown'
   | 'unknown-command'
   | 'undo-needs-file'
+  | 'no-undo-file'
   | 'undo-flag';
 
 export type ConnectCode =

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { isAppError, type InterruptSignal } from '../common/errors.js';
 import type { EntryList, Summary } from '../engine/types.js';
 import { writeReport, type ReportInput } from '../storage/report.js';
+import { uniqueUndoName } from '../storage/state-dir.js';
+import type { UndoTarget } from '../storage/undo-file.js';
 
 /** A run that failed as a whole: its error's own code (SPEC §7), 1 for a bug. */
 export const exitCodeOf = (error: unknown): number => (isAppError(error) ? error.exitCode : 1);
@@ -23,15 +25,16 @@ const stampOf = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(
 export const defaultNames = {
   report: (date: Date) => `lesson-sync-report-${stampOf(date)}.json`,
   plan: (date: Date) => `lesson-sync-plan-${stampOf(date)}.json`,
-  undo: (prodDatabase: string, date: Date) => `lesson-sync-undo-${prodDatabase.replace(/[^\w.-]+/g, '_')}-${stampOf(date)}.json`,
 };
 
 /**
- * Where an apply's undo file goes: --undo-file, else the dated name in `dir`. The demo's
- * databases are gone when it ends: it keeps one only when asked.
+ * Where an apply's undo file goes: exactly --undo-file, else a name of its own in the state
+ * directory (another if a run took it meanwhile). The demo's databases are gone when it
+ * ends: it keeps one only when asked.
  */
-export function undoPathFor(config: { undoPath: string | undefined; demo: boolean }, prodDatabase: string, date: Date, dir: string): string | undefined {
-  return config.undoPath ?? (config.demo ? undefined : join(dir, defaultNames.undo(prodDatabase, date)));
+export function undoTargetFor(config: { undoPath: string | undefined; demo: boolean; stateDir: string }, prodDatabase: string, date: Date): UndoTarget | undefined {
+  if (config.undoPath !== undefined) return { path: config.undoPath, renamable: false };
+  return config.demo ? undefined : { path: join(config.stateDir, uniqueUndoName(prodDatabase, date)), renamable: true };
 }
 
 type RunFacts = Pick<ReportInput, 'mode' | 'sandbox' | 'prod' | 'startedAt'>;

@@ -1,5 +1,7 @@
 import { DEFAULT_LOCK_TIMEOUT_S } from '../db/client.js';
+import { resolve } from 'node:path';
 import { readDotenv } from './dotenv.js';
+import { stateDir } from '../storage/state-dir.js';
 import { EVERY_LESSON, type Selection } from '../engine/selection.js';
 import type { Filters } from '../engine/types.js';
 import type { Lang } from '../i18n/index.js';
@@ -29,8 +31,10 @@ export interface Config {
   savePlanPath: string | undefined;
   /** --apply-plan: the saved plan to apply, instead of planning afresh */
   applyPlanPath: string | undefined;
-  /** --undo-file: where the apply's undo file goes (default: a dated name in the working directory) */
+  /** --undo-file: where the apply's undo file goes, exactly (default: a name of its own in stateDir) */
   undoPath: string | undefined;
+  /** where undo files go by default, and where `undo --list` looks (storage/state-dir.ts) */
+  stateDir: string;
 }
 
 export interface Flags {
@@ -90,8 +94,13 @@ function checkDate(value: string | undefined, flag: string): string | undefined 
   return value;
 }
 
-/** Flags > environment > .env in `cwd`, as SPEC §1 orders them. */
+/**
+ * Flags > environment > .env in `cwd`, as SPEC §1 orders them. `cwd`: where the command was
+ * typed (npm start runs in the checkout, and says where in INIT_CWD): the paths given are
+ * taken from there.
+ */
 export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv, cwd: string): Config {
+  const path = (given: string | undefined) => (given ? (given === '-' || cwd === process.cwd() ? given : resolve(cwd, given)) : undefined);
   const dotenv = readDotenv(cwd);
   const pick = (flag: string | undefined, name: string) => flag || env[name] || dotenv[name] || undefined;
 
@@ -121,7 +130,7 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv, cwd: string)
     prodUrl: flags.demo ? undefined : pick(flags.prodUrl, 'PROD_DATABASE_URL'),
     dryRun: Boolean(flags.dryRun),
     yes: Boolean(flags.yes),
-    reportPath: flags.report || undefined,
+    reportPath: path(flags.report),
     filters: { students: (flags.student ?? []).map((s) => s.trim()).filter(Boolean), since, until },
     lang,
     plain: Boolean(flags.plain),
@@ -129,8 +138,9 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv, cwd: string)
     lockTimeout: checkLockTimeout(flags.lockTimeout),
     selection: selectionOf(flags),
     exitCode: Boolean(flags.exitCode),
-    savePlanPath: flags.savePlan || undefined,
-    applyPlanPath: flags.applyPlan || undefined,
-    undoPath: flags.undoFile || undefined,
+    savePlanPath: path(flags.savePlan),
+    applyPlanPath: path(flags.applyPlan),
+    undoPath: path(flags.undoFile),
+    stateDir: stateDir(env),
   };
 }

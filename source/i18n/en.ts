@@ -191,6 +191,8 @@ const en = {
     'undo-file-exists': (path: string) => `${path} already exists: an undo file is never written over (it may be the only way back from an earlier sync).`,
     'undo-file-exists-hint': 'Choose another --undo-file, or move that file away.',
     'undo-unwritable': (path: string, why: string) => `Cannot write the undo file ${path}: ${why}. Nothing was written to prod.`,
+    'same-output': (first: string, second: string, path: string) =>
+      `${first} and ${second} name the same file (${path}): one would be lost to the other. Give each its own path.`,
     'bad-undo-file': (path: string, why: string) => `${path} is not an undo file lesson-sync can use: ${why}.`,
     'undo-other-database': (planned: string, given: string) =>
       `The undo file is of another prod database: it names ${planned}, this URL reaches ${given}.`,
@@ -201,7 +203,8 @@ const en = {
       `${path} was not marked committed, and the server no longer knows whether its transaction committed.`,
     'undo-outcome-unknown-hint': 'Nothing was written. Compare prod with the file by hand before undoing anything.',
     'unknown-command': (word: string) => `Unknown command "${word}": lesson-sync takes flags, or "undo FILE".`,
-    'undo-needs-file': 'lesson-sync undo needs the undo file: lesson-sync undo FILE.',
+    'undo-needs-file': 'lesson-sync undo needs the sync to take back: lesson-sync undo FILE, or undo last (the newest of this prod); undo --list shows them.',
+    'no-undo-file': (dir: string) => `No committed sync of this prod has an undo file in ${dir}: lesson-sync undo --list shows what is there.`,
     'undo-flag': (flag: string) => `${flag} does not go with undo: it takes the prod URL, --dry-run or --yes, --report, --plain, --lang, --lock-timeout.`,
   },
   connect: {
@@ -461,6 +464,17 @@ const en = {
     },
   },
   undo: {
+    list: {
+      title: (dir: string) => `↩️ Syncs with an undo file in ${dir}, newest first:`,
+      none: (dir: string) => `No undo file in ${dir} yet: each apply leaves one there.`,
+      counts: (created: number, updated: number) => `➕ ${n(created)} 🔄 ${n(updated)}`,
+      lessons: (count: number) => `${n(count)} ${lessons(count)}`,
+      committed: 'committed',
+      notCommitted: 'not committed: nothing to undo',
+      undone: 'committed · undone',
+      pickTitle: (db: string) => `Which sync of ${db} to undo? (newest first)`,
+      pickNone: (db: string, dir: string) => `No sync of ${db} has an undo file in ${dir}.`,
+    },
     banner: '↩️  Undoing a lesson sync in prod',
     connecting: '🔌 Connecting to prod...',
     file: (path: string, createdAt: string, count: number) => `📄 Undo file ${path}: the sync of ${createdAt}, ${n(count)} ${lessons(count)}`,
@@ -489,6 +503,7 @@ const en = {
     ui: {
       title: 'lesson-sync undo',
       steps: ['Checks', 'Plan', 'Confirm', 'Undo', 'Summary'],
+      pickStep: 'Choose the sync',
       checks: {
         prod: 'Connect to prod',
         'undo-file': "The undo file is this database's, and its sync committed",
@@ -520,6 +535,7 @@ const en = {
       typeName: (db: string) => `Type the prod database name (${db}) to undo:`,
       undoing: (count: number) => `↩️  Undoing ${n(count)} ${lessons(count)} in one transaction...`,
       keys: {
+        pick: '↑↓ choose · Enter open · q quit',
         checksOk: 'Enter continue to the plan · q quit',
         checksFailed: 'q quit',
         plan: '↑↓ PgUp PgDn · Enter details · f filter · / search · c continue · q quit',

@@ -188,6 +188,7 @@ const ru: Messages = {
     'undo-file-exists': (path) => `${path} уже существует: файл отмены никогда не перезаписывается (он может быть единственным путём назад после прошлой синхронизации).`,
     'undo-file-exists-hint': 'Укажите другой --undo-file или уберите тот файл.',
     'undo-unwritable': (path, why) => `Не удаётся записать файл отмены ${path}: ${why}. В прод ничего не записано.`,
+    'same-output': (first, second, path) => `${first} и ${second} указывают на один файл (${path}): один затёр бы другой. Дайте каждому свой путь.`,
     'bad-undo-file': (path, why) => `${path} — не файл отмены, который lesson-sync может использовать: ${why}.`,
     'undo-other-database': (planned, given) => `Файл отмены относится к другой базе прода: в нём ${planned}, а этот URL ведёт в ${given}.`,
     'undo-other-database-hint': 'Ничего не прочитано и не записано. Укажите URL той базы прода, в которую писала синхронизация.',
@@ -195,7 +196,8 @@ const ru: Messages = {
     'undo-outcome-unknown': (path) => `${path} не отмечен как зафиксированный, а сервер уже не помнит, зафиксирована ли его транзакция.`,
     'undo-outcome-unknown-hint': 'Ничего не записано. Сверьте прод с файлом вручную, прежде чем что-то отменять.',
     'unknown-command': (word) => `Неизвестная команда «${word}»: lesson-sync принимает флаги или «undo ФАЙЛ».`,
-    'undo-needs-file': 'lesson-sync undo нужен файл отмены: lesson-sync undo ФАЙЛ.',
+    'undo-needs-file': 'lesson-sync undo нужно знать, что отменять: lesson-sync undo ФАЙЛ или undo last (последняя синхронизация этого прода); undo --list покажет их.',
+    'no-undo-file': (dir) => `Ни у одной записанной синхронизации этого прода нет файла отмены в ${dir}: lesson-sync undo --list покажет, что там есть.`,
     'undo-flag': (flag) => `${flag} не используется с undo: он принимает URL прода, --dry-run или --yes, --report, --plain, --lang, --lock-timeout.`,
   },
   connect: {
@@ -453,6 +455,17 @@ const ru: Messages = {
     },
   },
   undo: {
+    list: {
+      title: (dir) => `↩️ Синхронизации с файлом отмены в ${dir}, сначала новые:`,
+      none: (dir) => `В ${dir} пока нет файлов отмены: каждая запись в прод оставляет там свой.`,
+      counts: (created, updated) => `➕ ${n(created)} 🔄 ${n(updated)}`,
+      lessons: (count) => `${n(count)} ${lessons(count)}`,
+      committed: 'записана',
+      notCommitted: 'не записана: отменять нечего',
+      undone: 'записана · отменена',
+      pickTitle: (db) => `Какую синхронизацию ${db} отменить? (сначала новые)`,
+      pickNone: (db, dir) => `Ни у одной синхронизации ${db} нет файла отмены в ${dir}.`,
+    },
     banner: '↩️  Отмена синхронизации уроков в проде',
     connecting: '🔌 Подключаюсь к проду...',
     file: (path, createdAt, count) => `📄 Файл отмены ${path}: синхронизация от ${createdAt}, ${n(count)} ${lessons(count)}`,
@@ -481,6 +494,7 @@ const ru: Messages = {
     ui: {
       title: 'lesson-sync undo',
       steps: ['Проверки', 'План', 'Подтверждение', 'Отмена', 'Итоги'],
+      pickStep: 'Выбор синхронизации',
       checks: {
         prod: 'Подключение к проду',
         'undo-file': 'Файл отмены относится к этой базе, и синхронизация зафиксирована',
@@ -511,6 +525,7 @@ const ru: Messages = {
       typeName: (db) => `Введите имя базы прода (${db}), чтобы отменить:`,
       undoing: (count) => `↩️  Отменяю ${n(count)} ${lessons(count)} одной транзакцией...`,
       keys: {
+        pick: '↑↓ выбор · ⏎ открыть · q выход',
         checksOk: 'Enter к плану · q выход',
         checksFailed: 'q выход',
         plan: '↑↓ PgUp PgDn · ⏎ детали · f фильтр · / поиск · c далее · q выход',

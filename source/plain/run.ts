@@ -9,7 +9,7 @@ import { REPORT_TO_STDOUT } from '../storage/report.js';
 import { parseTargets, Session, type Plan, type SessionListener, type Targets } from '../sync/session.js';
 import { printable, printableLines } from '../common/printable.js';
 import { LessonBlocks, planLoadedLine, summaryLines, warningLine } from '../text/describe-lesson.js';
-import { exitCodeOf, SyncReport, syncExitCode, undoPathFor } from '../core/after-run.js';
+import { exitCodeOf, SyncReport, syncExitCode, undoTargetFor } from '../core/after-run.js';
 import { readPlanFile } from '../storage/plan-file.js';
 
 export interface PlainIo {
@@ -98,7 +98,7 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
         const outcome = await session.apply(plan, {
           signal: control.signal,
           signalName: control.signalName,
-          undoPath: undoPathFor(config, session.servers.prod.database, startedAt, '.'),
+          undo: undoTargetFor(config, session.servers.prod.database, startedAt),
         });
         entries = outcome.entries;
         summary = outcome.summary;

@@ -4,10 +4,11 @@
  * batches, on disk (fsync) before COMMIT, "committed" set in place after it. A file whose
  * apply never committed undoes nothing.
  */
-import { closeSync, existsSync, fsyncSync, openSync, rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../common/errors.js';
 import { checkWritablePath, syncDirectory } from './files.js';
+import { uniqueUndoName } from './state-dir.js';
 import { FramedFileError, FramedWriter, readFramedFile, rewriteInPlace } from './framed-file.js';
 import type { DatabaseIdentity } from './plan-file.js';
 import { validIdentity } from './plan-file.js';
@@ -70,6 +71,12 @@ export function checkUndoPath(path: string): void {
   checkWritablePath(path, 'undo-unwritable');
 }
 
+/** Where an apply's undo file goes; `renamable`: a default name, which another can replace if a run took it meanwhile. */
+export interface UndoTarget {
+  path: string;
+  renamable: boolean;
+}
+
 /**
  * Writes the undo file of one apply. An apply that retries (its careful pass) begins it
  * again. Any failure to write is an UsageError: the apply rolls back, nothing reaches prod.
@@ -77,16 +84,21 @@ export function checkUndoPath(path: string): void {
 export class UndoFileWriter {
   private fd: number | undefined;
   private file: FramedWriter | undefined;
-  private committedAt = -1;
+  private trailerAt: Record<string, number> = {};
   private lessons = 0;
+  private counts = { created: 0, updated: 0 };
   private started = false;
   /** set once the file is on disk and names at least one lesson */
   kept = false;
+  /** where it is: the target's path, or another default name if that one was taken */
+  path: string;
 
   constructor(
-    readonly path: string,
+    private readonly target: UndoTarget,
     private readonly header: Omit<UndoHeader, 'transaction'>,
-  ) {}
+  ) {
+    this.path = target.path;
+  }
 
   private guard<T>(work: () => T): T {
     try {
@@ -101,12 +113,12 @@ export class UndoFileWriter {
     this.guard(() => {
       const again = this.fd !== undefined || this.started;
       this.close();
-      if (!again && existsSync(resolve(this.path))) throw new UsageError('undo-file-exists', { path: this.path });
       // never over another run's file; a retry of this apply (its careful pass) starts its own again
-      this.fd = openSync(this.path, again ? 'w' : 'wx');
+      this.fd = again ? openSync(this.path, 'w', 0o600) : this.openNew();
       this.started = true;
       this.file = new FramedWriter(this.fd);
       this.lessons = 0;
+      this.counts = { created: 0, updated: 0 };
       this.file.head({ ...this.header, transaction } satisfies UndoHeader);
       // on disk at once: a run killed from here on leaves a file whose transaction the server can be asked about
       this.file.flush();
@@ -115,7 +127,10 @@ export class UndoFileWriter {
 
   add(lessons: readonly UndoLesson[]): void {
     this.guard(() => {
-      for (const lesson of lessons) this.file!.item(lesson);
+      for (const lesson of lessons) {
+        this.file!.item(lesson);
+        this.counts[lesson.kind]++;
+      }
       this.lessons += lessons.length;
       this.file!.flush();
     });
@@ -125,7 +140,8 @@ export class UndoFileWriter {
   seal(): void {
     if (this.lessons === 0) return this.discard();
     this.guard(() => {
-      this.committedAt = this.file!.end({ committed: false }).committed!;
+      // the counts and the marks are for `undo --list`, which reads a file's ends, not its lessons
+      this.trailerAt = this.file!.end({ ...this.counts, committed: false, undone: false });
       fsyncSync(this.fd!);
       this.close();
       syncDirectory(dirname(resolve(this.path)));
@@ -135,7 +151,7 @@ export class UndoFileWriter {
 
   /** After COMMIT: `false` becomes `true ` in place (same length), on disk. */
   markCommitted(): void {
-    if (this.kept) this.guard(() => rewriteInPlace(this.path, this.committedAt, 'true '));
+    if (this.kept) this.guard(() => rewriteInPlace(this.path, this.trailerAt.committed!, 'true '));
   }
 
   /** The apply rolled back: there is nothing to undo, and no file to mislead. */
@@ -144,6 +160,19 @@ export class UndoFileWriter {
     this.kept = false;
     // only a file this writer made: never one it refused to write over
     if (this.started) rmSync(this.path, { force: true });
+  }
+
+  /** 0600, and never over an existing file: a default name taken meanwhile gives way to another. */
+  private openNew(): number {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return openSync(this.path, 'wx', 0o600);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (!this.target.renamable || attempt === 5) throw new UsageError('undo-file-exists', { path: this.path });
+        this.path = join(dirname(this.path), uniqueUndoName(this.header.prod.database, new Date()));
+      }
+    }
   }
 
   private close(): void {
@@ -203,4 +232,98 @@ export async function readUndoFile(path: string): Promise<UndoFile> {
     }
     throw new UsageError('bad-undo-file', { path, why: error.why, detail: error.detail });
   }
+}
+
+/** What `undo --list` tells of an undo file, from its two ends alone (hundreds of files list at once). */
+export interface UndoFileSummary {
+  path: string;
+  createdAt: string;
+  prod: DatabaseIdentity;
+  /** lessons it can take back; created and updated where the file says (files before these counts: undefined) */
+  lessons: number;
+  created: number | undefined;
+  updated: number | undefined;
+  /** true once its apply committed; false when it did not or the file ends early (the server then knows) */
+  committed: boolean;
+  /** an undo of it committed */
+  undone: boolean;
+}
+
+const HEAD_BYTES = 64 * 1024;
+const TAIL_BYTES = 1024;
+
+function readRange(fd: number, start: number, length: number): string {
+  const buffer = Buffer.alloc(length);
+  const read = readSync(fd, buffer, 0, length, start);
+  return buffer.toString('utf8', 0, read);
+}
+
+/** The header and the trailer of an undo file, without its lessons; undefined for what is not one. */
+export function summarizeUndoFile(path: string): UndoFileSummary | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const head = readRange(fd, 0, Math.min(size, HEAD_BYTES));
+    const open = head.indexOf('\n  "lessons": [');
+    if (open < 0) return undefined;
+    const header = JSON.parse(`${head.slice(0, open - 1)}\n}`) as Record<string, unknown>;
+    if (header.format !== UNDO_FORMAT || !validHeader(header)) return undefined;
+    const tail = readRange(fd, Math.max(0, size - TAIL_BYTES), Math.min(size, TAIL_BYTES));
+    const number = (name: string) => {
+      const match = new RegExp(`\\n  "${name}": (\\d+)`).exec(tail);
+      return match ? Number(match[1]) : undefined;
+    };
+    const whole = /\n {2}"sha256": "[0-9a-f]{64}"/.test(tail);
+    return {
+      path,
+      createdAt: header.createdAt,
+      prod: header.prod,
+      lessons: number('lessonCount') ?? 0,
+      created: number('created'),
+      updated: number('updated'),
+      committed: whole && /\n {2}"committed": true/.test(tail),
+      undone: whole && /\n {2}"undone": true/.test(tail),
+    };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The undo files in `dir`, newest first. */
+export function listUndoFiles(dir: string): UndoFileSummary[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.startsWith('lesson-sync-undo-') && name.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return names
+    .flatMap((name) => summarizeUndoFile(join(dir, name)) ?? [])
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.path < b.path ? 1 : -1));
+}
+
+/**
+ * After an undo committed: its file says so (`"undone": false` becomes `true ` in place, on
+ * disk), as `committed` is set after a sync's COMMIT. A file written before this mark existed
+ * is left as it is.
+ */
+export function markUndone(path: string): void {
+  const fd = openSync(path, 'r');
+  let offset = -1;
+  try {
+    const size = fstatSync(fd).size;
+    const start = Math.max(0, size - TAIL_BYTES);
+    // bytes, not text: the tail may begin inside a character of a lesson's line
+    const tail = Buffer.alloc(size - start);
+    readSync(fd, tail, 0, tail.length, start);
+    const mark = Buffer.from('\n  "undone": false');
+    const at = tail.lastIndexOf(mark);
+    if (at >= 0) offset = start + at + mark.length - 'false'.length;
+  } finally {
+    closeSync(fd);
+  }
+  if (offset >= 0) rewriteInPlace(path, offset, 'true ');
 }

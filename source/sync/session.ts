@@ -22,7 +22,7 @@ import { readFingerprints, streamFingerprints } from '../db/fingerprint.js';
 import { filtersOf, identityText, PLAN_FORMAT, PLAN_VERSION, sameDatabase, writePlanFile, type DatabaseIdentity, type SavedPlan } from '../storage/plan-file.js';
 import { collectAfterPhase, collectIfGrown } from '../common/memory.js';
 import { summaryForFile } from '../storage/report.js';
-import { UNDO_FORMAT, UNDO_VERSION, UndoFileWriter } from '../storage/undo-file.js';
+import { UNDO_FORMAT, UNDO_VERSION, UndoFileWriter, type UndoTarget } from '../storage/undo-file.js';
 import { FingerprintTable } from '../engine/fingerprint-table.js';
 import { SortedIds } from '../engine/sorted-ids.js';
 import { PlanEntries } from '../engine/plan-entries.js';
@@ -73,7 +73,7 @@ export type SessionListener = (event: SessionEvent) => void;
 /** What the caller decides about an apply; what happens during it comes as events. */
 export type ApplyOptions = Pick<ApplyHooks, 'signal' | 'signalName' | 'chunkSize' | 'recheckSize'> & {
   /** the undo file to write (SPEC §12); none without it */
-  undoPath?: string;
+  undo?: UndoTarget;
 };
 
 export interface ApplyOutcome {
@@ -381,9 +381,9 @@ export class Session extends Operation<SessionEvent> {
 
   /** Writes the confirmed plan in one prod transaction; returns every lesson's outcome. */
   async apply(plan: Plan, options: ApplyOptions = {}): Promise<ApplyOutcome> {
-    const { undoPath, ...hooks } = options;
-    const undo = undoPath
-      ? new UndoFileWriter(undoPath, {
+    const { undo: target, ...hooks } = options;
+    const undo = target
+      ? new UndoFileWriter(target, {
           format: UNDO_FORMAT,
           version: UNDO_VERSION,
           createdAt: new Date().toISOString(),
@@ -402,7 +402,7 @@ export class Session extends Operation<SessionEvent> {
     };
     const entries = await applyPlan(this.prodDb, this.sandboxDb, this.schema, plan.sandbox, plan.entries, watched);
     collectAfterPhase(); // what the batches left, before the summary is shown and the process idles
-    return { entries, summary: summarize(entries), undoPath: undo?.kept ? undoPath : undefined };
+    return { entries, summary: summarize(entries), undoPath: undo?.kept ? undo.path : undefined };
   }
 
   /** A lesson's rows on both sides, for its details: one query a side, read when asked. */

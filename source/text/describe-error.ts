@@ -68,6 +68,8 @@ export function describeError(error: unknown, m: Messages): ErrorText {
       }
       case 'undo-file-exists':
         return { message: m.usage['undo-file-exists'](printable(str(p.path))), details: [], hint: m.usage['undo-file-exists-hint'] };
+      case 'same-output':
+        return { message: m.usage['same-output'](str(p.first), str(p.second), printable(str(p.path))), details: [], hint: undefined };
       case 'undo-unwritable':
         return { message: m.usage['undo-unwritable'](printable(str(p.path)), str(p.why)), details: [], hint: undefined };
       case 'undo-other-database':
@@ -78,6 +80,8 @@ export function describeError(error: unknown, m: Messages): ErrorText {
         return { message: m.usage['undo-outcome-unknown'](printable(str(p.path))), details: [], hint: m.usage['undo-outcome-unknown-hint'] };
       case 'unknown-command':
         return { message: m.usage['unknown-command'](printable(str(p.word))), details: [], hint: undefined };
+      case 'no-undo-file':
+        return { message: m.usage['no-undo-file'](printable(str(p.dir))), details: [], hint: undefined };
       case 'undo-needs-file':
         return { message: m.usage['undo-needs-file'], details: [], hint: undefined };
       case 'undo-flag':

@@ -2,7 +2,7 @@
 import { unreachable } from '../common/errors.js';
 import type { Messages } from '../i18n/index.js';
 import { printable, utcTime } from '../common/printable.js';
-import type { UndoFile } from '../storage/undo-file.js';
+import type { UndoFile, UndoFileSummary } from '../storage/undo-file.js';
 import { changedColumns, type UndoEntry, type UndoSummary } from '../undo/plan.js';
 
 /** "📄 Undo file FILE: the sync of …, N lessons". */
@@ -43,6 +43,20 @@ export function undoDetailsLines(entry: UndoEntry, columns: readonly string[], m
   }
   if (lesson.tasks.length) lines.push('', d.tasksTitle, `  ${lesson.tasks.map((id) => `#${id}`).join(', ')}`);
   return lines;
+}
+
+/** One sync of `undo --list` (and the wizard's pick): when, which prod, what it wrote, where it stands. */
+export function syncLine(sync: UndoFileSummary, m: Messages): string {
+  const l = m.undo.list;
+  const counts = sync.created === undefined || sync.updated === undefined ? l.lessons(sync.lessons) : l.counts(sync.created, sync.updated);
+  const state = sync.undone ? l.undone : sync.committed ? l.committed : l.notCommitted;
+  return `${utcTime(sync.createdAt)}  ${printable(sync.prod.database)}  ${counts}  ${state}`;
+}
+
+/** `undo --list`: every sync, newest first, each with its file. */
+export function syncListLines(syncs: readonly UndoFileSummary[], dir: string, m: Messages): string[] {
+  if (!syncs.length) return [m.undo.list.none(printable(dir))];
+  return [m.undo.list.title(printable(dir)), ...syncs.flatMap((sync) => [`  ${syncLine(sync, m)}`, `     ${printable(sync.path)}`])];
 }
 
 export function undoSummaryLines(summary: UndoSummary, m: Messages, dry: boolean): string[] {

@@ -10,9 +10,9 @@ import { readLessonStates } from '../db/fingerprint.js';
 import { checkUndoSchema, introspect, type Table } from '../db/schema.js';
 import { applyUndo, type UndoApplyOptions } from './apply.js';
 import { UsageError } from '../common/errors.js';
-import type { UndoFile } from '../storage/undo-file.js';
+import { markUndone, type UndoFile } from '../storage/undo-file.js';
 import { identityText, sameDatabase } from '../storage/plan-file.js';
-import { decide, type UndoEntry } from './plan.js';
+import { decide, undoes, type UndoEntry } from './plan.js';
 
 /** Lessons removed without the index from which the wait is worth a warning (≈ 8 s at 8,000 on a 100,000-task table). */
 const SLOW_REMOVAL = 2000;
@@ -86,9 +86,18 @@ export class UndoSession extends Operation<UndoEvent> {
     return this.file.lessons.map((lesson) => decide(lesson, now.get(lesson.prodLessonId)));
   }
 
-  apply(entries: readonly UndoEntry[], options: Omit<UndoApplyOptions, 'onLockWait'> = {}): Promise<UndoEntry[]> {
+  /** Takes the lessons back in one transaction; once it committed having taken any back, the file says it was undone. */
+  async apply(entries: readonly UndoEntry[], options: Omit<UndoApplyOptions, 'onLockWait'> = {}): Promise<UndoEntry[]> {
     const onLockWait = (wait: LockWaitEvent['wait']) => this.emit({ type: 'lock-wait', wait });
-    return applyUndo(this.db, this.tables, this.file.header.columns, entries, { ...options, onLockWait });
+    const outcome = await applyUndo(this.db, this.tables, this.file.header.columns, entries, { ...options, onLockWait });
+    if (outcome.some(undoes)) {
+      try {
+        markUndone(this.file.path);
+      } catch {
+        // undone all the same: the file only fails to say so, and a second undo finds nothing to do
+      }
+    }
+    return outcome;
   }
 
   /**

@@ -12,7 +12,7 @@ import { summarize } from '../engine/summary.js';
 import type { EntryList, Summary } from '../engine/types.js';
 import { messages } from '../i18n/index.js';
 import { planLoadedLine, summaryLines } from '../text/describe-lesson.js';
-import { defaultNames, exitCodeOf, SyncReport, syncExitCode, undoPathFor } from '../core/after-run.js';
+import { defaultNames, exitCodeOf, SyncReport, syncExitCode, undoTargetFor } from '../core/after-run.js';
 import type { Plan, Preview, Session, Targets } from '../sync/session.js';
 import { leaveOutAt } from '../engine/selection.js';
 import { useSelection } from './hooks/use-selection.js';
@@ -283,7 +283,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
         <ApplyStep
           session={session.current!}
           plan={chosen!}
-          undoPath={undoPathFor(config, targets!.prod.database, startedAt.current, reportDir)}
+          undo={undoTargetFor(config, targets!.prod.database, startedAt.current)}
           stopSignal={stopSignal}
           onDone={applied}
         />

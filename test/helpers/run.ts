@@ -38,6 +38,7 @@ export function testConfig(pair: DbPair, over: Partial<Config> = {}): Config {
     savePlanPath: undefined,
     applyPlanPath: undefined,
     undoPath: tempPath('undo.json'),
+    stateDir: join(freshDir(), 'state'),
     ...over,
   };
 }
@@ -65,7 +66,8 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = freshD
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd,
-      env: { PATH: process.env.PATH, LANG: 'en_US.UTF-8', ...env },
+      // undo files by default go to a state directory of the test's own, never the user's
+      env: { PATH: process.env.PATH, LANG: 'en_US.UTF-8', XDG_STATE_HOME: join(cwd, 'state'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -79,9 +81,10 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = freshD
 
 /** Starts the binary and hands back the child, for tests that interrupt it. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const cwd = freshDir();
   const child = spawn(process.execPath, [cliPath, ...args], {
-    cwd: freshDir(),
-    env: { PATH: process.env.PATH, LANG: 'en_US.UTF-8', ...env },
+    cwd,
+    env: { PATH: process.env.PATH, LANG: 'en_US.UTF-8', XDG_STATE_HOME: join(cwd, 'state'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = { stdout: '', stderr: '' };

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { EntryList, PlanEntry } from '../../engine/types.js';
 import type { InterruptSignal, LockWait } from '../../common/errors.js';
 import type { Plan, Session } from '../../sync/session.js';
+import type { UndoTarget } from '../../storage/undo-file.js';
 
 export type ApplyResult =
   | { kind: 'done'; entries: EntryList; undoPath: string | undefined }
@@ -24,7 +25,7 @@ export interface Applying {
 }
 
 /** Runs the one apply transaction once, and follows it through the session's events. */
-export function useApply(session: Session, plan: Plan, options: { undoPath?: string }, onDone: (result: ApplyResult) => void): Applying {
+export function useApply(session: Session, plan: Plan, options: { undo?: UndoTarget }, onDone: (result: ApplyResult) => void): Applying {
   const controller = useRef(new AbortController());
   const stoppedBy = useRef<InterruptSignal | undefined>(undefined);
   const [progress, setProgress] = useState({ done: 0, total: plan.summary.created + plan.summary.updated });
@@ -44,7 +45,7 @@ export function useApply(session: Session, plan: Plan, options: { undoPath?: str
     });
     const { signal } = controller.current;
     session
-      .apply(plan, { signal, signalName: () => stoppedBy.current ?? 'SIGINT', undoPath: options.undoPath })
+      .apply(plan, { signal, signalName: () => stoppedBy.current ?? 'SIGINT', undo: options.undo })
       .then(
         (outcome) => onDone({ kind: 'done', entries: outcome.entries, undoPath: outcome.undoPath }),
         (error: unknown) => onDone(signal.aborted ? { kind: 'aborted', signal: stoppedBy.current } : { kind: 'failed', error }),

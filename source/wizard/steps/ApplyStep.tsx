@@ -5,6 +5,7 @@ import { useApply, type ApplyResult } from '../hooks/use-apply.js';
 import { lessonHeader, reasonLine, studentText } from '../../text/describe-lesson.js';
 import type { InterruptSignal } from '../../common/errors.js';
 import type { Plan, Session } from '../../sync/session.js';
+import type { UndoTarget } from '../../storage/undo-file.js';
 import { useMessages } from '../context.js';
 import { Frame, useFrame } from '../components/Frame.js';
 import { LockWaitLines } from '../components/LockWaitLines.js';
@@ -14,7 +15,7 @@ export interface ApplyStepProps {
   session: Session;
   plan: Plan;
   /** where the undo file goes (SPEC §12) */
-  undoPath?: string;
+  undo?: UndoTarget;
   /** a signal (SIGTERM, SIGHUP) stops the apply at once, without asking */
   stopSignal: InterruptSignal | undefined;
   onDone: (result: ApplyResult) => void;
@@ -31,12 +32,12 @@ function Bar({ done, total, width }: { done: number; total: number; width: numbe
 }
 
 /** Step 5: the one transaction, with progress; Ctrl+C asks, then rolls back. */
-export function ApplyStep({ session, plan, undoPath, stopSignal, onDone }: ApplyStepProps) {
+export function ApplyStep({ session, plan, undo, stopSignal, onDone }: ApplyStepProps) {
   const m = useMessages();
   const a = m.ui.apply;
   const { columns } = useFrame();
   const started = useRef(performance.now());
-  const applying = useApply(session, plan, { undoPath }, onDone);
+  const applying = useApply(session, plan, { undo }, onDone);
   const { lockWait, aborting } = applying;
   const progress = { done: applying.done, total: applying.total };
   const asking = useAbortQuestion(() => applying.abort(), aborting);

@@ -27,6 +27,8 @@ import { KeyRouter, useKeys } from '../hooks/use-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { UndoApplyStep } from './UndoApplyStep.js';
 import { UndoPlanStep } from './UndoPlanStep.js';
+import { UndoPickStep } from './UndoPickStep.js';
+import { readUndoFile } from '../../storage/undo-file.js';
 
 type Step = 'checks' | 'plan' | 'confirm' | 'apply' | 'summary';
 const STEP_NUMBER: Record<Step, number> = { checks: 1, plan: 2, confirm: 3, apply: 4, summary: 5 };
@@ -35,7 +37,8 @@ const CHECKS: readonly UndoCheckId[] = ['prod', 'undo-file', 'schema'];
 export interface UndoAppProps {
   config: Config;
   prod: DbUrl;
-  file: UndoFile;
+  /** none: this prod's syncs are offered to pick from */
+  file: UndoFile | undefined;
   connect?: OpenOptions;
   onExit: (code: number, lines: string[]) => void;
   onSignal?: (handler: (signal: InterruptSignal) => void) => () => void;
@@ -49,14 +52,41 @@ export function UndoApp(props: UndoAppProps) {
     <KeyRouter>
       <MessagesContext.Provider value={m}>
         <FrameContext.Provider value={frame}>
-          <UndoWizard {...props} />
+          <Chooser {...props} />
         </FrameContext.Provider>
       </MessagesContext.Provider>
     </KeyRouter>
   );
 }
 
-function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppProps) {
+/** The wizard on the file given, or on the one picked from this prod's syncs. */
+function Chooser(props: UndoAppProps) {
+  const { exit } = useApp();
+  const [file, setFile] = useState(props.file);
+  const [error, setError] = useState<unknown>();
+  const m = useMessages();
+  useKeys((input, key) => {
+    if (!file && key.ctrl && input === 'c') {
+      props.onExit(130, errorLines(new InterruptedError(false), m));
+      exit();
+    }
+  });
+  if (file) return <UndoWizard {...props} file={file} />;
+  return (
+    <UndoPickStep
+      prod={props.prod}
+      dir={props.config.stateDir}
+      error={error}
+      onPick={(path) => void readUndoFile(path).then(setFile, setError)}
+      onQuit={() => {
+        props.onExit(130, [m.quitUnwritten]);
+        exit();
+      }}
+    />
+  );
+}
+
+function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppProps & { file: UndoFile }) {
   const m = useMessages();
   const u = m.undo.ui;
   const { exit } = useApp();

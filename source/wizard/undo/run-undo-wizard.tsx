@@ -6,9 +6,12 @@ import { readUndoFile } from '../../storage/undo-file.js';
 import { runFullScreen } from '../run-wizard.js';
 import { UndoApp } from './UndoApp.js';
 
-/** The undo wizard, full-screen; the file and the URL are checked before the screen is taken. */
-export async function runUndoWizard(config: Config, undoPath: string): Promise<number> {
-  const file = await readUndoFile(undoPath);
+/**
+ * The undo wizard, full-screen; the file and the URL are checked before the screen is taken.
+ * Without a file, it opens on this prod's syncs to pick one.
+ */
+export async function runUndoWizard(config: Config, undoPath: string | undefined): Promise<number> {
+  const file = undoPath === undefined ? undefined : await readUndoFile(undoPath);
   if (!config.prodUrl) throw new UsageError('missing-url', { side: 'prod' });
   const prod = parseDbUrl(config.prodUrl, 'prod');
   return runFullScreen((onExit, onSignal) => render(<UndoApp config={config} prod={prod} file={file} onExit={onExit} onSignal={onSignal} />, { exitOnCtrlC: false, patchConsole: true }));
