@@ -35,6 +35,8 @@ export interface Config {
   undoPath: string | undefined;
   /** where undo files go by default, and where `undo --list` looks (storage/state-dir.ts) */
   stateDir: string;
+  /** undo --create-index: the index a slow removal lacks is made first, on this yes */
+  createIndex: boolean;
 }
 
 export interface Flags {
@@ -56,6 +58,7 @@ export interface Flags {
   savePlan?: string;
   applyPlan?: string;
   undoFile?: string;
+  createIndex?: boolean;
 }
 
 export { DEFAULT_LOCK_TIMEOUT_S };
@@ -142,5 +145,6 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv, cwd: string)
     applyPlanPath: path(flags.applyPlan),
     undoPath: path(flags.undoFile),
     stateDir: stateDir(env),
+    createIndex: Boolean(flags.createIndex),
   };
 }

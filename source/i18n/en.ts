@@ -498,8 +498,12 @@ const en = {
     ],
     kept: (count: number) => `  ⏭️  Kept, changed since the sync: ${n(count)}`,
     alreadyUndone: (count: number) => `  ⏭️  Already undone: ${n(count)}`,
-    slowRemoval: (count: number, table: string) =>
-      `⚠️ ${table}.lesson_id has no index: PostgreSQL checks each of the ${n(count)} removed lessons against the whole table, which can take minutes. CREATE INDEX ON ${table} (lesson_id) makes it seconds.`,
+    slowRemoval: (count: number, table: string, minutes: number) =>
+      `⚠️ ${table}.lesson_id has no index: PostgreSQL checks each of the ${n(count)} removed lessons against the whole table, about ${n(minutes)} min. An index on it makes that seconds.`,
+    indexHint: (table: string) => `💡 --create-index makes it first (CREATE INDEX CONCURRENTLY ON ${table} (lesson_id): prod's writes go on meanwhile).`,
+    indexCreating: (table: string) => `🔧 Creating the index on ${table} (lesson_id), CONCURRENTLY: prod's writes go on meanwhile...`,
+    indexCreated: (seconds: number) => `✅ Index created in ${seconds.toFixed(1)} s`,
+    indexOffer: 'Create the index first? It does not block prod\'s writes. (y: create it · n: undo without it)',
     ui: {
       title: 'lesson-sync undo',
       steps: ['Checks', 'Plan', 'Confirm', 'Undo', 'Summary'],
@@ -536,6 +540,7 @@ const en = {
       undoing: (count: number) => `↩️  Undoing ${n(count)} ${lessons(count)} in one transaction...`,
       keys: {
         pick: '↑↓ choose · Enter open · q quit',
+        index: 'y create the index · n undo without it · Esc back to the plan',
         checksOk: 'Enter continue to the plan · q quit',
         checksFailed: 'q quit',
         plan: '↑↓ PgUp PgDn · Enter details · f filter · / search · c continue · q quit',

@@ -489,8 +489,12 @@ const ru: Messages = {
     ],
     kept: (count) => `  ⏭️  Оставлены, изменены после синхронизации: ${n(count)}`,
     alreadyUndone: (count) => `  ⏭️  Уже отменены: ${n(count)}`,
-    slowRemoval: (count, table) =>
-      `⚠️ У ${table}.lesson_id нет индекса: PostgreSQL проверит каждый из ${n(count)} удаляемых уроков по всей таблице, это может занять минуты. CREATE INDEX ON ${table} (lesson_id) сократит это до секунд.`,
+    slowRemoval: (count, table, minutes) =>
+      `⚠️ У ${table}.lesson_id нет индекса: PostgreSQL проверит каждый из ${n(count)} удаляемых уроков по всей таблице, около ${n(minutes)} мин. Индекс сократит это до секунд.`,
+    indexHint: (table) => `💡 --create-index сначала создаст его (CREATE INDEX CONCURRENTLY ON ${table} (lesson_id): запись в прод при этом не останавливается).`,
+    indexCreating: (table) => `🔧 Создаю индекс на ${table} (lesson_id), CONCURRENTLY: запись в прод при этом идёт...`,
+    indexCreated: (seconds) => `✅ Индекс создан за ${seconds.toFixed(1)} с`,
+    indexOffer: 'Сначала создать индекс? Он не останавливает запись в прод. (y: создать · n: отменять без него)',
     ui: {
       title: 'lesson-sync undo',
       steps: ['Проверки', 'План', 'Подтверждение', 'Отмена', 'Итоги'],
@@ -526,6 +530,7 @@ const ru: Messages = {
       undoing: (count) => `↩️  Отменяю ${n(count)} ${lessons(count)} одной транзакцией...`,
       keys: {
         pick: '↑↓ выбор · ⏎ открыть · q выход',
+        index: 'y создать индекс · n отменять без него · Esc назад к плану',
         checksOk: 'Enter к плану · q выход',
         checksFailed: 'q выход',
         plan: '↑↓ PgUp PgDn · ⏎ детали · f фильтр · / поиск · c далее · q выход',

@@ -41,7 +41,16 @@ export async function runUndoPlain(config: Config, undoPath: string, io: PlainIo
     else {
       entries = await session.plan();
       const slow = session.slowRemoval(entries);
-      if (slow) out(m.undo.slowRemoval(slow, printable(session.tables.lessonTasks.sql)));
+      const table = printable(session.tables.lessonTasks.sql);
+      if (slow && config.createIndex && slow.curable && !config.dryRun) {
+        out(m.undo.indexCreating(table));
+        const started = performance.now();
+        await session.createLessonIdIndex();
+        out(m.undo.indexCreated((performance.now() - started) / 1000));
+      } else if (slow) {
+        out(m.undo.slowRemoval(slow.lessons, table, Math.max(1, Math.round(slow.seconds / 60))));
+        if (slow.curable) out(m.undo.indexHint(table));
+      }
       const work = entries.filter(undoes).length;
       if (!config.dryRun && work > 0) {
         out(m.undo.writing(work));

@@ -5,7 +5,7 @@
  * file 0600, under a name no other run takes.
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../common/errors.js';
@@ -39,17 +39,23 @@ export function uniqueUndoName(prodDatabase: string, date: Date): string {
   return `lesson-sync-undo-${prodDatabase.replace(/[^\w.-]+/g, '_')}-${stamp}-${randomBytes(3).toString('hex')}.json`;
 }
 
-/** A path as the file system will resolve it: links and `..` followed, also for a file not written yet. */
-export function realTarget(path: string): string {
+/** A path as the file system will resolve it: links (a dangling one too) and `..` followed, also for a file not written yet. */
+export function realTarget(path: string, depth = 0): string {
   const full = resolve(path);
   try {
     return realpathSync(full);
   } catch {
-    try {
-      return join(realpathSync(dirname(full)), basename(full));
-    } catch {
-      return full;
-    }
+    // not there (yet): a link to where the file will be, or a new file in a real directory
+  }
+  try {
+    if (depth < 20 && lstatSync(full).isSymbolicLink()) return realTarget(resolve(dirname(full), readlinkSync(full)), depth + 1);
+  } catch {
+    // no such entry: a new file
+  }
+  try {
+    return join(realpathSync(dirname(full)), basename(full));
+  } catch {
+    return full;
   }
 }
 

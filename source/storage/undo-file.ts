@@ -8,7 +8,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readdirSync, rea
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../common/errors.js';
 import { checkWritablePath, syncDirectory } from './files.js';
-import { uniqueUndoName } from './state-dir.js';
+import { ensureStateDir, uniqueUndoName } from './state-dir.js';
 import { FramedFileError, FramedWriter, readFramedFile, rewriteInPlace } from './framed-file.js';
 import type { DatabaseIdentity } from './plan-file.js';
 import { validIdentity } from './plan-file.js';
@@ -164,6 +164,8 @@ export class UndoFileWriter {
 
   /** 0600, and never over an existing file: a default name taken meanwhile gives way to another. */
   private openNew(): number {
+    // a default name's directory is the state directory: made (0700) if this is its first file
+    if (this.target.renamable) ensureStateDir(dirname(this.path));
     for (let attempt = 0; ; attempt++) {
       try {
         return openSync(this.path, 'wx', 0o600);

@@ -39,6 +39,7 @@ export function testConfig(pair: DbPair, over: Partial<Config> = {}): Config {
     applyPlanPath: undefined,
     undoPath: tempPath('undo.json'),
     stateDir: join(freshDir(), 'state'),
+    createIndex: false,
     ...over,
   };
 }

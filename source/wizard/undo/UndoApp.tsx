@@ -30,8 +30,9 @@ import { UndoPlanStep } from './UndoPlanStep.js';
 import { UndoPickStep } from './UndoPickStep.js';
 import { readUndoFile } from '../../storage/undo-file.js';
 
-type Step = 'checks' | 'plan' | 'confirm' | 'apply' | 'summary';
-const STEP_NUMBER: Record<Step, number> = { checks: 1, plan: 2, confirm: 3, apply: 4, summary: 5 };
+/** index: before the confirm, the offer of the index a slow removal lacks */
+type Step = 'checks' | 'plan' | 'index' | 'confirm' | 'apply' | 'summary';
+const STEP_NUMBER: Record<Step, number> = { checks: 1, plan: 2, index: 3, confirm: 3, apply: 4, summary: 5 };
 const CHECKS: readonly UndoCheckId[] = ['prod', 'undo-file', 'schema'];
 
 export interface UndoAppProps {
@@ -98,6 +99,8 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
   const [outcome, setOutcome] = useState<{ entries: UndoEntry[]; problem?: unknown }>();
   const [notice, setNotice] = useState<string>();
   const [aborting, setAborting] = useState(false);
+  /** the index offer: being made, or why it could not be */
+  const [indexing, setIndexing] = useState<{ started: number } | { error: unknown }>();
   const session = useRef<UndoSession | undefined>(undefined);
   const controller = useRef(new AbortController());
   const stoppedBy = useRef<InterruptSignal | undefined>(undefined);
@@ -202,6 +205,15 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
         if (session.current?.committed === false) void finish(0, [m.undo.notCommitted]);
         else setStep('plan');
       }
+    } else if (step === 'index' && !(indexing && 'started' in indexing)) {
+      if (input === 'y' && !indexing) {
+        setIndexing({ started: performance.now() });
+        session.current!.createLessonIdIndex().then(
+          () => setStep('confirm'),
+          (error: unknown) => setIndexing({ error }),
+        );
+      } else if (input === 'n' || key.return) setStep('confirm');
+      else if (key.escape) setStep('plan');
     } else if (step === 'confirm') {
       // with something to undo the name prompt is there at once, and takes every letter
       if (key.escape) {
@@ -223,7 +235,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
         columns={file.header.columns}
         step={STEP_NUMBER.plan}
         dryRun={config.dryRun}
-        onContinue={() => setStep('confirm')}
+        onContinue={() => setStep(slow?.curable ? 'index' : 'confirm')}
         onQuit={quitFromPlan}
       />
     );
@@ -235,7 +247,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
     const text = failure ? describeError(failure, m) : undefined;
     body = (
       <Box flexDirection="column" marginTop={1}>
-        <Text wrap="truncate-start">{undoFileLine(file, m)}</Text>
+        <Text wrap="wrap">{undoFileLine(file, m)}</Text>
         {CHECKS.map((id) => {
           const state = checks[id];
           const mark = !state ? m.marks.pending : state.status === 'running' ? <Spinner type="dots" /> : state.status === 'ok' ? m.marks.ok : m.marks.error;
@@ -251,13 +263,29 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
         {text?.hint ? <Text color="yellow">{m.hintPrefix + text.hint}</Text> : null}
       </Box>
     );
+  } else if (step === 'index') {
+    const table = printable(session.current!.tables.lessonTasks.sql);
+    keys = u.keys.index;
+    body = (
+      <Box flexDirection="column" marginTop={1}>
+        <Text color="yellow">{m.undo.slowRemoval(slow!.lessons, table, Math.max(1, Math.round(slow!.seconds / 60)))}</Text>
+        {indexing && 'started' in indexing ? (
+          <Text>
+            <Spinner type="dots" /> {m.undo.indexCreating(table)}
+          </Text>
+        ) : (
+          <Text bold>{m.undo.indexOffer}</Text>
+        )}
+        {indexing && 'error' in indexing ? <Text color="red">{m.errorPrefix + describeError(indexing.error, m).message}</Text> : null}
+      </Box>
+    );
   } else if (step === 'confirm') {
     keys = typing ? u.keys.typeName : u.keys.confirm;
     body = (
       <Box flexDirection="column" marginTop={1}>
         <Text bold>{u.confirmTitle}</Text>
         {work ? <Text>{u.confirmWhat(summary.removed, summary.restored, summary.tasksRemoved)}</Text> : <Text color="yellow">{u.nothing}</Text>}
-        {slow ? <Text color="yellow">{m.undo.slowRemoval(slow, printable(session.current!.tables.lessonTasks.sql))}</Text> : null}
+        {slow ? <Text color="yellow">{m.undo.slowRemoval(slow.lessons, printable(session.current!.tables.lessonTasks.sql), Math.max(1, Math.round(slow.seconds / 60)))}</Text> : null}
         <Text>{u.where(prod.database, `${prod.host}:${prod.port}`)}</Text>
         {summary.kept + summary.alreadyUndone ? <Text dimColor>{u.confirmKept(summary.kept + summary.alreadyUndone)}</Text> : null}
         {typing ? (
