@@ -121,12 +121,16 @@ const en = {
                          (1 when lessons are in error); --report - writes the report to stdout
     --save-plan FILE     save the plan, to apply exactly it later (plain mode: with --dry-run)
     --apply-plan FILE    apply a saved plan: its selected lessons, only while they are unchanged
-    --undo-file FILE     where the apply's undo file goes (default: a dated name here)
+    --undo-file FILE     where the apply's undo file goes (default: ~/.local/state/lesson-sync)
     --help, --version
 
   Undo
-    lesson-sync undo FILE [--prod-url URL] [--dry-run | --yes] [--report FILE]
-                         takes back the sync that wrote FILE, lessons changed since excepted
+    lesson-sync undo FILE | last [--prod-url URL] [--dry-run | --yes] [--report FILE]
+                         takes back the sync that wrote FILE (last: the newest of this
+                         prod), lessons changed since excepted; without either, the
+                         wizard offers this prod's syncs
+    lesson-sync undo --list [--prod-url URL]    the syncs to take back, newest first
+    --create-index       undo: make the index a slow undo lacks first (CONCURRENTLY)
 
   Exit codes
     0 done · 1 some lessons failed · 2 bad usage · 3 cannot connect, schema error, lock or
@@ -137,7 +141,7 @@ const en = {
     $ lesson-sync --demo
     $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run --save-plan plan.json
     $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --apply-plan plan.json --yes
-    $ lesson-sync undo lesson-sync-undo-school-20261129-040821.json --prod-url "$PROD"
+    $ lesson-sync undo last --prod-url "$PROD"
     $ lesson-sync --plain --yes --student student_123 --since 2025-01-01
 `,
   errorPrefix: '❌ ',

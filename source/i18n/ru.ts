@@ -118,12 +118,16 @@ const ru: Messages = {
                          (1 — если есть ошибки); --report - пишет отчёт в stdout
     --save-plan ФАЙЛ     сохранить план, чтобы позже применить именно его (в plain — с --dry-run)
     --apply-plan ФАЙЛ    применить сохранённый план: только выбранные уроки и только неизменённые
-    --undo-file ФАЙЛ     куда записать файл отмены (по умолчанию — имя с датой в текущей папке)
+    --undo-file ФАЙЛ     куда записать файл отмены (по умолчанию — ~/.local/state/lesson-sync)
     --help, --version
 
   Отмена
-    lesson-sync undo ФАЙЛ [--prod-url URL] [--dry-run | --yes] [--report ФАЙЛ]
-                         отменяет синхронизацию, записавшую ФАЙЛ, кроме уроков, изменённых после неё
+    lesson-sync undo ФАЙЛ | last [--prod-url URL] [--dry-run | --yes] [--report ФАЙЛ]
+                         отменяет синхронизацию, записавшую ФАЙЛ (last — последнюю для
+                         этого прода), кроме уроков, изменённых после неё; без них мастер
+                         предложит выбрать синхронизацию этого прода
+    lesson-sync undo --list [--prod-url URL]    что можно отменить, сначала новые
+    --create-index       undo: сначала создать индекс, без которого отмена медленная
 
   Коды выхода
     0 готово · 1 ошибки в уроках · 2 неверный запуск · 3 нет подключения, ошибка схемы, истекло
@@ -134,7 +138,7 @@ const ru: Messages = {
     $ lesson-sync --demo
     $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run --save-plan plan.json
     $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --apply-plan plan.json --yes
-    $ lesson-sync undo lesson-sync-undo-school-20261129-040821.json --prod-url "$PROD"
+    $ lesson-sync undo last --prod-url "$PROD"
     $ lesson-sync --plain --yes --student student_123 --since 2025-01-01
 `,
   errorPrefix: '❌ ',
