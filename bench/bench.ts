@@ -190,7 +190,8 @@ async function timeWholeDryRun(urls: { sandbox: string; prod: string }): Promise
   const report = join(dir, 'report.json');
   const started = performance.now();
   const cli = fileURLToPath(new URL('../source/cli.js', import.meta.url));
-  const child = spawn(process.execPath, [cli, '--plain', '--dry-run', '--report', report, '--sandbox-url', urls.sandbox, '--prod-url', urls.prod], {
+  // as npm start runs it (memory.ts collects with --expose-gc)
+  const child = spawn(process.execPath, ['--expose-gc', cli, '--plain', '--dry-run', '--report', report, '--sandbox-url', urls.sandbox, '--prod-url', urls.prod], {
     stdio: ['ignore', log, 'inherit'],
   });
   let peakKb: number | undefined;
@@ -354,7 +355,7 @@ async function main() {
       if (embedded) await session.close(); // an embedded server takes one connection: the child's, then the undo's
       const { stdout: appliedJson } = await promisify(execFile)(
         process.execPath,
-        [fileURLToPath(import.meta.url), '--apply-child', JSON.stringify({ urls, planFile, undoFile })],
+        ['--expose-gc', fileURLToPath(import.meta.url), '--apply-child', JSON.stringify({ urls, planFile, undoFile })],
         { maxBuffer: 256 << 20 },
       );
       const applied = JSON.parse(appliedJson) as AppliedInChild;

@@ -17,6 +17,8 @@ import { resolve } from 'node:path';
 import { parseDbUrl } from './common/db-url.js';
 import { syncListLines } from './text/describe-undo.js';
 import { lastSync, syncsIn } from './undo/history.js';
+import { FLAGS, kebab, unknownFlag } from './core/flags.js';
+import { parseTargets } from './sync/session.js';
 
 /** Where the command was typed: npm start runs in the checkout, and says where in INIT_CWD. */
 const WHERE_TYPED = process.env.INIT_CWD ?? process.cwd();
@@ -25,25 +27,27 @@ const WHERE_TYPED = process.env.INIT_CWD ?? process.cwd();
  * --help / -h and --version win over every other flag, known or not, before anything is
  * parsed, read or written (meow shows help only when it is the sole flag).
  */
-function earlyExit(argv: readonly string[]): string | undefined {
+function earlyExit(argv: readonly string[]): { text: string; code: number } | undefined {
   const end = argv.indexOf('--');
   const args = end === -1 ? argv : argv.slice(0, end);
-  if (args.includes('--help') || args.includes('-h')) {
-    const at = args.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
-    const asked = at === -1 ? undefined : args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
-    return messages(asked === 'ru' || asked === 'en' ? asked : defaultLang(process.env)).help.replace(/^\n+/, '').trimEnd() + '\n';
-  }
-  if (args.includes('--version')) {
+  const at = args.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  const asked = at === -1 ? undefined : args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
+  const m = messages(asked === 'ru' || asked === 'en' ? asked : defaultLang(process.env));
+  // `lesson-sync help` is asked as often as --help
+  if (args.includes('--help') || args.includes('-h') || args[0] === 'help') return { text: m.help.replace(/^\n+/, '').trimEnd() + '\n', code: 0 };
+  if (args.includes('--version') || args.includes('-V')) {
     const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    return manifest.version + '\n';
+    return { text: manifest.version + '\n', code: 0 };
   }
+  const unknown = unknownFlag(args);
+  if (unknown) return { text: `${m.errorPrefix}${m.usage['unknown-flag'](unknown.flag, unknown.nearest)}\n`, code: 2 };
   return undefined;
 }
 
 const early = earlyExit(process.argv.slice(2));
 if (early !== undefined) {
-  process.stdout.write(early);
-  process.exit(0);
+  (early.code === 0 ? process.stdout : process.stderr).write(early.text);
+  process.exit(early.code);
 }
 
 /** meow reads a lone `-` as no value: `--report -` (the report on stdout) is passed as `--report=-`. */
@@ -59,29 +63,9 @@ function joinDashValues(argv: readonly string[]): string[] {
 const cli = meow(messages(defaultLang(process.env)).help, {
   importMeta: import.meta,
   argv: joinDashValues(process.argv.slice(2)),
-  allowUnknownFlags: false,
-  flags: {
-    sandboxUrl: { type: 'string' },
-    prodUrl: { type: 'string' },
-    dryRun: { type: 'boolean', default: false },
-    yes: { type: 'boolean', shortFlag: 'y', default: false },
-    report: { type: 'string' },
-    student: { type: 'string', isMultiple: true },
-    since: { type: 'string' },
-    until: { type: 'string' },
-    lang: { type: 'string' },
-    plain: { type: 'boolean', default: false },
-    demo: { type: 'boolean', default: false },
-    lockTimeout: { type: 'string' },
-    exitCode: { type: 'boolean', default: false },
-    lesson: { type: 'string', isMultiple: true },
-    excludeLesson: { type: 'string', isMultiple: true },
-    savePlan: { type: 'string' },
-    applyPlan: { type: 'string' },
-    undoFile: { type: 'string' },
-    list: { type: 'boolean', default: false },
-    createIndex: { type: 'boolean', default: false },
-  },
+  // checked before, in the operator's language, with the flag they meant (unknownFlag)
+  allowUnknownFlags: true,
+  flags: FLAGS,
 });
 
 /** Set when the reader of stdout went away (`| head`): nothing more is written there. */
@@ -158,7 +142,7 @@ const SYNC_ONLY_FLAGS = ['student', 'since', 'until', 'lesson', 'excludeLesson',
 /** What `lesson-sync undo …` asks for: a file, the newest sync of this prod, the list, or a pick (the wizard). */
 type UndoCommand = { kind: 'file'; path: string } | { kind: 'last' } | { kind: 'list' } | { kind: 'pick' };
 
-const flagName = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+const flagName = (name: string) => `--${kebab(name)}`;
 
 /** `lesson-sync undo …`: undefined when the command line is a sync. */
 function undoCommand(): UndoCommand | undefined {
@@ -230,6 +214,8 @@ async function main(): Promise<number> {
       const { runWizard } = await import('./wizard/run-wizard.js');
       return await withDemo(config, runWizard);
     }
+    // without a terminal the URLs cannot be asked for: what is missing is said before how to run
+    if (!config.demo) parseTargets(config.sandboxUrl, config.prodUrl);
     return await runPlainMode(config, runPlain);
   } catch (error) {
     errorLines(error, messages(config?.lang ?? defaultLang(process.env))).forEach(err);

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,5 +38,15 @@ describe('the published package', () => {
     );
     expect(shipped.length).toBeGreaterThan(50);
     expect(missing).toEqual([]);
+  });
+
+  it('is never published by accident, and installs without its dev tools (then says how to build)', () => {
+    expect((manifest as unknown as { private?: boolean }).private).toBe(true);
+    // the prepare step, where TypeScript is not installed (npm ci --omit=dev): a note, not a failure
+    const bare = mkdtempSync(join(tmpdir(), 'lsync-prepare-'));
+    copyFileSync(join(root, 'scripts', 'prepare.mjs'), join(bare, 'prepare.mjs'));
+    const run = spawnSync(process.execPath, [join(bare, 'prepare.mjs')], { cwd: bare, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('npm ci && npm run build && npm prune --omit=dev');
   });
 });

@@ -4,9 +4,11 @@
  * Buffers have grown by a fixed step trims the peak (300,000 lessons: 1,071 → 893 MB RSS,
  * same time); small runs never reach the step and pay nothing. V8 keeps the pages it has
  * committed, so this bounds growth, it does not give memory back.
+ *
+ * It needs the process started with --expose-gc (npm start, npm run demo and the bench
+ * do; NODE_OPTIONS=--expose-gc for the installed bin): V8's flags are not changed at run
+ * time, which Node documents as undefined behaviour. Without it V8 collects on its own.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 /**
  * 64 MB: with the plan in columns, a million lessons' apply lives on ~60 MB of heap and
@@ -14,7 +16,8 @@ import { runInNewContext } from 'node:vm';
  * 64 MB at 507 MB (apply 69-71 s either way).
  */
 const STEP_BYTES = 64 * 2 ** 20;
-let collector: (() => void) | undefined;
+/** globalThis.gc, there when the process was started with --expose-gc */
+const collector = (globalThis as { gc?: () => void }).gc;
 let baseline = 0;
 
 /** The JS heap and the Buffers outside it (pg's protocol messages). */
@@ -24,10 +27,7 @@ function inUse(): number {
 }
 
 function collect(): void {
-  if (!collector) {
-    setFlagsFromString('--expose-gc');
-    collector = runInNewContext('gc') as () => void;
-  }
+  if (!collector) return;
   collector();
   baseline = inUse();
 }

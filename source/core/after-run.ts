@@ -10,6 +10,9 @@ import { writeReport, type ReportInput } from '../storage/report.js';
 import { uniqueUndoName } from '../storage/state-dir.js';
 import type { UndoTarget } from '../storage/undo-file.js';
 
+/** Leaving with q before anything was written is no interruption (Ctrl+C is: 130): the run ends, nothing to report. */
+export const QUIT_UNWRITTEN = 0;
+
 /** A run that failed as a whole: its error's own code (SPEC §7), 1 for a bug. */
 export const exitCodeOf = (error: unknown): number => (isAppError(error) ? error.exitCode : 1);
 

@@ -21,6 +21,8 @@ const en = {
   readOnly: 'read-only',
   reading: '📚 Reading lessons from the sandbox...',
   found: (n: number) => `📊 Found ${n} ${lessons(n)} in the sandbox`,
+  filtersMatchNothing: (filters: string, total: number) =>
+    `⚠️ No sandbox lesson matches ${filters} (the sandbox holds ${n(total)} ${lessons(total)}): check the platform_id and the dates.`,
   writing: (n: number) => `✍️  Writing ${n} ${lessons(n)} to prod in one transaction...`,
   progress: (done: number, total: number) => `  … ${done}/${total}`,
   committed: '💾 Committed.',
@@ -92,22 +94,25 @@ const en = {
   },
   /** `lesson-sync --help` */
   help: `
-  Move lessons (with their homework and classwork) from a sandbox PostgreSQL database
-  into prod, without damaging what prod already has.
+  Move lessons (with their homework and classwork) from a sandbox PostgreSQL
+  database into prod, without damaging what prod already has.
 
   Usage
-    $ lesson-sync [options]
+    $ lesson-sync [options]              sync: a wizard at a terminal, or plain
+    $ lesson-sync undo FILE | last       take a sync back (see Undo)
+    $ lesson-sync help                   this text
 
   Databases (flag > environment > .env in the current directory)
-    --sandbox-url URL    sandbox database (read only)      SANDBOX_DATABASE_URL
-    --prod-url URL       prod database                     PROD_DATABASE_URL
+    --sandbox-url URL    sandbox database (read only)   SANDBOX_DATABASE_URL
+    --prod-url URL       prod database                  PROD_DATABASE_URL
                          postgresql://user:password@host:5432/db?sslmode=require
-                         sslmode: disable | prefer (default) | require | verify-ca | verify-full
+                         sslmode: disable | prefer (default) | require |
+                         verify-ca | verify-full
 
   Options
     --dry-run            preview only: read both databases, write nothing
     --yes, -y            apply without the confirmation step (for scripts)
-    --report FILE        write a JSON report of every lesson
+    --report FILE        write a JSON report of every lesson (- : stdout)
     --student ID         only this platform_id (repeat for more)
     --lesson ID          write only this sandbox lesson (repeat for more)
     --exclude-lesson ID  never write this sandbox lesson (repeat for more)
@@ -116,31 +121,33 @@ const en = {
     --lang ru|en         language (default: from LANG)
     --plain              line-by-line output even on a terminal
     --demo               run on two embedded demo databases
-    --lock-timeout SEC   give up waiting for a lock in prod after SEC seconds (default 120)
-    --exit-code          with --dry-run: exit 4 when something would be written, 0 when nothing
-                         (1 when lessons are in error); --report - writes the report to stdout
-    --save-plan FILE     save the plan, to apply exactly it later (plain mode: with --dry-run)
-    --apply-plan FILE    apply a saved plan: its selected lessons, only while they are unchanged
-    --undo-file FILE     where the apply's undo file goes (default: ~/.local/state/lesson-sync)
-    --help, --version
+    --lock-timeout SEC   give up waiting for a lock after SEC s (default 120)
+    --exit-code          with --dry-run: 4 when something would be written
+    --save-plan FILE     save the plan, to apply exactly it later
+    --apply-plan FILE    apply a saved plan: its lessons, while unchanged
+    --undo-file FILE     the apply's undo file (default: in the state directory,
+                         ~/.local/state/lesson-sync)
+    --help, -h · --version, -V
 
   Undo
-    lesson-sync undo FILE | last [--prod-url URL] [--dry-run | --yes] [--report FILE]
-                         takes back the sync that wrote FILE (last: the newest of this
-                         prod), lessons changed since excepted; without either, the
-                         wizard offers this prod's syncs
-    lesson-sync undo --list [--prod-url URL]    the syncs to take back, newest first
-    --create-index       undo: make the index a slow undo lacks first (CONCURRENTLY)
+    lesson-sync undo FILE [--prod-url URL] [--dry-run | --yes] [--report FILE]
+                         takes back the sync that wrote FILE, lessons changed
+                         since excepted; last: this prod's newest sync; no FILE:
+                         the wizard offers this prod's syncs
+    lesson-sync undo --list [--prod-url URL]   the syncs, newest first
+    --create-index       make first the index a slow undo lacks (CONCURRENTLY)
 
   Exit codes
-    0 done · 1 some lessons failed · 2 bad usage · 3 cannot connect, schema error, lock or
-    network timeout, prod refused the run · 4 (--dry-run --exit-code) something to write ·
-    130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP)
+    0 done · 1 some lessons failed · 2 bad usage · 3 cannot connect, schema
+    error, lock or network timeout, prod refused the run · 4 (--dry-run
+    --exit-code) something to write · 130 / 143 / 129 interrupted
+    (SIGINT / SIGTERM / SIGHUP)
 
   Examples
     $ lesson-sync --demo
-    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run --save-plan plan.json
-    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --apply-plan plan.json --yes
+    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run
+    $ lesson-sync --dry-run --save-plan plan.json      (URLs from .env)
+    $ lesson-sync --apply-plan plan.json --yes
     $ lesson-sync undo last --prod-url "$PROD"
     $ lesson-sync --plain --yes --student student_123 --since 2025-01-01
 `,
@@ -207,6 +214,8 @@ const en = {
       `${path} was not marked committed, and the server no longer knows whether its transaction committed.`,
     'undo-outcome-unknown-hint': 'Nothing was written. Compare prod with the file by hand before undoing anything.',
     'unknown-command': (word: string) => `Unknown command "${word}": lesson-sync takes flags, or "undo FILE".`,
+    'unknown-flag': (flag: string, nearest: string | undefined) =>
+      `Unknown flag ${flag}.${nearest ? ` Did you mean ${nearest}?` : ''} lesson-sync --help lists them.`,
     'undo-needs-file': 'lesson-sync undo needs the sync to take back: lesson-sync undo FILE, or undo last (the newest of this prod); undo --list shows them.',
     'no-undo-file': (dir: string) => `No committed sync of this prod has an undo file in ${dir}: lesson-sync undo --list shows what is there.`,
     'undo-flag': (flag: string) => `${flag} does not go with undo: it takes the prod URL, --dry-run or --yes, --report, --plain, --lang, --lock-timeout.`,

@@ -21,6 +21,8 @@ const ru: Messages = {
   readOnly: 'только чтение',
   reading: '📚 Получаю уроки из песочницы...',
   found: (n) => `📊 ${plural(n, { one: 'Найден', other: 'Найдено' })} ${n} ${lessons(n)} в песочнице`,
+  filtersMatchNothing: (filters, total) =>
+    `⚠️ Ни один урок песочницы не подходит под ${filters} (всего в песочнице ${n(total)} ${lessons(total)}): проверьте platform_id и даты.`,
   writing: (n) => `✍️  Записываю ${n} ${lessons(n)} в прод одной транзакцией...`,
   progress: (done, total) => `  … ${done}/${total}`,
   committed: '💾 Изменения сохранены.',
@@ -89,55 +91,61 @@ const ru: Messages = {
   },
   /** `lesson-sync --help` */
   help: `
-  Переносит уроки (с домашними и классными работами) из базы песочницы PostgreSQL
-  в прод, не повреждая того, что в проде уже есть.
+  Переносит уроки (с домашними и классными работами) из базы песочницы
+  PostgreSQL в прод, не повреждая того, что в проде уже есть.
 
   Запуск
-    $ lesson-sync [параметры]
+    $ lesson-sync [параметры]        синхронизация: мастер в терминале, иначе
+                                     построчный вывод
+    $ lesson-sync undo ФАЙЛ | last   отменить синхронизацию (см. «Отмена»)
+    $ lesson-sync help               эта справка
 
   Базы данных (флаг > переменная окружения > .env в текущей папке)
-    --sandbox-url URL    база песочницы (только чтение)    SANDBOX_DATABASE_URL
-    --prod-url URL       база прода                        PROD_DATABASE_URL
+    --sandbox-url URL    песочница (только чтение)  SANDBOX_DATABASE_URL
+    --prod-url URL       прод                       PROD_DATABASE_URL
                          postgresql://user:password@host:5432/db?sslmode=require
-                         sslmode: disable | prefer (по умолчанию) | require | verify-ca | verify-full
+                         sslmode: disable | prefer (по умолчанию) | require |
+                         verify-ca | verify-full
 
   Параметры
     --dry-run            только проверка: читает обе базы, ничего не пишет
     --yes, -y            применить без подтверждения (для скриптов)
-    --report ФАЙЛ        записать JSON-отчёт по каждому уроку
+    --report ФАЙЛ        JSON-отчёт по каждому уроку (- : в stdout)
     --student ID         только этот platform_id (можно повторять)
-    --lesson ID          записать только этот урок песочницы (можно повторять)
-    --exclude-lesson ID  не записывать этот урок песочницы (можно повторять)
+    --lesson ID          записать только этот урок песочницы (повторяемый)
+    --exclude-lesson ID  не записывать этот урок песочницы (повторяемый)
     --since ГГГГ-ММ-ДД   только уроки с этой даты
     --until ГГГГ-ММ-ДД   только уроки по эту дату включительно
     --lang ru|en         язык (по умолчанию — из LANG)
     --plain              построчный вывод даже в терминале
     --demo               запуск на двух встроенных демо-базах
-    --lock-timeout СЕК   сколько секунд ждать блокировку в проде (по умолчанию 120)
-    --exit-code          с --dry-run: код 4, если есть что записать, 0 — если нечего
-                         (1 — если есть ошибки); --report - пишет отчёт в stdout
-    --save-plan ФАЙЛ     сохранить план, чтобы позже применить именно его (в plain — с --dry-run)
-    --apply-plan ФАЙЛ    применить сохранённый план: только выбранные уроки и только неизменённые
-    --undo-file ФАЙЛ     куда записать файл отмены (по умолчанию — ~/.local/state/lesson-sync)
-    --help, --version
+    --lock-timeout СЕК   сколько ждать чужую блокировку (по умолчанию 120)
+    --exit-code          с --dry-run: код 4, если есть что записать
+    --save-plan ФАЙЛ     сохранить план, чтобы позже применить именно его
+    --apply-plan ФАЙЛ    применить сохранённый план, пока уроки не изменились
+    --undo-file ФАЙЛ     файл отмены (по умолчанию — в папке состояния,
+                         ~/.local/state/lesson-sync)
+    --help, -h · --version, -V
 
   Отмена
-    lesson-sync undo ФАЙЛ | last [--prod-url URL] [--dry-run | --yes] [--report ФАЙЛ]
-                         отменяет синхронизацию, записавшую ФАЙЛ (last — последнюю для
-                         этого прода), кроме уроков, изменённых после неё; без них мастер
-                         предложит выбрать синхронизацию этого прода
-    lesson-sync undo --list [--prod-url URL]    что можно отменить, сначала новые
-    --create-index       undo: сначала создать индекс, без которого отмена медленная
+    lesson-sync undo ФАЙЛ [--prod-url URL] [--dry-run | --yes] [--report ФАЙЛ]
+                         отменяет синхронизацию, записавшую ФАЙЛ, кроме
+                         уроков, изменённых после неё; last — последнюю для
+                         этого прода; без ФАЙЛА мастер предложит выбор
+    lesson-sync undo --list [--prod-url URL]   синхронизации, сначала новые
+    --create-index       сначала создать индекс для быстрой отмены
 
   Коды выхода
-    0 готово · 1 ошибки в уроках · 2 неверный запуск · 3 нет подключения, ошибка схемы, истекло
-    ожидание блокировки или сети, прод отказал · 4 (--dry-run --exit-code) есть что записать ·
-    130 / 143 / 129 прервано (SIGINT / SIGTERM / SIGHUP)
+    0 готово · 1 ошибки в уроках · 2 неверный запуск · 3 нет подключения,
+    ошибка схемы, истекло ожидание блокировки или сети, прод отказал ·
+    4 (--dry-run --exit-code) есть что записать · 130 / 143 / 129 прервано
+    (SIGINT / SIGTERM / SIGHUP)
 
   Примеры
     $ lesson-sync --demo
-    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run --save-plan plan.json
-    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --apply-plan plan.json --yes
+    $ lesson-sync --sandbox-url "$SANDBOX" --prod-url "$PROD" --dry-run
+    $ lesson-sync --dry-run --save-plan plan.json      (URL из .env)
+    $ lesson-sync --apply-plan plan.json --yes
     $ lesson-sync undo last --prod-url "$PROD"
     $ lesson-sync --plain --yes --student student_123 --since 2025-01-01
 `,
@@ -200,6 +208,7 @@ const ru: Messages = {
     'undo-outcome-unknown': (path) => `${path} не отмечен как зафиксированный, а сервер уже не помнит, зафиксирована ли его транзакция.`,
     'undo-outcome-unknown-hint': 'Ничего не записано. Сверьте прод с файлом вручную, прежде чем что-то отменять.',
     'unknown-command': (word) => `Неизвестная команда «${word}»: lesson-sync принимает флаги или «undo ФАЙЛ».`,
+    'unknown-flag': (flag, nearest) => `Неизвестный флаг ${flag}.${nearest ? ` Может быть, ${nearest}?` : ''} lesson-sync --help перечислит все.`,
     'undo-needs-file': 'lesson-sync undo нужно знать, что отменять: lesson-sync undo ФАЙЛ или undo last (последняя синхронизация этого прода); undo --list покажет их.',
     'no-undo-file': (dir) => `Ни у одной записанной синхронизации этого прода нет файла отмены в ${dir}: lesson-sync undo --list покажет, что там есть.`,
     'undo-flag': (flag) => `${flag} не используется с undo: он принимает URL прода, --dry-run или --yes, --report, --plain, --lang, --lock-timeout.`,

@@ -8,7 +8,7 @@ import { lockWaitLog } from './lock-log.js';
 import { REPORT_TO_STDOUT } from '../storage/report.js';
 import { parseTargets, Session, type Plan, type SessionListener, type Targets } from '../sync/session.js';
 import { printable, printableLines } from '../common/printable.js';
-import { LessonBlocks, planLoadedLine, summaryLines, warningLine } from '../text/describe-lesson.js';
+import { filtersText, LessonBlocks, planLoadedLine, summaryLines, warningLine } from '../text/describe-lesson.js';
 import { exitCodeOf, SyncReport, syncExitCode, undoTargetFor } from '../core/after-run.js';
 import { readPlanFile } from '../storage/plan-file.js';
 
@@ -83,6 +83,9 @@ export async function runPlain(config: Config, io: PlainIo, control: RunControl 
     plan = saved ? await session.planFromSaved(saved) : await session.plan(config.filters, config.selection);
     saved = undefined; // planned from: its lessons (250 MB at a million) are not held through apply
     out(m.found(plan.entries.length));
+    const filters = filtersText(plan.filters);
+    // a filter that keeps nothing is said, with what it was: not a silent empty run
+    if (!plan.entries.length && filters) out(m.filtersMatchNothing(printable(filters), await session.sandboxLessonCount()));
     if (config.savePlanPath) {
       await session.savePlan(config.savePlanPath, plan);
       out(m.planSaved(config.savePlanPath));

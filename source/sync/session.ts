@@ -410,6 +410,11 @@ export class Session extends Operation<SessionEvent> {
     return this.guard('prod', () => readLessonValues(this.sandboxDb, this.prodDb, this.schema, entry.sandboxLessonId, entry.prodLessonId));
   }
 
+  /** How many lessons the sandbox holds, whatever the filters (PostgreSQL's statistics, or a count). */
+  sandboxLessonCount(): Promise<number> {
+    return this.guard('sandbox', () => sandboxLessonCount(this.sandboxDb, this.schema));
+  }
+
   queryCounts(): Record<Side, number> {
     return { sandbox: this.sandboxDb.queries, prod: this.prodDb.queries };
   }

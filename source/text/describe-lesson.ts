@@ -3,7 +3,7 @@
  * line, the summary block and the exit code. Text from the databases is escaped here
  * (SPEC §3), so neither view can send it raw.
  */
-import { isWrite, type PlanEntry, type Summary } from '../engine/types.js';
+import { isWrite, type Filters, type PlanEntry, type Summary } from '../engine/types.js';
 import type { Messages } from '../i18n/index.js';
 import type { SchemaWarning } from '../db/schema.js';
 import { BugError, unreachable } from '../common/errors.js';
@@ -156,6 +156,11 @@ export function warningLine(warning: SchemaWarning, m: Messages): string {
     default:
       return unreachable(warning);
   }
+}
+
+/** The filters as they were given on the command line; empty when there are none. */
+export function filtersText(filters: Filters): string {
+  return [...filters.students.map((s) => `--student ${s}`), ...(filters.since ? [`--since ${filters.since}`] : []), ...(filters.until ? [`--until ${filters.until}`] : [])].join(' ');
 }
 
 /** "📄 Plan FILE, saved …: 12 lessons, 5 to write": which reviewed plan this run follows. */

@@ -7,12 +7,12 @@ import type { Config } from '../core/config.js';
 import type { OpenOptions } from '../core/operation.js';
 import { describeError, errorLines } from '../text/describe-error.js';
 import type { SavedPlan } from '../storage/plan-file.js';
-import { EXIT_BY_SIGNAL, isAppError, InterruptedError, type InterruptSignal, type Side } from '../common/errors.js';
+import { EXIT_BY_SIGNAL, InterruptedError, type InterruptSignal, type Side } from '../common/errors.js';
 import { summarize } from '../engine/summary.js';
 import type { EntryList, Summary } from '../engine/types.js';
 import { messages } from '../i18n/index.js';
 import { planLoadedLine, summaryLines } from '../text/describe-lesson.js';
-import { defaultNames, exitCodeOf, SyncReport, syncExitCode, undoTargetFor } from '../core/after-run.js';
+import { defaultNames, exitCodeOf, QUIT_UNWRITTEN, SyncReport, syncExitCode, undoTargetFor } from '../core/after-run.js';
 import type { Plan, Preview, Session, Targets } from '../sync/session.js';
 import { leaveOutAt } from '../engine/selection.js';
 import { useSelection } from './hooks/use-selection.js';
@@ -150,7 +150,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
       const error = planning.error;
       return finish(exitCodeOf(error), errorLines(error, m));
     }
-    if (!config.dryRun) return finish(130, [m.quitUnwritten]);
+    if (!config.dryRun) return finish(QUIT_UNWRITTEN, [m.quitUnwritten]);
     const lines = summaryLines(plan.summary, m, true);
     if (config.reportPath) lines.push(savePlanReport(config.reportPath));
     if (config.savePlanPath) lines.push(await savePlanFile(config.savePlanPath));
@@ -235,7 +235,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
             setStep('urls');
           }}
           onQuit={(error) =>
-            void finish(error && isAppError(error) ? error.exitCode : 130, error ? errorLines(error, m) : [m.quitUnwritten])
+            void finish(error ? exitCodeOf(error) : QUIT_UNWRITTEN, error ? errorLines(error, m) : [m.quitUnwritten])
           }
         />
       );
@@ -268,13 +268,13 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
           planned={planning.plan!.summary}
           prod={targets!.prod}
           onApply={() => setStep('apply')}
-          onSaveAndQuit={() => void finish(130, [savePlanReport(reportPath), m.quitUnwritten])}
+          onSaveAndQuit={() => void finish(QUIT_UNWRITTEN, [savePlanReport(reportPath), m.quitUnwritten])}
           onSavePlanAndQuit={async () => {
             const line = await savePlanFile(planPath);
-            void finish(130, [line, m.quitUnwritten]);
+            void finish(QUIT_UNWRITTEN, [line, m.quitUnwritten]);
           }}
           onBack={() => setStep('plan')}
-          onQuit={() => void finish(130, [m.quitUnwritten])}
+          onQuit={() => void finish(QUIT_UNWRITTEN, [m.quitUnwritten])}
         />
       );
       break;

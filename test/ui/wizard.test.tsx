@@ -91,7 +91,7 @@ describe('the wizard', () => {
     await settle();
     first.app.stdin.write(keys.enter);
     await first.exited();
-    expect(first.exit.code).toBe(130);
+    expect(first.exit.code).toBe(0);
     expect(first.exit.lines.join('\n')).toContain(`📄 Plan saved to ${join(reportDir, 'from-confirm.json')}`);
     expect((await readPlanFile(join(reportDir, 'from-confirm.json'))).lessons.size).toBe(12);
     first.app.unmount();
@@ -242,7 +242,7 @@ describe('the wizard', () => {
     expect(frame).toContain('✅ Connect to the sandbox');
     app.stdin.write('q');
     await exited();
-    expect(exit.code).toBe(130);
+    expect(exit.code).toBe(0);
   });
 
   describe('cancelled at any step, leaves prod unchanged', () => {
@@ -277,7 +277,7 @@ describe('the wizard', () => {
       await toPlan(app);
       app.stdin.write('q');
       await exited();
-      expect(exit.code).toBe(130);
+      expect(exit.code).toBe(0);
       expect(exit.lines).toEqual(['👋 Quit without writing: prod is unchanged.']);
       await unchanged();
     });
@@ -307,7 +307,7 @@ describe('the wizard', () => {
       await settle();
       app.stdin.write(keys.enter);
       await exited();
-      expect(exit.code).toBe(130);
+      expect(exit.code).toBe(0);
       await unchanged();
     });
   });

@@ -10,12 +10,12 @@ import type { OpenOptions } from '../../core/operation.js';
 import type { DbUrl } from '../../common/db-url.js';
 import { describeError, errorLines } from '../../text/describe-error.js';
 import { lessonHeader } from '../../text/describe-lesson.js';
-import { EXIT_BY_SIGNAL, InterruptedError, isAppError, type InterruptSignal } from '../../common/errors.js';
+import { EXIT_BY_SIGNAL, InterruptedError, type InterruptSignal } from '../../common/errors.js';
 import { messages } from '../../i18n/index.js';
 import { printable } from '../../common/printable.js';
 import type { UndoFile } from '../../storage/undo-file.js';
 import { undoEntryLines, undoFileLine, undoSummaryLines } from '../../text/describe-undo.js';
-import { exitCodeOf } from '../../core/after-run.js';
+import { exitCodeOf, QUIT_UNWRITTEN } from '../../core/after-run.js';
 import { summarizeUndo, undoes, undoExitCode, type UndoEntry } from '../../undo/plan.js';
 import { UndoReport } from '../../undo/report.js';
 import { UndoSession, type UndoCheckEvent, type UndoCheckId } from '../../undo/session.js';
@@ -80,7 +80,7 @@ function Chooser(props: UndoAppProps) {
       error={error}
       onPick={(path) => void readUndoFile(path).then(setFile, setError)}
       onQuit={() => {
-        props.onExit(130, [m.quitUnwritten]);
+        props.onExit(QUIT_UNWRITTEN, [m.quitUnwritten]);
         exit();
       }}
     />
@@ -166,7 +166,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
 
   const quitFromPlan = () => {
     const list = entries ?? [];
-    if (!config.dryRun) return void finish(130, [m.quitUnwritten]);
+    if (!config.dryRun) return void finish(QUIT_UNWRITTEN, [m.quitUnwritten]);
     const lines = session.current?.committed === false ? [m.undo.notCommitted] : undoSummaryLines(summarizeUndo(list), m, true);
     void finish(0, [...lines, ...report(list, true)]);
   };
@@ -200,7 +200,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
       return;
     }
     if (step === 'checks') {
-      if (input === 'q') void finish(failure && isAppError(failure) ? failure.exitCode : failure ? 1 : 130, failure ? errorLines(failure, m) : [m.quitUnwritten]);
+      if (input === 'q') void finish(failure ? exitCodeOf(failure) : QUIT_UNWRITTEN, failure ? errorLines(failure, m) : [m.quitUnwritten]);
       else if (key.return && entries && !failure) {
         if (session.current?.committed === false) void finish(0, [m.undo.notCommitted]);
         else setStep('plan');
@@ -219,7 +219,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
       if (key.escape) {
         setNotice(undefined);
         setStep('plan');
-      } else if (input === 'q' && !typing) void finish(130, [m.quitUnwritten]);
+      } else if (input === 'q' && !typing) void finish(QUIT_UNWRITTEN, [m.quitUnwritten]);
     } else if (step === 'summary' && (key.return || input === 'q')) {
       const done = outcome!;
       if (done.problem) return void finish(exitCodeOf(done.problem), [m.ui.summary.failed, ...errorLines(done.problem, m)]);
