@@ -86,14 +86,35 @@ const err = (line: string) => {
 async function withDemo(config: Config, run: (config: Config) => Promise<number>): Promise<number> {
   if (!config.demo) return run(config);
   const m = messages(config.lang);
-  err(m.demoStarting);
+  const spinning = startSpinner(m.demoStarting);
   const { startDemo } = await import('./demo/demo.js');
-  const demo = await startDemo();
+  const demo = await startDemo().finally(spinning);
   try {
     return await run({ ...config, sandboxUrl: demo.sandboxUrl, prodUrl: demo.prodUrl });
   } finally {
     await demo.close();
   }
+}
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/**
+ * The first frame at once while the embedded databases start (seconds): on a terminal a
+ * line that spins, and is gone when they are up; elsewhere the line alone. Returns the stop.
+ */
+function startSpinner(text: string): () => void {
+  if (!process.stderr.isTTY) {
+    err(text);
+    return () => {};
+  }
+  let frame = 0;
+  const draw = () => process.stderr.write(`\r${SPINNER[frame++ % SPINNER.length]} ${text}`);
+  draw();
+  const timer = setInterval(draw, 80);
+  return () => {
+    clearInterval(timer);
+    process.stderr.write('\r\u001b[2K');
+  };
 }
 
 /**

@@ -47,11 +47,39 @@ describe('usage', () => {
     expect([version.code, version.stdout.trim(), version.stderr]).toEqual([0, '0.1.0', '']);
   });
 
-  it('rejects an unknown flag with exit 2', async () => {
+  it('rejects an unknown flag with exit 2: one line, in the chosen language, with the flag meant', async () => {
     const run = await runCli(['--frobnicate']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('frobnicate');
+    expect(run.stderr).toBe('❌ Unknown flag --frobnicate. lesson-sync --help lists them.\n');
+    const near = await runCli(['--dryrun', '--sandbox-url', pair.urls.sandbox]);
+    expect(near.stderr).toBe('❌ Unknown flag --dryrun. Did you mean --dry-run? lesson-sync --help lists them.\n');
+    const ru = await runCli(['--lang', 'ru', '--prod-ulr', 'x']);
+    expect(ru.code).toBe(2);
+    expect(ru.stderr).toBe('❌ Неизвестный флаг --prod-ulr. Может быть, --prod-url? lesson-sync --help перечислит все.\n');
     noTrace(run.stderr);
+  });
+
+  it('takes `help` and -V as users type them; --help fits 80 columns in both languages', async () => {
+    const help = await runCli(['help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage');
+    expect((await runCli(['-V'])).stdout.trim()).toBe('0.1.0');
+    for (const lang of ['en', 'ru']) {
+      const text = (await runCli(['--help', '--lang', lang])).stdout;
+      expect(text.split('\n').filter((line) => [...line].length > 80)).toEqual([]);
+    }
+  });
+
+  it('without a terminal and without URLs, says the URL is missing (not how to write)', async () => {
+    const run = await runCli([]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('No sandbox database URL');
+  });
+
+  it('says when the filters keep no lesson, and what they were', async () => {
+    const run = await runCli(['--plain', '--dry-run', '--student', 'nobody-has-this', '--sandbox-url', pair.urls.sandbox, '--prod-url', pair.urls.prod]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('⚠️ No sandbox lesson matches --student nobody-has-this (the sandbox holds 12 lessons)');
   });
 
   it('refuses to write without --yes when there is no terminal (exit 2)', async () => {
