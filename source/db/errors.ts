@@ -143,11 +143,6 @@ export function explainFailure(error: unknown, at: FailureContext, committing = 
   return runFailure(error, at.side, at.url.password);
 }
 
-/** A connection that dropped on its own, as the operator reads it. */
-export function lostConnection(db: { side: Side; url: { masked: string }; describe(error: unknown): string }, error: unknown): ConnectError {
-  return new ConnectError('lost', db.side, db.url.masked, db.describe(error));
-}
-
 export function toConnectError(error: unknown, side: Side, target: string, password?: string): ConnectError {
   if (error instanceof ConnectError) return error;
   return new ConnectError(connectCodeOf(error), side, target, safeMessage(error, password));

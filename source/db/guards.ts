@@ -6,7 +6,12 @@
  * predict). One query a side, whatever the tables hold.
  */
 import type { Db } from './client.js';
-import type { Table } from './schema.js';
+
+/** A table as introspection found it (schema.ts Table): its oid and its name. */
+interface FoundTable {
+  oid: number;
+  name: string;
+}
 
 export interface CheckRule {
   name: string;
@@ -64,7 +69,7 @@ function triggerOf(name: string, type: number): Trigger {
 }
 
 /** The guards of these tables, by table name: one query. */
-export async function readGuards(db: Db, tables: readonly Table[]): Promise<Map<string, TableGuards>> {
+export async function readGuards(db: Db, tables: readonly FoundTable[]): Promise<Map<string, TableGuards>> {
   const { rows } = await db.query<GuardRow>(
     `SELECT c.oid::int AS oid,
             c.relrowsecurity AND NOT r.rolsuper AND NOT r.rolbypassrls

@@ -7,7 +7,7 @@ import { BugError } from '../common/errors.js';
 import { matchKey } from '../engine/planner.js';
 import { CONTENT_FIELDS, type PlanEntry } from '../engine/types.js';
 import type { Db } from './client.js';
-import { isConnectionFailure, isRowLevel, lostConnection } from './errors.js';
+import { isRowLevel } from './errors.js';
 import { changed } from './recheck.js';
 import { TASK_VERSIONS_SQL } from './row-versions.js';
 import { dateKey, durationKeyOf, readCopyValues, type CopyValues } from './read.js';
@@ -65,18 +65,17 @@ export class Writer {
    * The batch's columns to copy, from the sandbox snapshot the plan was made on: the
    * creates, the updates and the tasks, each in the batch's order (writeBatch relies on it).
    */
-  async copyValues(items: PlanEntry[]): Promise<CopyValues> {
-    try {
-      return await readCopyValues(
+  copyValues(items: PlanEntry[]): Promise<CopyValues> {
+    // a failure here is the sandbox's, told as the sandbox's (not as the prod transaction's)
+    return this.sandboxDb.guard(() =>
+      readCopyValues(
         this.sandboxDb,
         this.schema,
         items.filter((e) => e.action === 'create').map((e) => e.sandboxLessonId),
         items.filter((e) => e.action === 'update').map((e) => e.sandboxLessonId),
         items.flatMap((e) => e.tasksToCopy.ids()),
-      );
-    } catch (error) {
-      throw isConnectionFailure(error) ? lostConnection(this.sandboxDb, error) : error;
-    }
+      ),
+    );
   }
 
   /** `r->>k` of the sandbox row for a lessonCopy / taskCopy column (element 0 is the key). */
