@@ -148,7 +148,16 @@ describe('the plan step', () => {
     await press(dry.app, 's', 'Save the JSON report to:');
     await press(dry.app, keys.enter, 'saved!');
     expect(dry.onSaveReport).toHaveBeenCalledWith('report.json');
+    // an edit cancelled with Esc is not kept: the prompt opens on its default again
     await press(dry.app, 'p', 'Save the plan to: plan.json');
+    await settle();
+    await press(dry.app, 'q', 'Save the plan to: plan.jsonq');
+    await settle();
+    await press(dry.app, keys.escape);
+    await settle();
+    const reopened = await press(dry.app, 'p', 'Save the plan to: plan.json');
+    expect(reopened).not.toContain('plan.jsonq');
+    await settle();
     await press(dry.app, keys.enter, 'plan saved to plan.json');
     expect(dry.onSavePlan).toHaveBeenCalledWith('plan.json');
     expect(dry.onContinue).not.toHaveBeenCalled();

@@ -1,4 +1,4 @@
-import { useInput } from 'ink';
+import { useInput, useStdin } from 'ink';
 import { createContext, useContext, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
 type Handler = Parameters<typeof useInput>[0];
@@ -32,7 +32,19 @@ const RouterContext = createContext<Router | undefined>(undefined);
  */
 export function KeyRouter({ children }: { children: ReactNode }) {
   const [router] = useState(createRouter);
-  useInput(router.dispatch);
+  // Ink names both Backspace (\x7f) and Delete (ESC [3~) `delete`: the raw input tells them
+  // apart, noted before Ink's own listener (a layout effect runs before useInput's effect)
+  const { internal_eventEmitter: input } = useStdin();
+  const raw = useRef('');
+  useLayoutEffect(() => {
+    const note = (data: unknown) => void (raw.current = String(data));
+    input.on('input', note);
+    return () => void input.removeListener('input', note);
+  }, [input]);
+  useInput((text, key) => {
+    const forward = raw.current.includes('\u001b[3~');
+    router.dispatch(text, key.delete && !forward ? { ...key, delete: false, backspace: true } : key);
+  });
   return <RouterContext.Provider value={router}>{children}</RouterContext.Provider>;
 }
 

@@ -169,6 +169,9 @@ export function PlanStep(props: PlanStepProps) {
       setCursor({ index: 0, top: 0 });
     } else if (input === 's' || input === 'p') {
       setNotice(undefined);
+      // each time from the default: an edit cancelled with Esc is not kept
+      if (input === 's') setReportPath(defaultReportPath);
+      else setPlanPath(defaultPlanPath);
       setMode(input === 's' ? 'save' : 'save-plan');
     } else if (input === 'c' && !dryRun) onContinue();
     else if (input === 'q') onQuit();
