@@ -5,6 +5,11 @@ import { plurals } from './plural.js';
 // made when first asked for: loading a locale's number data costs ~11 ms, on every start
 let grouped: Intl.NumberFormat | undefined;
 /** Counts in the wizard, grouped: 1,000,000 (the plain log keeps the seed's bare numbers). */
+/** #503 and #504; #1, #2 and #3 */
+const idList = (ids: readonly string[]) => {
+  const marked = ids.map((id) => `#${id}`);
+  return marked.length < 2 ? marked.join('') : `${marked.slice(0, -1).join(', ')} and ${marked.at(-1)}`;
+};
 const n = (value: number) => (grouped ??= new Intl.NumberFormat('en-US')).format(value);
 const plural = plurals('en');
 const lessons = (count: number) => plural(count, { one: 'lesson', other: 'lessons' });
@@ -53,9 +58,9 @@ const en = {
     'duplicate-in-sandbox': (first: string) =>
       `  ⏭️ ⚠️ Duplicate of sandbox lesson #${first} (same student, date and duration), skipping`,
     'changed-since-preview': '  ⏭️ Changed since the preview (in the sandbox or prod), left as it is',
-    'ambiguous-student': (pid: string, ids: string) =>
-      `  ❌ Several prod students have platform_id ${pid} (ids ${ids}): make it unique, then re-run`,
-    'ambiguous-match': (ids: string) => `  ❌ Several prod lessons match (ids ${ids}): left untouched`,
+    'ambiguous-student': (pid: string, ids: string[]) =>
+      `  ❌ ${ids.length} prod students have platform_id ${pid}: ${idList(ids)}. Make it unique, then re-run`,
+    'ambiguous-match': (ids: string[]) => `  ❌ ${ids.length} prod lessons match: ${idList(ids)}. Left untouched`,
     'write-failed': (message: string) => `  ❌ Write failed, lesson left out: ${message}`,
     'prod-would-reject': (message: string) => `  ❌ Prod would reject it, not written: ${message}`,
     excluded: '  ⏭️ Left out by you, skipping',

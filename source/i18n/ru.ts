@@ -6,6 +6,11 @@ import { plurals } from './plural.js';
 // made when first asked for, as en.ts's
 let grouped: Intl.NumberFormat | undefined;
 /** Counts in the wizard, grouped: 1 000 000 (the plain log keeps the seed's bare numbers). */
+/** #503 и #504; #1, #2 и #3 */
+const idList = (ids: readonly string[]) => {
+  const marked = ids.map((id) => `#${id}`);
+  return marked.length < 2 ? marked.join('') : `${marked.slice(0, -1).join(', ')} и ${marked.at(-1)}`;
+};
 const n = (value: number) => (grouped ??= new Intl.NumberFormat('ru-RU')).format(value);
 const plural = plurals('ru');
 const lessons = (count: number) => plural(count, { one: 'урок', few: 'урока', many: 'уроков', other: 'урока' });
@@ -52,8 +57,8 @@ const ru: Messages = {
     'duplicate-in-sandbox': (first) => `  ⏭️ ⚠️ Дубликат урока песочницы #${first} (тот же ученик, дата и длительность), пропускаем`,
     'changed-since-preview': '  ⏭️ Урок изменился после предпросмотра (в песочнице или в проде), оставлен как есть',
     'ambiguous-student': (pid, ids) =>
-      `  ❌ В проде несколько учеников с platform_id ${pid} (id ${ids}): устраните дубликаты и запустите снова`,
-    'ambiguous-match': (ids) => `  ❌ В проде подходят несколько уроков (id ${ids}): не трогаем`,
+      `  ❌ В проде ${ids.length} ${plural(ids.length, { one: 'ученик', few: 'ученика', many: 'учеников', other: 'ученика' })} с platform_id ${pid}: ${idList(ids)}. Устраните дубликаты и запустите снова`,
+    'ambiguous-match': (ids) => `  ❌ В проде подходят ${ids.length} ${plural(ids.length, { one: 'урок', few: 'урока', many: 'уроков', other: 'урока' })}: ${idList(ids)}. Не трогаем`,
     'write-failed': (message) => `  ❌ Ошибка записи, урок пропущен: ${message}`,
     'prod-would-reject': (message) => `  ❌ Прод отклонит его, не записываем: ${message}`,
     excluded: '  ⏭️ Исключён вами, пропускаю',

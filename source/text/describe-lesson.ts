@@ -105,9 +105,9 @@ export function reasonLine(entry: PlanEntry, m: Messages): string {
     case 'changed-since-preview':
       return r['changed-since-preview'];
     case 'ambiguous-student':
-      return r['ambiguous-student'](platformId, message);
+      return r['ambiguous-student'](platformId, message.split(', '));
     case 'ambiguous-match':
-      return r['ambiguous-match'](message);
+      return r['ambiguous-match'](message.split(', '));
     case 'write-failed':
       return r['write-failed'](message);
     case 'prod-would-reject':

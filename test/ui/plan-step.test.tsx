@@ -186,7 +186,7 @@ describe('the plan step', () => {
     const details = await press(app, keys.enter, 'ids 5');
     expect(details).not.toMatch(raw);
     expect(details).not.toContain('\u001b[2J');
-    expect(details).toContain('ids 5\\u001b[2J, 6');
+    expect(details).toContain('#ids 5\\u001b[2J and #6');
   });
 
   it('Space leaves the lesson under the cursor out (and back in), a toggles what the filter shows, Space on a filled lesson changes nothing', async () => {

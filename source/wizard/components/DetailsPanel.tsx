@@ -69,7 +69,8 @@ export function DetailsPanel({
             ))}
         </Box>
       ) : null}
-      {entry.action === 'error' && entry.message ? (
+      {/* the database's own words, in full; an ambiguity's ids are in the reason line above */}
+      {entry.action === 'error' && entry.message && (entry.reason === 'write-failed' || entry.reason === 'prod-would-reject') ? (
         <Box flexDirection="column" marginTop={1} flexShrink={0}>
           <Text bold color="red">
             {d.error}
