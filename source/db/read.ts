@@ -12,7 +12,7 @@ import { SandboxLessons } from '../engine/sandbox-lessons.js';
 import { ProdLessons } from '../engine/prod-lessons.js';
 import { TaskTable } from '../engine/task-table.js';
 import type { Db } from './client.js';
-import type { SyncSchema } from './schema.js';
+import type { SyncSchema, Table } from './schema.js';
 import { jsonTable, quoteIdent, sqlFilledMask } from './sql.js';
 import { TextPool } from './copy-text.js';
 import { groupShared } from '../engine/hash-groups.js';
@@ -341,7 +341,10 @@ export async function readCopyValues(
 
 /** One lesson's row as its database's text (column → value), and its LessonTasks. */
 export interface LessonRow {
+  /** each column as its database prints it; a text longer than SHOWN_BYTES, its first SHOWN_BYTES */
   values: Record<string, string | null>;
+  /** the columns cut short, and their whole length in characters */
+  lengths: Record<string, number> | null;
   /** [task_id, assignment_type] of its LessonTasks */
   tasks: [string, string | null][];
 }
@@ -358,22 +361,35 @@ export interface LessonValues {
   defaulted: string[];
 }
 
-const lessonRowSql = (L: string, LT: string, id: string) => `
+/** What a lesson's details read of a value at most: a 20 MB text costs what 64 KB do. */
+export const SHOWN_CHARS = 65_536;
+
+/**
+ * A lesson's row for its details: each column cast to text, so it reads as its database
+ * prints it (a timestamp as `2025-01-15 15:05:00`, not JSON's `2025-01-15T15:05:00`), capped.
+ */
+const lessonRowSql = (L: Table, LT: string, id: string) => {
+  const columns = [...L.columns.keys()].map((name) => `(${literalText(name)}, l.${quoteIdent(name)}::text)`).join(', ');
+  return `
   (SELECT json_build_object(
-     'values', (SELECT json_object_agg(key, value) FROM json_each_text(row_to_json(l))),
+     'values', (SELECT json_object_agg(key, left(value, ${SHOWN_CHARS})) FROM (VALUES ${columns}) AS v(key, value)),
+     'lengths', (SELECT json_object_agg(key, length(value)) FROM (VALUES ${columns}) AS v(key, value) WHERE length(value) > ${SHOWN_CHARS}),
      'tasks', (SELECT coalesce(json_agg(json_build_array(lt.task_id::text, lt.assignment_type::text) ORDER BY lt.lesson_task_id), '[]')
                  FROM ${LT} lt WHERE lt.lesson_id = l.lesson_id))
-     FROM ${L} l WHERE l.lesson_id = ${id})`;
+     FROM ${L.sql} l WHERE l.lesson_id = ${id})`;
+};
+
+const literalText = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** One query a side: the sandbox lesson with its tasks; prod's lesson (if any) with its tasks, and which task ids prod has. */
 export async function readLessonValues(sandboxDb: Db, prodDb: Db, schema: SyncSchema, sandboxLessonId: number, prodLessonId: number | null): Promise<LessonValues> {
   const s = schema.sandbox;
   const p = schema.prod;
-  const sandboxQuery = sandboxDb.query<{ row: LessonRow | null }>(`SELECT ${lessonRowSql(s.lessons.sql, s.lessonTasks.sql, '$1::int8')} AS row`, [sandboxLessonId]);
+  const sandboxQuery = sandboxDb.query<{ row: LessonRow | null }>(`SELECT ${lessonRowSql(s.lessons, s.lessonTasks.sql, '$1::int8')} AS row`, [sandboxLessonId]);
   const sandboxRow = (await sandboxQuery).rows[0]?.row ?? undefined;
   const taskIds = (sandboxRow?.tasks ?? []).map(([taskId]) => taskId);
   const { rows } = await prodDb.query<{ row: LessonRow | null; existing: string[] }>(
-    `SELECT ${prodLessonId === null ? 'NULL::json' : lessonRowSql(p.lessons.sql, p.lessonTasks.sql, '$2::int8')} AS row,
+    `SELECT ${prodLessonId === null ? 'NULL::json' : lessonRowSql(p.lessons, p.lessonTasks.sql, '$2::int8')} AS row,
             (SELECT coalesce(json_agg(t.task_id::text), '[]') FROM ${p.tasks.sql} t WHERE t.task_id::text = ANY ($1::text[])) AS existing`,
     prodLessonId === null ? [taskIds] : [taskIds, prodLessonId],
   );

@@ -49,8 +49,16 @@ export function rowText(entry: PlanEntry, m: Messages): string {
   return `${statusEmoji(entry, m)} ${entry.lessonDate.slice(0, 16)} ${duration} ${action} ${who}`;
 }
 
-const EMPTY = '∅';
-const shown = (value: string | null | undefined) => (value === null || value === undefined || value.trim() === '' ? EMPTY : printable(value));
+const NULL_MARK = '∅';
+
+/** A value as its database printed it: ∅ for NULL, quoted when it is empty or only spaces, its length said when it was cut. */
+function valueText(row: LessonValues['sandbox'], column: string, m: Messages): string {
+  const value = row?.values[column];
+  if (value === null || value === undefined) return NULL_MARK;
+  if (value.trim() === '') return printable(JSON.stringify(value));
+  const whole = row?.lengths?.[column];
+  return whole === undefined ? printable(value) : `${printable(value)}${m.ui.values.cut(whole)}`;
+}
 
 /**
  * What the lesson's rows say, as lines: for an update each field as prod has it now → what
@@ -59,19 +67,18 @@ const shown = (value: string | null | undefined) => (value === null || value ===
  */
 export function valueLines(entry: PlanEntry, values: LessonValues, m: Messages): string[] {
   const v = m.ui.values;
-  const sandbox = values.sandbox?.values ?? {};
-  const prod = values.prod?.values ?? {};
+  const shown = (side: 'sandbox' | 'prod', column: string) => valueText(values[side], column, m);
   const lines: string[] = [];
   if (entry.action === 'update') {
     lines.push(v.updateTitle);
-    for (const field of entry.fieldsFilled) lines.push(`  ${field}: ${shown(prod[field])} → ${shown(sandbox[field])}`);
+    for (const field of entry.fieldsFilled) lines.push(`  ${field}: ${shown('prod', field)} → ${shown('sandbox', field)}`);
   } else if (entry.action === 'create') {
     lines.push(v.createTitle);
-    for (const column of values.copied) lines.push(`  ${column} = ${shown(sandbox[column])}`);
+    for (const column of values.copied) lines.push(`  ${column} = ${shown('sandbox', column)}`);
     if (values.defaulted.length) lines.push(`  ${v.defaulted(values.defaulted.map(printable).join(', '))}`);
   } else if (values.prod) {
     lines.push(entry.reason === 'filled' ? v.compareTitle : v.sideBySideTitle);
-    for (const field of CONTENT_FIELDS) lines.push(`  ${field}: ${shown(prod[field])} | ${shown(sandbox[field])}`);
+    for (const field of CONTENT_FIELDS) lines.push(`  ${field}: ${shown('prod', field)} | ${shown('sandbox', field)}`);
   }
   const onLesson = new Set((values.prod?.tasks ?? []).map(([taskId, type]) => `${taskId}|${type ?? ''}`));
   const tasks = values.sandbox?.tasks ?? [];

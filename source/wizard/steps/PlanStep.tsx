@@ -90,11 +90,6 @@ export function PlanStep(props: PlanStepProps) {
   const reviewed = mode === 'review' ? planning.entries.at(review.positions[review.at]!) : undefined;
   const inDetails = mode === 'details' ? current : reviewed;
   const values = useLessonValues(session, inDetails);
-  /** the position of the lesson whose details show (an entry is a new object each render) */
-  const detailsAt = mode === 'details' && current ? position : mode === 'review' ? review.positions[review.at] : undefined;
-  const [scroll, setScroll] = useState(0);
-  useEffect(() => setScroll(0), [detailsAt]);
-  const page = Math.max(1, height - 4);
   /** y or n: the lesson under review is kept or left out, and the review moves on (ends after the last) */
   const decide = (keep: boolean) => {
     const position = review.positions[review.at]!;
@@ -105,10 +100,8 @@ export function PlanStep(props: PlanStepProps) {
 
   useKeys((input, key) => {
     if (mode === 'help') return setMode('list');
-    if ((mode === 'review' || mode === 'details') && (key.pageDown || key.pageUp)) {
-      setScroll((at) => Math.max(0, at + (key.pageDown ? page : -page)));
-      return;
-    }
+    // the details panel scrolls itself (PgUp PgDn, Home End, g G)
+    if ((mode === 'review' || mode === 'details') && (key.pageDown || key.pageUp || key.home || key.end || input === 'g' || input === 'G')) return;
     if (mode === 'review') {
       if (input === 'y') decide(true);
       else if (input === 'n') decide(false);
@@ -213,12 +206,12 @@ export function PlanStep(props: PlanStepProps) {
     );
   } else if (planning.lockWait && !done) body = <LockWaitLines wait={planning.lockWait} />;
   else if (mode === 'help') body = <HelpPanel height={height} />;
-  else if (mode === 'details' && current) body = <DetailsPanel entry={current} height={height} values={values} scroll={scroll} />;
+  else if (mode === 'details' && current) body = <DetailsPanel key={position} entry={current} height={height} values={values} />;
   else if (mode === 'review' && reviewed) {
     body = (
       <Box flexDirection="column">
         <Text bold>{m.ui.review(review.at + 1, review.positions.length, choice.isChosen(review.positions[review.at]!))}</Text>
-        <DetailsPanel entry={reviewed} height={height - 1} values={values} scroll={scroll} />
+        <DetailsPanel key={review.positions[review.at]} entry={reviewed} height={height - 1} values={values} />
       </Box>
     );
   }
