@@ -7,7 +7,7 @@ import { parseDbUrl } from '../common/db-url.js';
 import { listUndoFiles, type UndoFileSummary } from '../storage/undo-file.js';
 
 /** Whether the file's sync was made on this prod: the same host, port and database as its masked URL says. */
-export function madeOn(summary: UndoFileSummary, prod: DbUrl): boolean {
+function madeOn(summary: UndoFileSummary, prod: DbUrl): boolean {
   try {
     const then = parseDbUrl(summary.prod.url, 'prod');
     return then.database === prod.database && then.host === prod.host && then.port === prod.port;

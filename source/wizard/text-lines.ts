@@ -71,20 +71,3 @@ export function wrapToWidth(text: string, width: number): string[] {
   lines.push(parts.join(''));
   return lines;
 }
-
-/** The text cut to `width` columns, an ellipsis where it was cut. */
-export function cutToWidth(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
-  const parts: string[] = [];
-  let used = 0;
-  let full = false;
-  eachChar(text, (char, w) => {
-    if (full || used + w > width - 1) {
-      full = true;
-      return;
-    }
-    parts.push(char);
-    used += w;
-  });
-  return `${parts.join('')}…`;
-}
