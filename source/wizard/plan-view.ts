@@ -113,3 +113,6 @@ export function addCounts(counts: Counts, entries: readonly PlanEntry[]): Counts
   }
   return next;
 }
+
+/** what the search line starts with, before the query being typed */
+export const SEARCH_PROMPT = '🔎 / ';

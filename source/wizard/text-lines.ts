@@ -71,3 +71,84 @@ export function wrapToWidth(text: string, width: number): string[] {
   lines.push(parts.join(''));
   return lines;
 }
+
+/** The text cut to `width` columns, `…` at the end when something was left out. */
+export function cutToWidth(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  let full = false;
+  eachChar(text, (char, w) => {
+    if (full || used + w > width - 1) {
+      full = true;
+      return;
+    }
+    out += char;
+    used += w;
+  });
+  return out + '…';
+}
+
+/**
+ * Prose in lines of at most `width` columns, broken between words where it can (a word
+ * longer than a line is broken inside). Lines after the first start `hang` columns in: by
+ * default as far as the text's own leading blanks, so an indented detail stays indented.
+ */
+export function wrapWords(text: string, width: number, hang?: number): string[] {
+  const lead = /^ */.exec(text)![0];
+  const indent = ' '.repeat(Math.max(0, Math.min(hang ?? lead.length, width - 1)));
+  const lines: string[] = [];
+  let line = '';
+  let used = 0;
+  const room = () => Math.max(1, width - (lines.length ? indent.length : Math.min(lead.length, width - 1)));
+  const start = (word: string) => {
+    lines.push(line);
+    const pieces = wrapToWidth(word, room());
+    for (const piece of pieces.slice(0, -1)) lines.push(piece);
+    line = pieces.at(-1)!;
+    used = displayWidth(line);
+  };
+  text.slice(lead.length).split(' ').forEach((word, i) => {
+    const w = displayWidth(word);
+    if (i === 0) {
+      const pieces = wrapToWidth(word, room());
+      lines.push(...pieces.slice(0, -1));
+      line = pieces.at(-1)!;
+      used = displayWidth(line);
+    } else if (used + 1 + w <= room()) {
+      line += ' ' + word;
+      used += 1 + w;
+    } else start(word);
+  });
+  lines.push(line);
+  return lines.map((l, i) => (i === 0 ? lead.slice(0, Math.max(0, width - 1)) : indent) + l);
+}
+
+export interface CursorWindow {
+  before: string;
+  /** the character under the cursor (a space at the end) */
+  under: string;
+  after: string;
+}
+
+/**
+ * The part of an edited line that fits `width` columns with its cursor in view: all of it
+ * when it fits; else a window around the cursor, `…` where text goes on out of view.
+ */
+export function cursorWindow(chars: readonly string[], at: number, width: number): CursorWindow {
+  const whole = { before: chars.slice(0, at).join(''), under: chars[at] ?? ' ', after: chars.slice(at + 1).join('') };
+  const widthOf = (from: number, to: number) => displayWidth(chars.slice(from, to).join(''));
+  if (widthOf(0, chars.length) + (at >= chars.length ? 1 : 0) <= width) return whole;
+  const room = Math.max(1, width - 2); // an ellipsis each side at most
+  let from = at;
+  let to = at + 1;
+  let used = displayWidth(chars[at] ?? ' ');
+  // grow to the left first (what was just typed), then to the right
+  while (from > 0 && used + displayWidth(chars[from - 1]!) <= room) used += displayWidth(chars[--from]!);
+  while (to < chars.length && used + displayWidth(chars[to]!) <= room) used += displayWidth(chars[to++]!);
+  return {
+    before: (from > 0 ? '…' : '') + chars.slice(from, at).join(''),
+    under: chars[at] ?? ' ',
+    after: chars.slice(at + 1, to).join('') + (to < chars.length ? '…' : ''),
+  };
+}

@@ -56,3 +56,15 @@ export async function press(app: Rendered, key: string, until?: string | RegExp)
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+export interface TerminalSize {
+  columns: number;
+  rows: number;
+}
+
+/** The terminal is resized to `size`: the stream says so, as a terminal's does (SIGWINCH). */
+export function resize(app: Rendered, size: TerminalSize): void {
+  Object.defineProperty(app.stdout, 'columns', { configurable: true, get: () => size.columns });
+  Object.defineProperty(app.stdout, 'rows', { configurable: true, get: () => size.rows });
+  app.stdout.emit('resize');
+}

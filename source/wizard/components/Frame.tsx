@@ -2,6 +2,7 @@ import { Box } from 'ink';
 import { Text } from './Text.js';
 import { createContext, useContext, type ReactNode } from 'react';
 import { useMessages } from '../context.js';
+import { fitKeyLine, fitTargetsLine } from '../fit.js';
 
 export interface FrameInfo {
   /** masked URLs, once both are known */
@@ -20,27 +21,34 @@ export const FRAME_LINES = 3;
 /** Header (step, both masked targets), the step's body, footer (the keys that work now). */
 export function Frame({ step, keys, children, steps = undefined, title = undefined }: { step: number; keys: string; children: ReactNode; steps?: readonly string[]; title?: string }) {
   const m = useMessages();
-  const { targets, dryRun, rows } = useFrame();
+  const { targets, dryRun, rows, columns } = useFrame();
   steps ??= m.ui.steps;
+  // the header and the key line keep their rows however tall the body: it is the body that gives way
   return (
     <Box flexDirection="column" height={rows}>
-      <Text wrap="truncate">
-        <Text bold color="cyan">
-          {title ?? m.ui.title}
+      <Box flexDirection="column" flexShrink={0}>
+        <Text wrap="truncate">
+          <Text bold color="cyan">
+            {title ?? m.ui.title}
+          </Text>
+          <Text> · </Text>
+          <Text bold>{m.ui.stepOf(step, steps.length, steps[step - 1]!)}</Text>
+          {dryRun ? <Text color="yellow"> · {m.ui.dryRunBadge}</Text> : null}
         </Text>
-        <Text> · </Text>
-        <Text bold>{m.ui.stepOf(step, steps.length, steps[step - 1]!)}</Text>
-        {dryRun ? <Text color="yellow"> · {m.ui.dryRunBadge}</Text> : null}
-      </Text>
-      <Text dimColor wrap="truncate">
-        {targets ? (targets.sandbox ? `${m.sides.sandbox}: ${targets.sandbox}  →  ` : '') + `${m.sides.prod}: ${targets.prod}` : ' '}
-      </Text>
-      <Box flexDirection="column" flexGrow={1} overflow="hidden">
-        {children}
+        <Text dimColor wrap="truncate">
+          {targets ? fitTargetsLine(targets.sandbox ? `${m.sides.sandbox}: ${targets.sandbox}` : undefined, `${m.sides.prod}: ${targets.prod}`, columns) : ' '}
+        </Text>
       </Box>
-      <Text dimColor wrap="truncate-end">
-        {keys}
-      </Text>
+      <Box flexDirection="column" flexGrow={1} flexShrink={1} overflow="hidden">
+        <Box flexDirection="column" flexShrink={0}>
+          {children}
+        </Box>
+      </Box>
+      <Box flexShrink={0}>
+        <Text dimColor wrap="truncate-end">
+          {fitKeyLine(keys, columns)}
+        </Text>
+      </Box>
     </Box>
   );
 }

@@ -1,6 +1,7 @@
 import { Text } from './Text.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { useRef, useState } from 'react';
+import { cursorWindow } from '../text-lines.js';
 
 export interface LineInputProps {
   value: string;
@@ -11,6 +12,11 @@ export interface LineInputProps {
   placeholder?: string;
   /** how the value is shown (the URL field hides its password); the cursor shows where display(text before it) ends */
   display?: (value: string) => string;
+  /**
+   * the columns it may take on its line: a longer value shows the part around the cursor.
+   * Without it the value is shown whole, wrapped over as many lines as it needs.
+   */
+  width?: number;
 }
 
 /** Where a word before `at` begins (Ctrl+W): spaces, then the word. */
@@ -26,7 +32,7 @@ function wordStart(chars: readonly string[], at: number): number {
  * Backspace and Delete at the cursor; Ctrl+W the word before it, Ctrl+U all before it,
  * Ctrl+K all after it; typed or pasted text goes in at the cursor; Enter submits.
  */
-export function LineInput({ value, onChange, onSubmit, focused, placeholder, display = (v) => v }: LineInputProps) {
+export function LineInput({ value, onChange, onSubmit, focused, placeholder, display = (v) => v, width }: LineInputProps) {
   // Keys can arrive faster than React redraws: edit the latest value, not the last rendered one.
   const live = useRef(value);
   const rendered = useRef(value);
@@ -78,11 +84,12 @@ export function LineInput({ value, onChange, onSubmit, focused, placeholder, dis
   // where the cursor shows: after the shown form of the text before it (inside a masked
   // password, at the mask's end: the mask never says how long it is)
   const at = Math.min([...display([...value].slice(0, cursor.current).join(''))].length, shown.length);
+  const view = width === undefined ? { before: shown.slice(0, at).join(''), under: shown[at] ?? ' ', after: shown.slice(at + 1).join('') } : cursorWindow(shown, at, width);
   return (
-    <Text wrap="truncate-start">
-      {shown.length ? <Text>{shown.slice(0, at).join('')}</Text> : <Text dimColor>{placeholder ?? ''}</Text>}
-      {focused ? <Text inverse>{shown[at] ?? ' '}</Text> : null}
-      {shown.length ? <Text>{shown.slice(at + 1).join('')}</Text> : null}
+    <Text wrap="wrap">
+      {shown.length ? <Text>{view.before}</Text> : <Text dimColor>{placeholder ?? ''}</Text>}
+      {focused ? <Text inverse>{view.under}</Text> : <Text>{view.under.trim()}</Text>}
+      {shown.length ? <Text>{view.after}</Text> : null}
     </Text>
   );
 }

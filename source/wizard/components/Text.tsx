@@ -16,7 +16,7 @@ export function Text(props: ComponentProps<typeof InkText>) {
 /** ink-select-input's item and indicator, drawn with this Text. */
 export function SelectItem({ isSelected = false, label }: { isSelected?: boolean; label: string }) {
   return (
-    <Text color={isSelected ? 'blue' : undefined} bold={isSelected && noColor()}>
+    <Text color={isSelected ? 'blue' : undefined} bold={isSelected && noColor()} wrap="truncate">
       {label}
     </Text>
   );

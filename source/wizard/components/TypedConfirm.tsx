@@ -6,6 +6,13 @@ import { Box } from 'ink';
 import { useState } from 'react';
 import { LineInput } from './LineInput.js';
 import { Text } from './Text.js';
+import { useFrame } from './Frame.js';
+import { wrapWords } from '../text-lines.js';
+
+/** Rows the prompt and its field take at `columns`. */
+export function typedConfirmRows(prompt: string, columns: number): number {
+  return wrapWords(prompt, columns).length + 1;
+}
 
 export interface TypedConfirmProps {
   prompt: string;
@@ -17,9 +24,14 @@ export interface TypedConfirmProps {
 
 export function TypedConfirm({ prompt, expected, onMatch, onMismatch }: TypedConfirmProps) {
   const [typed, setTyped] = useState('');
+  const { columns } = useFrame();
   return (
     <>
-      <Text color="yellow">{prompt}</Text>
+      {wrapWords(prompt, columns).map((line, i) => (
+        <Text key={i} color="yellow" wrap="truncate">
+          {line}
+        </Text>
+      ))}
       <Box>
         <Text>› </Text>
         <LineInput

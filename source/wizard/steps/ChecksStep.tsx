@@ -1,7 +1,7 @@
 import { Box } from 'ink';
-import { Text } from '../components/Text.js';
+import { RANK } from '../fit.js';
+import { FitLines, SPINNER_PLACE, type StyledItem } from '../components/FitLines.js';
 import { useKeys } from '../hooks/use-keys.js';
-import Spinner from 'ink-spinner';
 import type { OpenOptions } from '../../core/operation.js';
 import { describeError } from '../../text/describe-error.js';
 import { warningLine } from '../../text/describe-lesson.js';
@@ -10,7 +10,7 @@ import type { Messages } from '../../i18n/index.js';
 import type { Session, Targets } from '../../sync/session.js';
 import { CHECK_IDS, useChecks, type CheckState } from '../hooks/use-checks.js';
 import { useMessages } from '../context.js';
-import { Frame } from '../components/Frame.js';
+import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
 
 export interface ChecksStepProps {
   targets: Targets;
@@ -38,6 +38,7 @@ function detailOf(state: CheckState, m: Messages): string[] {
 /** Step 2: connect to both, tell them apart, check both schemas; each check on its own line. */
 export function ChecksStep({ targets, connect, onOpened, onContinue, onBack, onQuit }: ChecksStepProps) {
   const m = useMessages();
+  const { rows } = useFrame();
   const { states, ready, error, retry } = useChecks(targets, connect, onOpened);
   const failure = error === undefined ? undefined : describeError(error, m);
 
@@ -54,44 +55,28 @@ export function ChecksStep({ targets, connect, onOpened, onContinue, onBack, onQ
   });
 
   const keys = ready ? m.ui.keys.checksOk : failure ? m.ui.keys.checksFailed : m.ui.keys.checksRunning;
+  const items: StyledItem[] = CHECK_IDS.flatMap((id) => {
+    const state = states[id];
+    const mark = state.status === 'running' ? SPINNER_PLACE : { pending: m.marks.pending, ok: m.marks.ok, failed: m.marks.error }[state.status];
+    return [
+      { text: `${mark} ${m.ui.checks[id]}`, hang: 3, rank: state.status === 'failed' ? RANK.essential : RANK.line, spinner: state.status === 'running', dim: state.status === 'pending' },
+      ...detailOf(state, m).map((text) => ({ text: `   ${text}`, dim: true })),
+    ];
+  });
+  if (failure) {
+    items.push(
+      { text: '' },
+      { text: m.errorPrefix + failure.message, rank: RANK.essential, color: 'red' },
+      ...failure.details.map((text) => ({ text, rank: RANK.essential, color: 'red' as const })),
+      ...(failure.hint ? [{ text: m.hintPrefix + failure.hint, rank: RANK.essential, color: 'yellow' as const }] : []),
+    );
+  }
+  const gap = rows - FRAME_LINES >= 14 ? 1 : 0;
   return (
     <Frame step={2} keys={keys}>
-    <Box flexDirection="column" marginTop={1}>
-      {CHECK_IDS.map((id) => {
-        const line = states[id];
-        return (
-          <Box key={id} flexDirection="column">
-            <Text>
-              {line.status === 'running' ? (
-                <Text color="cyan">
-                  <Spinner type="dots" />
-                </Text>
-              ) : (
-                { pending: m.marks.pending, ok: m.marks.ok, failed: m.marks.error }[line.status]
-              )}{' '}
-              <Text dimColor={line.status === 'pending'}>{m.ui.checks[id]}</Text>
-            </Text>
-            {detailOf(line, m).map((text, i) => (
-              <Text key={i} dimColor wrap="truncate">
-                {'   '}
-                {text}
-              </Text>
-            ))}
-          </Box>
-        );
-      })}
-      {failure ? (
-        <Box flexDirection="column" marginTop={1}>
-          <Text color="red">{m.errorPrefix + failure.message}</Text>
-          {failure.details.map((line, i) => (
-            <Text key={i} color="red">
-              {line}
-            </Text>
-          ))}
-          {failure.hint ? <Text color="yellow">{m.hintPrefix + failure.hint}</Text> : null}
-        </Box>
-      ) : null}
-    </Box>
+      <Box flexDirection="column" marginTop={gap}>
+        <FitLines items={items} height={rows - FRAME_LINES - gap} />
+      </Box>
     </Frame>
   );
 }

@@ -6,8 +6,11 @@ import { useState } from 'react';
 import type { Summary } from '../../engine/types.js';
 import type { DbUrl } from '../../common/db-url.js';
 import { useMessages } from '../context.js';
-import { Frame } from '../components/Frame.js';
-import { TypedConfirm } from '../components/TypedConfirm.js';
+import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
+import { RANK } from '../fit.js';
+import { FitLines, type StyledItem } from '../components/FitLines.js';
+import { TypedConfirm, typedConfirmRows } from '../components/TypedConfirm.js';
+import { wrapWords } from '../text-lines.js';
 
 export type ConfirmChoice = 'apply' | 'save-and-quit' | 'save-plan-and-quit' | 'back' | 'quit';
 
@@ -58,29 +61,33 @@ export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveA
     else onQuit();
   };
 
+  const { rows, columns } = useFrame();
+  const info: StyledItem[] = [{ text: c.title, bold: true }];
+  if (writes) {
+    info.push(
+      {
+        text: summary.excluded
+          ? c.whatChosen(summary.created, planned.created, summary.updated, planned.updated, summary.tasksCopied)
+          : c.what(summary.created, summary.updated, summary.tasksCopied),
+        rank: RANK.essential,
+      },
+      { text: c.where(prod.database, `${prod.host}:${prod.port}`), rank: RANK.essential },
+    );
+  } else info.push({ text: c.nothing, rank: RANK.essential, color: 'yellow' });
+  info.push({ text: c.untouched(summary.skipped - summary.excluded, summary.errors) + (summary.excluded ? ` · ${c.leftOut(summary.excluded)}` : ''), dim: true });
+  // the choice (or the name prompt) and the notice keep their rows; what is said above gives way
+  const body = rows - FRAME_LINES;
+  const gap = body >= 14 ? 1 : 0;
+  const noticeRows = notice ? wrapWords(notice, columns).length : 0;
+  const kept = info.filter((item) => item.rank === RANK.essential).length;
+  const menuRows = Math.max(2, Math.min(items.length, body - 2 * gap - kept - noticeRows));
+  const actionRows = typing ? typedConfirmRows(c.typeName(prod.database), columns) : menuRows;
+
   return (
     <Frame step={4} keys={typing ? m.ui.keys.typeName : m.ui.keys.confirm}>
-      <Box flexDirection="column" marginTop={1}>
-        <Text bold>{c.title}</Text>
-        {writes ? (
-          <>
-            <Text>
-              {summary.excluded
-                ? c.whatChosen(summary.created, planned.created, summary.updated, planned.updated, summary.tasksCopied)
-                : c.what(summary.created, summary.updated, summary.tasksCopied)}
-            </Text>
-            <Text>
-              {c.where(prod.database, `${prod.host}:${prod.port}`)}
-            </Text>
-          </>
-        ) : (
-          <Text color="yellow">{c.nothing}</Text>
-        )}
-        <Text dimColor>
-          {c.untouched(summary.skipped - summary.excluded, summary.errors)}
-          {summary.excluded ? ` · ${c.leftOut(summary.excluded)}` : ''}
-        </Text>
-        <Box marginTop={1} flexDirection="column">
+      <Box flexDirection="column" marginTop={gap}>
+        <FitLines items={info} height={Math.max(0, body - 2 * gap - actionRows - noticeRows)} />
+        <Box marginTop={gap} flexDirection="column">
           {typing ? (
             <TypedConfirm
               prompt={c.typeName(prod.database)}
@@ -92,7 +99,7 @@ export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveA
               }}
             />
           ) : (
-            <SelectInput items={items} onSelect={select} itemComponent={SelectItem} indicatorComponent={SelectIndicator} />
+            <SelectInput items={items} limit={menuRows} onSelect={select} itemComponent={SelectItem} indicatorComponent={SelectIndicator} />
           )}
         </Box>
         {notice ? <Text color={notice === c.mismatch ? 'red' : undefined}>{notice}</Text> : null}

@@ -9,7 +9,9 @@ import { useMessages } from '../context.js';
 import { DetailsPanel } from '../components/DetailsPanel.js';
 import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
 import { HelpPanel } from '../components/HelpPanel.js';
+import { scrollsViewer } from '../components/TextViewer.js';
 import { LineInput } from '../components/LineInput.js';
+import { displayWidth } from '../text-lines.js';
 import { LockWaitLines } from '../components/LockWaitLines.js';
 import { PlanList } from '../components/PlanList.js';
 import type { Planning } from '../hooks/use-planning.js';
@@ -23,6 +25,7 @@ import {
   followEnd,
   moveCursor,
   nextFilter,
+  SEARCH_PROMPT,
   visibleIndexes,
   type Cursor,
   type Move,
@@ -58,7 +61,7 @@ type Mode = 'list' | 'details' | 'help' | 'search' | 'save' | 'save-plan' | 'rev
 export function PlanStep(props: PlanStepProps) {
   const { planning, session, choice, dryRun, defaultReportPath, onSaveReport, defaultPlanPath, onSavePlan, onContinue, onBack, onQuit } = props;
   const m = useMessages();
-  const { rows } = useFrame();
+  const { rows, columns } = useFrame();
   const height = Math.max(3, rows - FRAME_LINES - STATUS_LINES);
   const done = planning.stage === 'done';
   const [mode, setMode] = useState<Mode>('list');
@@ -99,9 +102,9 @@ export function PlanStep(props: PlanStepProps) {
   };
 
   useKeys((input, key) => {
+    // the help and the details scroll themselves (PgUp PgDn, Home End, g G)
+    if ((mode === 'help' || mode === 'review' || mode === 'details') && scrollsViewer(input, key)) return;
     if (mode === 'help') return setMode('list');
-    // the details panel scrolls itself (PgUp PgDn, Home End, g G)
-    if ((mode === 'review' || mode === 'details') && (key.pageDown || key.pageUp || key.home || key.end || input === 'g' || input === 'G')) return;
     if (mode === 'review') {
       if (input === 'y') decide(true);
       else if (input === 'n') decide(false);
@@ -255,6 +258,7 @@ export function PlanStep(props: PlanStepProps) {
           <>
             {m.ui.savePlan.prompt}{' '}
             <LineInput
+              width={columns - displayWidth(m.ui.savePlan.prompt) - 1}
               value={planPath}
               onChange={setPlanPath}
               focused
@@ -269,6 +273,7 @@ export function PlanStep(props: PlanStepProps) {
           <>
             {m.ui.save.prompt}{' '}
             <LineInput
+              width={columns - displayWidth(m.ui.save.prompt) - 1}
               value={reportPath}
               onChange={setReportPath}
               focused
@@ -280,7 +285,8 @@ export function PlanStep(props: PlanStepProps) {
           </>
         ) : mode === 'search' ? (
           <>
-            🔎 / <LineInput value={query} onChange={setQuery} focused />
+            {SEARCH_PROMPT}
+            <LineInput value={query} onChange={setQuery} focused width={columns - displayWidth(SEARCH_PROMPT)} />
           </>
         ) : (
           <>

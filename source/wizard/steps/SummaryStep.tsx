@@ -1,12 +1,13 @@
-import { Box } from 'ink';
-import { Text } from '../components/Text.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { EntryList, PlanEntry, Summary } from '../../engine/types.js';
 import { studentText, summaryLines } from '../../text/describe-lesson.js';
 import { printable } from '../../common/printable.js';
 import { actionText } from '../format.js';
 import { useMessages } from '../context.js';
-import { Frame } from '../components/Frame.js';
+import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
+import { blockItems, FitLines, type StyledItem } from '../components/FitLines.js';
+import { RANK } from '../fit.js';
+import type { Messages } from '../../i18n/index.js';
 
 export interface SummaryStepProps {
   summary: Summary | undefined;
@@ -35,53 +36,44 @@ function firstOf(entries: EntryList, keep: (entry: PlanEntry) => boolean): { sho
   return { shown, count };
 }
 
-function Listing({ title, entries, color }: { title: string; entries: { shown: PlanEntry[]; count: number }; color?: string }) {
-  const m = useMessages();
-  if (!entries.count) return null;
-  return (
-    <Box flexDirection="column" marginTop={1}>
-      <Text color={color}>{title}</Text>
-      {entries.shown.map((entry) => (
-        <Text key={entry.sandboxLessonId} wrap="truncate" color={color}>
-          {'  '}
-          {entry.lessonDate.slice(0, 16)} {studentText(entry, m).name} ({studentText(entry, m).platformId}): {actionText(entry, m)}
-          {entry.reason === 'write-failed' && entry.message ? ` — ${printable(entry.message)}` : ''}
-        </Text>
-      ))}
-      {entries.count > SHOWN ? <Text dimColor>{'  ' + m.ui.summary.more(entries.count - SHOWN)}</Text> : null}
-    </Box>
-  );
+/** A titled list of lessons, a row each, "and N more" after the first few. */
+function listingItems(title: string, entries: { shown: PlanEntry[]; count: number }, m: Messages, color?: 'red'): StyledItem[] {
+  if (!entries.count) return [];
+  return [
+    { text: '' },
+    { text: title, color, rank: RANK.line },
+    ...entries.shown.map((entry): StyledItem => {
+      const { name, platformId } = studentText(entry, m);
+      const failure = entry.reason === 'write-failed' && entry.message ? ` — ${printable(entry.message)}` : '';
+      return { text: `  ${entry.lessonDate.slice(0, 16)} ${name} (${platformId}): ${actionText(entry, m)}${failure}`, color, oneRow: true };
+    }),
+    ...(entries.count > SHOWN ? [{ text: '  ' + m.ui.summary.more(entries.count - SHOWN), dim: true }] : []),
+  ];
 }
 
 /** Step 6: the seed's summary block, what changed meanwhile, what failed, the exit code. */
 export function SummaryStep({ summary, entries, problem, reportLine, undoLine, exitCode, onSave, onExit }: SummaryStepProps) {
   const m = useMessages();
+  const { rows } = useFrame();
   useKeys((input, key) => {
     if (key.return || input === 'q' || key.escape) onExit();
     else if (input === 's' && onSave) onSave();
   });
+  const items: StyledItem[] = [];
+  if (problem) items.push(...problem.map((text, i): StyledItem => ({ text, rank: RANK.essential, color: i === 0 ? 'yellow' : undefined })));
+  else if (summary) {
+    items.push(
+      ...blockItems(summaryLines(summary, m, false), m.rule),
+      ...listingItems(m.ui.summary.changed, firstOf(entries, (e) => e.reason === 'changed-since-preview'), m),
+      ...listingItems(m.ui.summary.errorsTitle, firstOf(entries, (e) => e.action === 'error'), m, 'red'),
+    );
+  }
+  // where the undo file and the report went stay on screen whatever else gives way
+  for (const line of [undoLine, reportLine]) if (line) items.push({ text: line, rank: RANK.essential });
+  items.push({ text: m.ui.summary.exitCode(exitCode), dim: true, rank: RANK.line });
   return (
     <Frame step={6} keys={onSave && !reportLine ? m.ui.keys.summarySave : m.ui.keys.summary}>
-      <Box flexDirection="column">
-        {problem ? (
-          problem.map((line, i) => (
-            <Text key={i} color={i === 0 ? 'yellow' : undefined} wrap="wrap">
-              {line}
-            </Text>
-          ))
-        ) : summary ? (
-          <>
-            {summaryLines(summary, m, false).map((line, i) => (
-              <Text key={i}>{line}</Text>
-            ))}
-            <Listing title={m.ui.summary.changed} entries={firstOf(entries, (e) => e.reason === 'changed-since-preview')} />
-            <Listing title={m.ui.summary.errorsTitle} entries={firstOf(entries, (e) => e.action === 'error')} color="red" />
-          </>
-        ) : null}
-        {undoLine ? <Text>{undoLine}</Text> : null}
-        {reportLine ? <Text>{reportLine}</Text> : null}
-        <Text dimColor>{m.ui.summary.exitCode(exitCode)}</Text>
-      </Box>
+      <FitLines items={items} height={rows - FRAME_LINES} />
     </Frame>
   );
 }

@@ -21,7 +21,10 @@ import { UndoReport } from '../../undo/report.js';
 import { UndoSession, type UndoCheckEvent, type UndoCheckId } from '../../undo/session.js';
 import { MessagesContext, useMessages } from '../context.js';
 import { Frame, FRAME_LINES, FrameContext } from '../components/Frame.js';
-import { TypedConfirm } from '../components/TypedConfirm.js';
+import { TypedConfirm, typedConfirmRows } from '../components/TypedConfirm.js';
+import { RANK } from '../fit.js';
+import { blockItems, FitLines, SPINNER_PLACE, type StyledItem } from '../components/FitLines.js';
+import { wrapWords } from '../text-lines.js';
 import { Text } from '../components/Text.js';
 import { KeyRouter, useKeys } from '../hooks/use-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
@@ -245,22 +248,20 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
   if (step === 'checks') {
     keys = failure ? u.keys.checksFailed : entries ? u.keys.checksOk : m.ui.keys.checksRunning;
     const text = failure ? describeError(failure, m) : undefined;
+    const items: StyledItem[] = [{ text: undoFileLine(file, m), rank: RANK.line }];
+    for (const id of CHECKS) {
+      const state = checks[id];
+      const mark = !state ? m.marks.pending : state.status === 'running' ? SPINNER_PLACE : state.status === 'ok' ? m.marks.ok : m.marks.error;
+      items.push({ text: `${mark} ${u.checks[id]}`, hang: 3, rank: state?.status === 'failed' ? RANK.essential : RANK.line, spinner: state?.status === 'running', dim: !state });
+      if (state?.status === 'ok' && state.id === 'prod') items.push({ text: `   ${m.ui.checks.server(printable(state.info.version), state.info.rttMs)}`, dim: true });
+    }
+    if (session.current?.committed === false) items.push({ text: m.undo.notCommitted, rank: RANK.essential, color: 'yellow' });
+    if (text) items.push({ text: m.errorPrefix + text.message, rank: RANK.essential, color: 'red' });
+    if (text?.hint) items.push({ text: m.hintPrefix + text.hint, rank: RANK.essential, color: 'yellow' });
+    const gap = size.rows - FRAME_LINES >= 14 ? 1 : 0;
     body = (
-      <Box flexDirection="column" marginTop={1}>
-        <Text wrap="wrap">{undoFileLine(file, m)}</Text>
-        {CHECKS.map((id) => {
-          const state = checks[id];
-          const mark = !state ? m.marks.pending : state.status === 'running' ? <Spinner type="dots" /> : state.status === 'ok' ? m.marks.ok : m.marks.error;
-          return (
-            <Text key={id} wrap="truncate">
-              {mark} {u.checks[id]}
-              {state?.status === 'ok' && state.id === 'prod' ? <Text dimColor>{`  ${m.ui.checks.server(printable(state.info.version), state.info.rttMs)}`}</Text> : null}
-            </Text>
-          );
-        })}
-        {session.current?.committed === false ? <Text color="yellow">{m.undo.notCommitted}</Text> : null}
-        {text ? <Text color="red">{m.errorPrefix + text.message}</Text> : null}
-        {text?.hint ? <Text color="yellow">{m.hintPrefix + text.hint}</Text> : null}
+      <Box flexDirection="column" marginTop={gap}>
+        <FitLines items={items} height={size.rows - FRAME_LINES - gap} />
       </Box>
     );
   } else if (step === 'index') {
@@ -281,15 +282,23 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
     );
   } else if (step === 'confirm') {
     keys = typing ? u.keys.typeName : u.keys.confirm;
+    const info: StyledItem[] = [
+      { text: u.confirmTitle, bold: true },
+      work ? { text: u.confirmWhat(summary.removed, summary.restored, summary.tasksRemoved), rank: RANK.essential } : { text: u.nothing, rank: RANK.essential, color: 'yellow' },
+    ];
+    if (slow) info.push({ text: m.undo.slowRemoval(slow.lessons, printable(session.current!.tables.lessonTasks.sql), Math.max(1, Math.round(slow.seconds / 60))), color: 'yellow' });
+    info.push({ text: u.where(prod.database, `${prod.host}:${prod.port}`), rank: RANK.essential });
+    if (summary.kept + summary.alreadyUndone) info.push({ text: u.confirmKept(summary.kept + summary.alreadyUndone), dim: true });
+    // the name prompt and the notice keep their rows; what is said above gives way
+    const rows = size.rows - FRAME_LINES;
+    const gap = rows >= 14 ? 1 : 0;
+    const promptRows = typing ? typedConfirmRows(u.typeName(prod.database), size.columns) : 0;
+    const noticeRows = notice ? wrapWords(notice, size.columns).length : 0;
     body = (
-      <Box flexDirection="column" marginTop={1}>
-        <Text bold>{u.confirmTitle}</Text>
-        {work ? <Text>{u.confirmWhat(summary.removed, summary.restored, summary.tasksRemoved)}</Text> : <Text color="yellow">{u.nothing}</Text>}
-        {slow ? <Text color="yellow">{m.undo.slowRemoval(slow.lessons, printable(session.current!.tables.lessonTasks.sql), Math.max(1, Math.round(slow.seconds / 60)))}</Text> : null}
-        <Text>{u.where(prod.database, `${prod.host}:${prod.port}`)}</Text>
-        {summary.kept + summary.alreadyUndone ? <Text dimColor>{u.confirmKept(summary.kept + summary.alreadyUndone)}</Text> : null}
+      <Box flexDirection="column" marginTop={gap}>
+        <FitLines items={info} height={Math.max(0, rows - 2 * gap - promptRows - noticeRows)} />
         {typing ? (
-          <Box marginTop={1} flexDirection="column">
+          <Box marginTop={gap} flexDirection="column">
             <TypedConfirm prompt={u.typeName(prod.database)} expected={prod.database} onMatch={startApply} onMismatch={() => setNotice(m.ui.confirm.mismatch)} />
           </Box>
         ) : null}
@@ -302,21 +311,16 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
   } else {
     keys = u.keys.summary;
     const done = outcome!;
-    const lines = done.problem
-      ? [m.ui.summary.failed, ...errorLines(done.problem, m)]
+    const items: StyledItem[] = done.problem
+      ? [m.ui.summary.failed, ...errorLines(done.problem, m)].map((text) => ({ text, rank: RANK.essential }))
       : [
-          ...undoSummaryLines(summarizeUndo(done.entries), m, false),
-          ...done.entries.filter((e) => e.action === 'keep' && e.reason !== 'already-undone').slice(0, Math.max(0, height - 8)).flatMap((e) => [lessonHeader(e.lesson, m), ...undoEntryLines(e, file.header.columns, m, false)]),
+          ...blockItems(undoSummaryLines(summarizeUndo(done.entries), m, false), m.rule),
+          ...done.entries
+            .filter((e) => e.action === 'keep' && e.reason !== 'already-undone')
+            .slice(0, Math.max(0, height - 8))
+            .flatMap((e): StyledItem[] => [{ text: lessonHeader(e.lesson, m), rank: RANK.line, oneRow: true }, ...undoEntryLines(e, file.header.columns, m, false).map((text) => ({ text, oneRow: true }))]),
         ];
-    body = (
-      <Box flexDirection="column">
-        {lines.map((line, i) => (
-          <Text key={i} wrap="truncate">
-            {line}
-          </Text>
-        ))}
-      </Box>
-    );
+    body = <FitLines items={items} height={size.rows - FRAME_LINES} />;
   }
 
   return (

@@ -11,11 +11,13 @@ import type { Messages } from '../../i18n/index.js';
 import type { UndoAction, UndoEntry, UndoSummary } from '../../undo/plan.js';
 import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
 import { LineInput } from '../components/LineInput.js';
+import { displayWidth } from '../text-lines.js';
 import { Text } from '../components/Text.js';
+import { TextViewer } from '../components/TextViewer.js';
 import { useMessages } from '../context.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { listMove, useListCursor } from '../hooks/use-list-cursor.js';
-import { keptPositions, studentMatches } from '../plan-view.js';
+import { keptPositions, SEARCH_PROMPT, studentMatches } from '../plan-view.js';
 
 type Filter = 'all' | UndoAction;
 const FILTERS: readonly Filter[] = ['all', 'remove', 'restore', 'keep'];
@@ -32,6 +34,14 @@ function rowText(entry: UndoEntry, m: Messages): string {
 
 const colorOf = (entry: UndoEntry) => (entry.action === 'keep' ? undefined : entry.action === 'remove' ? 'red' : 'cyan');
 
+/** The plan says what the undo would do, whether or not it will run. */
+function UndoDetails({ entry, columns, height }: { entry: UndoEntry; columns: readonly string[]; height: number }) {
+  const m = useMessages();
+  // prose, broken between words; a value's line continues under its own indent
+  const lines = useMemo(() => undoDetailsLines(entry, columns, m, true).map((text) => ({ text, hang: /^ */.exec(text)![0].length })), [entry, columns, m]);
+  return <TextViewer lines={lines} height={height} />;
+}
+
 export interface UndoPlanStepProps {
   entries: readonly UndoEntry[];
   summary: UndoSummary;
@@ -46,12 +56,11 @@ export interface UndoPlanStepProps {
 export function UndoPlanStep({ entries, summary, columns, step, dryRun, onContinue, onQuit }: UndoPlanStepProps) {
   const m = useMessages();
   const u = m.undo.ui;
-  const { rows } = useFrame();
+  const { rows, columns: screenWidth } = useFrame();
   const height = Math.max(3, rows - FRAME_LINES - STATUS_LINES);
   const [mode, setMode] = useState<'list' | 'details' | 'search'>('list');
   const [filter, setFilter] = useState<Filter>('all');
   const [query, setQuery] = useState('');
-  const [scroll, setScroll] = useState(0);
   const kept = useMemo(
     () => keptPositions(entries, filter !== 'all', query, (entry, q) => (filter === 'all' || entry.action === filter) && studentMatches(entry.lesson, q)),
     [entries, filter, query],
@@ -68,18 +77,14 @@ export function UndoPlanStep({ entries, summary, columns, step, dryRun, onContin
     }
     const moved = listMove(input, key);
     if (mode === 'details') {
-      if (key.pageDown || key.pageUp) setScroll((at) => Math.max(0, at + (key.pageDown ? 1 : -1) * Math.max(1, height - 2)));
-      else if (moved === 'up' || moved === 'down') {
-        cursor.move(moved);
-        setScroll(0);
-      } else if (key.return || key.escape) setMode('list');
+      // the viewer scrolls itself
+      if (moved === 'up' || moved === 'down') cursor.move(moved);
+      else if (key.return || key.escape) setMode('list');
       return;
     }
     if (moved) cursor.move(moved);
-    else if (key.return && current) {
-      setScroll(0);
-      setMode('details');
-    } else if (input === 'f' || key.tab) {
+    else if (key.return && current) setMode('details');
+    else if (input === 'f' || key.tab) {
       setFilter((f) => FILTERS[(FILTERS.indexOf(f) + 1) % FILTERS.length]!);
       cursor.reset();
     } else if (input === '/') {
@@ -94,18 +99,7 @@ export function UndoPlanStep({ entries, summary, columns, step, dryRun, onContin
 
   let body;
   if (mode === 'details' && current) {
-    // the plan says what the undo would do, whether or not it will run
-    const lines = undoDetailsLines(current, columns, m, true);
-    const top = Math.min(scroll, Math.max(0, lines.length - height));
-    body = (
-      <Box flexDirection="column" height={height} overflow="hidden">
-        {lines.slice(top, top + height).map((line, i) => (
-          <Text key={top + i} wrap="truncate">
-            {line || ' '}
-          </Text>
-        ))}
-      </Box>
-    );
+    body = <UndoDetails key={cursor.view.index} entry={current} columns={columns} height={height} />;
   } else {
     const { top, index } = cursor.view;
     const shown = [];
@@ -133,7 +127,8 @@ export function UndoPlanStep({ entries, summary, columns, step, dryRun, onContin
       <Text wrap="truncate" dimColor={mode !== 'search'}>
         {mode === 'search' ? (
           <>
-            🔎 / <LineInput value={query} onChange={setQuery} focused />
+            {SEARCH_PROMPT}
+            <LineInput value={query} onChange={setQuery} focused width={screenWidth - displayWidth(SEARCH_PROMPT)} />
           </>
         ) : (
           <>
