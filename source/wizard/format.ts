@@ -1,4 +1,5 @@
 /** One plan entry as a list line, and its details: pure text for the components. */
+import { displayWidth } from './text-lines.js';
 import type { PlanEntry } from '../engine/types.js';
 import type { Messages } from '../i18n/index.js';
 import type { LessonValues } from '../db/read.js';
@@ -51,13 +52,31 @@ export function rowText(entry: PlanEntry, m: Messages): string {
 
 const NULL_MARK = '∅';
 
-/** A value as its database printed it: ∅ for NULL, quoted when it is empty or only spaces, its length said when it was cut. */
-function valueText(row: LessonValues['sandbox'], column: string, m: Messages): string {
+/**
+ * A value as its database printed it, in lines: ∅ for NULL, quoted when it is empty or only
+ * spaces, its length said when it was cut. A text's own line breaks stay breaks (a homework
+ * of 1,200 lines reads as lines); every other control character is escaped, tabs too.
+ */
+function valueText(row: LessonValues['sandbox'], column: string, m: Messages): string[] {
   const value = row?.values[column];
-  if (value === null || value === undefined) return NULL_MARK;
-  if (value.trim() === '') return printable(JSON.stringify(value));
+  if (value === null || value === undefined) return [NULL_MARK];
+  if (value.trim() === '') return [printable(JSON.stringify(value))];
+  const lines = value.split(/\r?\n/).map(printable);
   const whole = row?.lengths?.[column];
-  return whole === undefined ? printable(value) : `${printable(value)}${m.ui.values.cut(whole)}`;
+  if (whole !== undefined) lines[lines.length - 1] += m.ui.values.cut(whole);
+  return lines;
+}
+
+/** `head`, then the value's lines, those after the first under where the value starts. */
+function labelled(head: string, value: readonly string[]): string[] {
+  const under = ' '.repeat(displayWidth(head));
+  return value.map((line, i) => (i === 0 ? head : under) + line);
+}
+
+/** "a → b" on one line when both are one line; else each under its own label. */
+function pair(head: string, left: string[], separator: string, right: string[]): string[] {
+  if (left.length === 1 && right.length === 1) return [`${head}${left[0]}${separator}${right[0]}`];
+  return [...labelled(head, left), ...labelled(`    ${separator.trim()} `, right)];
 }
 
 /**
@@ -71,14 +90,14 @@ export function valueLines(entry: PlanEntry, values: LessonValues, m: Messages):
   const lines: string[] = [];
   if (entry.action === 'update') {
     lines.push(v.updateTitle);
-    for (const field of entry.fieldsFilled) lines.push(`  ${field}: ${shown('prod', field)} → ${shown('sandbox', field)}`);
+    for (const field of entry.fieldsFilled) lines.push(...pair(`  ${field}: `, shown('prod', field), ' → ', shown('sandbox', field)));
   } else if (entry.action === 'create') {
     lines.push(v.createTitle);
-    for (const column of values.copied) lines.push(`  ${column} = ${shown('sandbox', column)}`);
+    for (const column of values.copied) lines.push(...labelled(`  ${column} = `, shown('sandbox', column)));
     if (values.defaulted.length) lines.push(`  ${v.defaulted(values.defaulted.map(printable).join(', '))}`);
   } else if (values.prod) {
     lines.push(entry.reason === 'filled' ? v.compareTitle : v.sideBySideTitle);
-    for (const field of CONTENT_FIELDS) lines.push(`  ${field}: ${shown('prod', field)} | ${shown('sandbox', field)}`);
+    for (const field of CONTENT_FIELDS) lines.push(...pair(`  ${field}: `, shown('prod', field), ' | ', shown('sandbox', field)));
   }
   const onLesson = new Set((values.prod?.tasks ?? []).map(([taskId, type]) => `${taskId}|${type ?? ''}`));
   const tasks = values.sandbox?.tasks ?? [];

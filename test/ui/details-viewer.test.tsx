@@ -6,6 +6,7 @@ import { FrameContext } from '../../source/wizard/components/Frame.js';
 import { messages } from '../../source/i18n/index.js';
 import { wrapToWidth, displayWidth } from '../../source/wizard/text-lines.js';
 import { syntheticEntries } from '../helpers/entries.js';
+import { valueLines } from '../../source/wizard/format.js';
 import { frameOf, keys, press, renderStep, settle } from '../helpers/ink.js';
 
 let unmount: (() => void) | undefined;
@@ -56,5 +57,33 @@ describe('the details viewer', () => {
     expect(wrapToWidth('🙂🙂🙂', 5)).toEqual(['🙂🙂', '🙂']);
     expect(wrapToWidth('漢字かな', 4)).toEqual(['漢字', 'かな']);
     expect(wrapToWidth('', 4)).toEqual(['']);
+  });
+});
+
+describe('a value of many lines', () => {
+  it('keeps its line breaks as lines under the column, escapes tabs and other controls', async () => {
+    const notes = 'Задание 1:\tрешить 🙂\r\nЗадание 2: \u001b[31mкрасный\nЗадание 3';
+    const app = mount(notes);
+    await settle();
+    const frame = frameOf(app);
+    const rows = frame.split('\n').map((row) => row.replace(/^│ /, '').replace(/\s*│$/, ''));
+    const first = rows.findIndex((row) => row.startsWith('  notes = '));
+    expect(rows.slice(first, first + 3)).toEqual([
+      '  notes = Задание 1:\\tрешить 🙂',
+      '          Задание 2: \\u001b[31mкрасный',
+      '          Задание 3',
+    ]);
+    expect(frame).not.toContain('\u001b[31m');
+  });
+
+  it('in an update, shows prod now and then what the sandbox writes, each under its own mark', () => {
+    const entry = syntheticEntries(2)[1]!; // an update of topic and notes
+    const row = (values: Record<string, string | null>) => ({ values, lengths: null, tasks: [] });
+    const lines = valueLines(
+      entry,
+      { sandbox: row({ topic: 'Дроби', notes: 'строка 1\nстрока 2' }), prod: row({ topic: '', notes: null }), tasksInProd: new Set(), copied: [], defaulted: [] },
+      messages('en'),
+    );
+    expect(lines).toEqual(['Prod now → what the sandbox writes', '  topic: "" → Дроби', '  notes: ∅', '    → строка 1', '      строка 2']);
   });
 });
