@@ -116,3 +116,6 @@ export function addCounts(counts: Counts, entries: readonly PlanEntry[]): Counts
 
 /** what the search line starts with, before the query being typed */
 export const SEARCH_PROMPT = '🔎 / ';
+
+/** terminal rows under which an open panel (details, help, review) hides the status lines above it */
+export const COMPACT_BELOW = 16;

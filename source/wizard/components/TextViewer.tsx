@@ -24,6 +24,9 @@ export interface ViewerLine {
   hang?: number;
 }
 
+/** Rows from which the panel has a border: below, every row shows text. */
+const FRAMED_FROM = 10;
+
 /** The keys the viewer takes for itself. */
 export function scrollsViewer(input: string, key: Key): boolean {
   return key.pageDown || key.pageUp || key.home || key.end || input === 'g' || input === 'G';
@@ -38,9 +41,10 @@ function wrapLine(line: ViewerLine, width: number): ViewerLine[] {
 export function TextViewer({ lines, height }: { lines: readonly ViewerLine[]; height: number }) {
   const m = useMessages();
   const { columns } = useFrame();
-  // the border and the padding take four columns, the border two lines, the "more" line one
-  const width = Math.max(10, columns - 4);
-  const visible = Math.max(1, height - 3);
+  // a border (with its padding: four columns, two lines) only where there is room for it; the "more" line takes one
+  const framed = height >= FRAMED_FROM;
+  const width = Math.max(10, columns - (framed ? 4 : 0));
+  const visible = Math.max(1, height - (framed ? 3 : 1));
   const wrapped = useMemo(() => lines.flatMap((line) => wrapLine(line, width)), [lines, width]);
   const last = Math.max(0, wrapped.length - visible);
   const [top, setTop] = useState(0);
@@ -56,7 +60,7 @@ export function TextViewer({ lines, height }: { lines: readonly ViewerLine[]; he
   const d = m.ui.details;
   const more = at < last ? d.moreBelow(at + 1, at + shown.length, wrapped.length) : at > 0 ? d.linesOf(at + 1, at + shown.length, wrapped.length) : '';
   return (
-    <Box flexDirection="column" height={height} overflow="hidden" borderStyle="round" paddingX={1}>
+    <Box flexDirection="column" height={height} overflow="hidden" borderStyle={framed ? 'round' : undefined} paddingX={framed ? 1 : 0}>
       {shown.map((line, i) => (
         <Text key={at + i} wrap="truncate" bold={line.bold} color={line.color} dimColor={line.dim}>
           {line.text || ' '}

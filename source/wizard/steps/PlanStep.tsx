@@ -26,6 +26,7 @@ import {
   moveCursor,
   nextFilter,
   SEARCH_PROMPT,
+  COMPACT_BELOW,
   visibleIndexes,
   type Cursor,
   type Move,
@@ -62,9 +63,11 @@ export function PlanStep(props: PlanStepProps) {
   const { planning, session, choice, dryRun, defaultReportPath, onSaveReport, defaultPlanPath, onSavePlan, onContinue, onBack, onQuit } = props;
   const m = useMessages();
   const { rows, columns } = useFrame();
-  const height = Math.max(3, rows - FRAME_LINES - STATUS_LINES);
   const done = planning.stage === 'done';
   const [mode, setMode] = useState<Mode>('list');
+  // in a short terminal a panel takes the status lines' rows too: text, not counters, is what is read there
+  const compact = rows < COMPACT_BELOW && (mode === 'details' || mode === 'help' || mode === 'review');
+  const height = Math.max(3, rows - FRAME_LINES - (compact ? 0 : STATUS_LINES));
   const [filter, setFilter] = useState<StatusFilter>('all');
   const [query, setQuery] = useState('');
   const [cursor, setCursor] = useState<Cursor>({ index: 0, top: 0 });
@@ -234,71 +237,75 @@ export function PlanStep(props: PlanStepProps) {
 
   return (
     <Frame step={3} keys={planning.stage === 'failed' ? m.ui.keys.planFailed : keys}>
-      <Text wrap="truncate">
-        {done || planning.stage === 'failed' ? null : (
-          <Text color="cyan">
-            <Spinner type="dots" />{' '}
+      {compact ? null : (
+        <>
+          <Text wrap="truncate">
+            {done || planning.stage === 'failed' ? null : (
+              <Text color="cyan">
+                <Spinner type="dots" />{' '}
+              </Text>
+            )}
+            {status}
+            {'   '}
+            <Text color="green">
+              {m.marks.create} {m.ui.count(c.create)}
+            </Text>{' '}
+            <Text color="cyan">
+              {m.marks.update} {m.ui.count(c.update)}
+            </Text>{' '}
+            {m.marks.filled} {m.ui.count(c.filled)} {m.marks.skip} {m.ui.count(c.skip)}{' '}
+            <Text color="red">
+              {m.marks.error} {m.ui.count(c.error)}
+            </Text>
           </Text>
-        )}
-        {status}
-        {'   '}
-        <Text color="green">
-          {m.marks.create} {m.ui.count(c.create)}
-        </Text>{' '}
-        <Text color="cyan">
-          {m.marks.update} {m.ui.count(c.update)}
-        </Text>{' '}
-        {m.marks.filled} {m.ui.count(c.filled)} {m.marks.skip} {m.ui.count(c.skip)}{' '}
-        <Text color="red">
-          {m.marks.error} {m.ui.count(c.error)}
-        </Text>
-      </Text>
-      <Text wrap="truncate" dimColor={mode !== 'search' && mode !== 'save' && mode !== 'save-plan'}>
-        {mode === 'save-plan' ? (
-          <>
-            {m.ui.savePlan.prompt}{' '}
-            <LineInput
-              width={columns - displayWidth(m.ui.savePlan.prompt) - 1}
-              value={planPath}
-              onChange={setPlanPath}
-              focused
-              onSubmit={(path) => {
-                setNotice(m.ui.savePlan.saving);
-                setMode('list');
-                void onSavePlan(path).then(setNotice);
-              }}
-            />
-          </>
-        ) : mode === 'save' ? (
-          <>
-            {m.ui.save.prompt}{' '}
-            <LineInput
-              width={columns - displayWidth(m.ui.save.prompt) - 1}
-              value={reportPath}
-              onChange={setReportPath}
-              focused
-              onSubmit={(path) => {
-                setNotice(onSaveReport(path));
-                setMode('list');
-              }}
-            />
-          </>
-        ) : mode === 'search' ? (
-          <>
-            {SEARCH_PROMPT}
-            <LineInput value={query} onChange={setQuery} focused width={columns - displayWidth(SEARCH_PROMPT)} />
-          </>
-        ) : (
-          <>
-            {m.ui.filterLabel(m.ui.filterNames[filter]!)}
-            {done ? ` · ${m.ui.toWrite(c.create + c.update - choice.count, c.create + c.update)}` : ''}
-            {query ? ` · ${m.ui.searchLabel(query)}` : ''}
-            {indexes ? ` · ${m.ui.shown(count, planning.count)}` : ''}
-            {done && count ? ` · ${m.ui.position(view.index + 1, count)}` : ''}
-            {notice ? `   ${notice}` : ''}
-          </>
-        )}
-      </Text>
+          <Text wrap="truncate" dimColor={mode !== 'search' && mode !== 'save' && mode !== 'save-plan'}>
+            {mode === 'save-plan' ? (
+              <>
+                {m.ui.savePlan.prompt}{' '}
+                <LineInput
+                  width={columns - displayWidth(m.ui.savePlan.prompt) - 1}
+                  value={planPath}
+                  onChange={setPlanPath}
+                  focused
+                  onSubmit={(path) => {
+                    setNotice(m.ui.savePlan.saving);
+                    setMode('list');
+                    void onSavePlan(path).then(setNotice);
+                  }}
+                />
+              </>
+            ) : mode === 'save' ? (
+              <>
+                {m.ui.save.prompt}{' '}
+                <LineInput
+                  width={columns - displayWidth(m.ui.save.prompt) - 1}
+                  value={reportPath}
+                  onChange={setReportPath}
+                  focused
+                  onSubmit={(path) => {
+                    setNotice(onSaveReport(path));
+                    setMode('list');
+                  }}
+                />
+              </>
+            ) : mode === 'search' ? (
+              <>
+                {SEARCH_PROMPT}
+                <LineInput value={query} onChange={setQuery} focused width={columns - displayWidth(SEARCH_PROMPT)} />
+              </>
+            ) : (
+              <>
+                {m.ui.filterLabel(m.ui.filterNames[filter]!)}
+                {done ? ` · ${m.ui.toWrite(c.create + c.update - choice.count, c.create + c.update)}` : ''}
+                {query ? ` · ${m.ui.searchLabel(query)}` : ''}
+                {indexes ? ` · ${m.ui.shown(count, planning.count)}` : ''}
+                {done && count ? ` · ${m.ui.position(view.index + 1, count)}` : ''}
+                {notice ? `   ${notice}` : ''}
+              </>
+            )}
+          </Text>
+        </>
+      )}
       {body}
     </Frame>
   );

@@ -17,7 +17,7 @@ import { TextViewer } from '../components/TextViewer.js';
 import { useMessages } from '../context.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { listMove, useListCursor } from '../hooks/use-list-cursor.js';
-import { keptPositions, SEARCH_PROMPT, studentMatches } from '../plan-view.js';
+import { COMPACT_BELOW, keptPositions, SEARCH_PROMPT, studentMatches } from '../plan-view.js';
 
 type Filter = 'all' | UndoAction;
 const FILTERS: readonly Filter[] = ['all', 'remove', 'restore', 'keep'];
@@ -57,8 +57,9 @@ export function UndoPlanStep({ entries, summary, columns, step, dryRun, onContin
   const m = useMessages();
   const u = m.undo.ui;
   const { rows, columns: screenWidth } = useFrame();
-  const height = Math.max(3, rows - FRAME_LINES - STATUS_LINES);
   const [mode, setMode] = useState<'list' | 'details' | 'search'>('list');
+  const compact = rows < COMPACT_BELOW && mode === 'details';
+  const height = Math.max(3, rows - FRAME_LINES - (compact ? 0 : STATUS_LINES));
   const [filter, setFilter] = useState<Filter>('all');
   const [query, setQuery] = useState('');
   const kept = useMemo(
@@ -121,24 +122,28 @@ export function UndoPlanStep({ entries, summary, columns, step, dryRun, onContin
   const keys = mode === 'details' ? u.keys.details : mode === 'search' ? u.keys.search : dryRun ? u.keys.planDry : u.keys.plan;
   return (
     <Frame step={step} keys={keys} steps={u.steps} title={u.title}>
-      <Text wrap="truncate">
-        {u.planned(entries.length)}   {u.counts(summary.removed, summary.restored, summary.kept + summary.alreadyUndone)}
-      </Text>
-      <Text wrap="truncate" dimColor={mode !== 'search'}>
-        {mode === 'search' ? (
-          <>
-            {SEARCH_PROMPT}
-            <LineInput value={query} onChange={setQuery} focused width={screenWidth - displayWidth(SEARCH_PROMPT)} />
-          </>
-        ) : (
-          <>
-            {m.ui.filterLabel(u.filters[filter]!)}
-            {query ? ` · ${m.ui.searchLabel(query)}` : ''}
-            {kept ? ` · ${m.ui.shown(count, entries.length)}` : ''}
-            {count ? ` · ${m.ui.position(cursor.view.index + 1, count)}` : ''}
-          </>
-        )}
-      </Text>
+      {compact ? null : (
+        <>
+          <Text wrap="truncate">
+            {u.planned(entries.length)}   {u.counts(summary.removed, summary.restored, summary.kept + summary.alreadyUndone)}
+          </Text>
+          <Text wrap="truncate" dimColor={mode !== 'search'}>
+            {mode === 'search' ? (
+              <>
+                {SEARCH_PROMPT}
+                <LineInput value={query} onChange={setQuery} focused width={screenWidth - displayWidth(SEARCH_PROMPT)} />
+              </>
+            ) : (
+              <>
+                {m.ui.filterLabel(u.filters[filter]!)}
+                {query ? ` · ${m.ui.searchLabel(query)}` : ''}
+                {kept ? ` · ${m.ui.shown(count, entries.length)}` : ''}
+                {count ? ` · ${m.ui.position(cursor.view.index + 1, count)}` : ''}
+              </>
+            )}
+          </Text>
+        </>
+      )}
       {body}
     </Frame>
   );
