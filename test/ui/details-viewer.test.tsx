@@ -7,7 +7,7 @@ import { messages } from '../../source/i18n/index.js';
 import { wrapToWidth, displayWidth } from '../../source/wizard/text-lines.js';
 import { syntheticEntries } from '../helpers/entries.js';
 import { valueLines } from '../../source/wizard/format.js';
-import { frameOf, keys, press, renderStep, settle } from '../helpers/ink.js';
+import { frameOf, keys, press, renderStep, settle, waitForText } from '../helpers/ink.js';
 
 let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());
@@ -57,6 +57,20 @@ describe('the details viewer', () => {
     expect(wrapToWidth('🙂🙂🙂', 5)).toEqual(['🙂🙂', '🙂']);
     expect(wrapToWidth('漢字かな', 4)).toEqual(['漢字', 'かな']);
     expect(wrapToWidth('', 4)).toEqual(['']);
+  });
+});
+
+describe('keys faster than frames', () => {
+  it('scrolls a page for each PgDn of a burst (a held key), and stays at the end', async () => {
+    const notes = Array.from({ length: 400 }, (_, i) => `line ${i + 1}`).join('\n');
+    const app = mount(notes);
+    await settle();
+    app.stdin.write(keys.pageDown.repeat(5));
+    // 17 lines a page, 16 a step (one stays in view): after five, line 81 is the first
+    const frame = await waitForText(app, /lines 81–97 of/);
+    expect(frame).toMatch(/▼ more below \(lines 81–97 of \d+\)/);
+    app.stdin.write(keys.pageDown.repeat(200));
+    await waitForText(app, 'line 400');
   });
 });
 

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LineInput } from '../../source/wizard/components/LineInput.js';
 import { maskUrlInput } from '../../source/wizard/steps/UrlStep.js';
-import { frameOf, renderStep, settle } from '../helpers/ink.js';
+import { frameOf, renderStep, settle, waitFor } from '../helpers/ink.js';
 
 const k = {
   left: '\u001B[D',
@@ -38,7 +38,8 @@ async function typed(keys: string[], initial = '', display?: (v: string) => stri
     await settle();
   }
   app.stdin.write('\r');
-  await settle();
+  // a paste is typed a character at a time, each after the one before is drawn
+  await waitFor(() => submitted.length > 0, 'the line to be submitted');
   return { frame: frameOf(app), value: submitted.at(-1) };
 }
 

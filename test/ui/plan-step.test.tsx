@@ -213,4 +213,22 @@ describe('the plan step', () => {
     frame = await press(app, 'a', 'to write: 4 of 4'); // some were out: a takes every one back
     expect(frame).not.toContain('○');
   });
+
+  it('takes keys typed faster than frames each from where the one before left: Space ↓ Space in one burst leaves two lessons out', async () => {
+    const { app } = await mount(planningOf(10)); // lessons 1 (create) and 2 (update) first
+    app.stdin.write(` ${keys.down} `);
+    const frame = await waitForText(app, 'to write: 2 of 4');
+    expect(frame).toMatch(/○ ➕ [^\n]*Student 0 /);
+    expect(frame).toMatch(/○ 🔄 [^\n]*Student 1 /);
+    expect(frame).toContain('2/10');
+  });
+
+  it('reviews a burst of answers one lesson each: n n leaves the first two creates and updates out', async () => {
+    const { app } = await mount(planningOf(10));
+    await press(app, 'r', 'Review 1 / 4');
+    await settle();
+    app.stdin.write('nn');
+    const frame = await waitForText(app, 'Review 3 / 4');
+    expect(frame).toContain('to write: 2 of 4');
+  });
 });

@@ -50,9 +50,10 @@ export function TextViewer({ lines, height }: { lines: readonly ViewerLine[]; he
   const [top, setTop] = useState(0);
   const at = Math.min(top, last);
   const page = Math.max(1, visible - 1);
+  // from the latest position, not the last drawn one: keys can come faster than frames
   useKeys((input, key) => {
-    if (key.pageDown) setTop(Math.min(last, at + page));
-    else if (key.pageUp) setTop(Math.max(0, at - page));
+    if (key.pageDown) setTop((t) => Math.min(last, Math.min(t, last) + page));
+    else if (key.pageUp) setTop((t) => Math.max(0, Math.min(t, last) - page));
     else if (key.home || input === 'g') setTop(0);
     else if (key.end || input === 'G') setTop(last);
   });

@@ -24,11 +24,18 @@ function createRouter(): Router {
 
 const RouterContext = createContext<Router | undefined>(undefined);
 
+/** printable characters only, more than one: what a fast typist or a paste sends in one read */
+const PLAIN_TEXT = /^[^\u0000-\u001f\u007f-\u009f]{2,}$/u;
+
 /**
  * One stdin subscription for the whole wizard, made once. Ink's useInput subscribes in a
  * passive effect, after the frame is drawn: a key typed right after a redraw (a field that
  * just got focus, a step that just appeared) would reach no handler, or the previous one.
  * Handlers below register in layout effects instead, which run before the frame is written.
+ *
+ * Keys are handed over one at a time, each once what the one before it changed has been
+ * rendered: keys that come in one burst (a held PgDn, "Space ↓ Space" typed fast, a paste)
+ * each see the state the previous one left, not all the same stale one.
  */
 export function KeyRouter({ children }: { children: ReactNode }) {
   const [router] = useState(createRouter);
@@ -41,9 +48,27 @@ export function KeyRouter({ children }: { children: ReactNode }) {
     input.on('input', note);
     return () => void input.removeListener('input', note);
   }, [input]);
+  const queue = useRef<Parameters<Handler>[]>([]);
+  const [turn, setTurn] = useState(0);
+  const deliver = () => {
+    const next = queue.current[0];
+    if (!next) return;
+    router.dispatch(...next);
+    setTurn((t) => t + 1);
+  };
+  // the key just delivered has been rendered, every handler is fresh: the next one may go
+  useLayoutEffect(() => {
+    if (!turn) return;
+    queue.current.shift();
+    if (queue.current.length) queueMicrotask(deliver);
+  }, [turn]);
   useInput((text, key) => {
     const forward = raw.current.includes('\u001b[3~');
-    router.dispatch(text, key.delete && !forward ? { ...key, delete: false, backspace: true } : key);
+    const named = key.delete && !forward ? { ...key, delete: false, backspace: true } : key;
+    // letters that came in one read ("nn" typed fast, a paste) are keys each, as typed
+    const keys: Parameters<Handler>[] = PLAIN_TEXT.test(text) && !key.ctrl && !key.meta ? [...text].map((char) => [char, named]) : [[text, named]];
+    queue.current.push(...keys);
+    if (queue.current.length === keys.length) deliver();
   });
   return <RouterContext.Provider value={router}>{children}</RouterContext.Provider>;
 }
