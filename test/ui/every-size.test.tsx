@@ -79,7 +79,7 @@ describe('the sync wizard at every size', () => {
       const { app, exit, m } = startWizard(lang);
       const step = (n: number) => m.ui.stepOf(n, 6, m.ui.steps[n - 1]!);
       await settle();
-      await atEverySize(app, step(1), [m.ui.urlLabels.prod]);
+      await atEverySize(app, step(1), [m.ui.urlLabels.prod, 'prod?sslmode=']);
 
       await press(app, keys.enter, m.ui.keys.checksOk);
       await atEverySize(app, step(2), [`${m.marks.ok} ${m.ui.checks.sandbox.split(' ')[0]}`]);

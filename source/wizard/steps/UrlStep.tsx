@@ -8,7 +8,7 @@ import type { Side } from '../../common/errors.js';
 import { parseTargets, type Targets } from '../../sync/session.js';
 import { useMessages } from '../context.js';
 import { LineInput } from '../components/LineInput.js';
-import { Frame } from '../components/Frame.js';
+import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
 
 export interface UrlStepProps {
   urls: Record<Side, string>;
@@ -26,6 +26,7 @@ export function maskUrlInput(value: string): string {
 /** Step 1: both URLs, prefilled, passwords masked; checked on Enter. */
 export function UrlStep({ urls, onChange, onSubmit }: UrlStepProps) {
   const m = useMessages();
+  const { rows } = useFrame();
   const [focus, setFocus] = useState<Side>('sandbox');
   const [errors, setErrors] = useState<Partial<Record<Side | 'both', string>>>({});
 
@@ -67,11 +68,13 @@ export function UrlStep({ urls, onChange, onSubmit }: UrlStepProps) {
     if (key.tab || key.upArrow || key.downArrow) setFocus((f) => (f === 'sandbox' ? 'prod' : 'sandbox'));
   });
 
+  // blank lines between the fields only where the terminal has rows to spare
+  const gap = rows - FRAME_LINES >= 12 ? 1 : 0;
   return (
     <Frame step={1} keys={m.ui.keys.urls}>
-      <Box flexDirection="column" marginTop={1}>
+      <Box flexDirection="column" marginTop={gap}>
         {SIDES.map((side) => (
-          <Box key={side} flexDirection="column" marginBottom={1}>
+          <Box key={side} flexDirection="column" marginBottom={gap}>
             <Text bold={focus === side} color={focus === side ? 'cyan' : undefined}>
               {focus === side ? '› ' : '  '}
               {m.ui.urlLabels[side]}
