@@ -19,6 +19,7 @@ import { syncListLines } from './text/describe-undo.js';
 import { lastSync, syncsIn } from './undo/history.js';
 import { FLAGS, kebab, unknownFlag } from './core/flags.js';
 import { parseTargets } from './sync/session.js';
+import { cutToWidth } from './wizard/text-lines.js';
 
 /** Where the command was typed: npm start runs in the checkout, and says where in INIT_CWD. */
 const WHERE_TYPED = process.env.INIT_CWD ?? process.cwd();
@@ -108,7 +109,8 @@ function startSpinner(text: string): () => void {
     return () => {};
   }
   let frame = 0;
-  const draw = () => process.stderr.write(`\r${SPINNER[frame++ % SPINNER.length]} ${text}`);
+  // one line, cut to the terminal's width: \r redraws a line, not the rows a wrapped one took
+  const draw = () => process.stderr.write(`\r\u001b[2K${SPINNER[frame++ % SPINNER.length]} ${cutToWidth(text, (process.stderr.columns || 80) - 3)}`);
   draw();
   const timer = setInterval(draw, 80);
   return () => {
