@@ -81,7 +81,9 @@ const en = {
   changedCount: (n: number) => `  ⏭️  Changed since the preview: ${n}`,
   excludedCount: (n: number) => `  ⏭️  Left out by you: ${n}`,
   notInPlanCount: (n: number) => `  ⏭️  ${n} new in the sandbox since the plan: not written`,
-  undoSaved: (path: string) => `↩️ Undo file: ${path} (lesson-sync undo ${path} takes this sync back)`,
+  undoSaved: (path: string) => `${en.undoFile(path)} (${en.undoHow(path)})`,
+  undoFile: (path: string) => `↩️ Undo file: ${path}`,
+  undoHow: (path: string) => `lesson-sync undo ${path} takes this sync back`,
   planSaved: (path: string) => `📄 Plan saved to ${path} (apply exactly it with --apply-plan ${path})`,
   planLoaded: (path: string, createdAt: string, count: number, writes: number) =>
     `📄 Plan ${path}, saved ${createdAt}: ${n(count)} ${lessons(count)}, ${n(writes)} to write`,

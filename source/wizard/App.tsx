@@ -47,9 +47,8 @@ export interface AppProps {
 
 interface Finished {
   entries: EntryList;
-  /** the apply's undo file, and its line for the summary */
+  /** the apply's undo file */
   undoPath?: string;
-  undoLine?: string;
   summary: Summary | undefined;
   problem: string[] | undefined;
   code: number;
@@ -180,8 +179,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
       const summary = summarize(result.entries);
       const code = syncExitCode(summary);
       if (config.reportPath) setReportLine(saveReport(config.reportPath, result.entries, summary, false, undefined, result.undoPath));
-      const undoLine = result.undoPath ? m.undoSaved(result.undoPath) : undefined;
-      setFinished({ entries: result.entries, summary, problem: undefined, code, undoPath: result.undoPath, undoLine });
+      setFinished({ entries: result.entries, summary, problem: undefined, code, undoPath: result.undoPath });
     } else if (result.kind === 'aborted') {
       const error = new InterruptedError(true);
       setFinished({ entries: [], summary: undefined, problem: errorLines(error, m), code: error.exitCode });
@@ -297,7 +295,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
           entries={done.entries}
           problem={done.problem}
           reportLine={reportLine}
-          undoLine={done.undoLine}
+          undoPath={done.undoPath}
           exitCode={done.code}
           onSave={
             done.summary && !reportLine
@@ -306,7 +304,7 @@ function Wizard({ config, connect, reportDir = process.cwd(), onExit, onSignal, 
           }
           onExit={() => {
             const lines = done.summary ? summaryLines(done.summary, m, false) : done.problem!;
-            void finish(done.code, [...lines, ...(done.undoLine ? [done.undoLine] : []), ...(reportLine ? [reportLine] : [])]);
+            void finish(done.code, [...lines, ...(done.undoPath ? [m.undoSaved(done.undoPath)] : []), ...(reportLine ? [reportLine] : [])]);
           }}
         />
       );

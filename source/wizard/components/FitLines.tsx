@@ -12,9 +12,16 @@ export interface StyledItem extends FitItem {
   spinner?: boolean;
 }
 
-/** Lines of a text block (a summary): its rules give way first, every other line stays. */
+/**
+ * Lines of a text block (the seed's summary): its rules give way first, then its title and
+ * its breakdown (indented deeper); the counts stay.
+ */
 export function blockItems(lines: readonly string[], rule: string): StyledItem[] {
-  return lines.map((text) => (text === rule ? { text, oneRow: true } : { text, rank: RANK.essential }));
+  return lines.map((text) => {
+    if (text === rule) return { text, oneRow: true };
+    const indent = /^ */.exec(text)![0].length;
+    return { text, rank: indent === 0 || indent > 2 ? RANK.line : RANK.essential };
+  });
 }
 
 /** One column wide, like the spinner's frames: what the fit measures a spinning line with. */

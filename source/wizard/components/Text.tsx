@@ -2,7 +2,7 @@
  * Ink's Text, minus colour when the operator asked for none (https://no-color.org):
  * NO_COLOR removes colours only; bold, dim and inverse (the plan's cursor) stay.
  */
-import { Text as InkText } from 'ink';
+import { Box, Text as InkText } from 'ink';
 import type { ComponentProps } from 'react';
 
 export const noColor = () => Boolean(process.env.NO_COLOR);
@@ -23,5 +23,10 @@ export function SelectItem({ isSelected = false, label }: { isSelected?: boolean
 }
 
 export function SelectIndicator({ isSelected = false }: { isSelected?: boolean }) {
-  return <Text color="blue">{isSelected ? '❯ ' : '  '}</Text>;
+  // its two columns stay when a long item beside it is cut
+  return (
+    <Box flexShrink={0}>
+      <Text color="blue">{isSelected ? '❯ ' : '  '}</Text>
+    </Box>
+  );
 }

@@ -16,7 +16,7 @@ export interface SummaryStepProps {
   problem: string[] | undefined;
   reportLine: string | undefined;
   /** where the undo file of this apply went */
-  undoLine?: string;
+  undoPath?: string;
   exitCode: number;
   /** saves the outcome as a JSON report, when there is one */
   onSave: (() => void) | undefined;
@@ -52,7 +52,7 @@ function listingItems(title: string, entries: { shown: PlanEntry[]; count: numbe
 }
 
 /** Step 6: the seed's summary block, what changed meanwhile, what failed, the exit code. */
-export function SummaryStep({ summary, entries, problem, reportLine, undoLine, exitCode, onSave, onExit }: SummaryStepProps) {
+export function SummaryStep({ summary, entries, problem, reportLine, undoPath, exitCode, onSave, onExit }: SummaryStepProps) {
   const m = useMessages();
   const { rows } = useFrame();
   useKeys((input, key) => {
@@ -69,7 +69,8 @@ export function SummaryStep({ summary, entries, problem, reportLine, undoLine, e
     );
   }
   // where the undo file and the report went stay on screen whatever else gives way
-  for (const line of [undoLine, reportLine]) if (line) items.push({ text: line, rank: RANK.essential });
+  if (undoPath) items.push({ text: m.undoFile(undoPath), rank: RANK.essential }, { text: `   ${m.undoHow(undoPath)}`, dim: true, rank: RANK.line });
+  if (reportLine) items.push({ text: reportLine, rank: RANK.essential });
   items.push({ text: m.ui.summary.exitCode(exitCode), dim: true, rank: RANK.line });
   return (
     <Frame step={6} keys={onSave && !reportLine ? m.ui.keys.summarySave : m.ui.keys.summary}>
