@@ -74,11 +74,18 @@ export interface FittedItem<T> {
   rows: string[];
 }
 
+/** The first `count` rows of a wrapped line, the last ending in … to say it goes on. */
+function firstRows(rows: readonly string[], count: number, width: number): string[] {
+  const kept = rows.slice(0, count);
+  kept[count - 1] = cutToWidth(`${kept[count - 1]!}…`, width);
+  return kept;
+}
+
 /**
  * Items in rows of `width` columns within `height` rows, each wrapped between words. When
- * they are too many, rank by rank from the lowest: the items of that rank are shortened to
- * one row, then dropped, each from the bottom up and only while too many; the essential
- * ones are only shortened, and rows are cut at the bottom as a last resort.
+ * they are too many, rank by rank from the lowest: the items of that rank lose their last
+ * rows (down to one), then are dropped, each from the bottom up and only while too many;
+ * the essential ones are only shortened, and rows are cut at the bottom as a last resort.
  */
 export function fitItems<T extends FitItem>(items: readonly T[], width: number, height: number): FittedItem<T>[] {
   const fitted = items.map((item) => ({ item, rows: item.oneRow ? [cutToWidth(item.text, width)] : wrapWords(item.text, width, item.hang) }));
@@ -87,7 +94,7 @@ export function fitItems<T extends FitItem>(items: readonly T[], width: number, 
   for (let rank: number = RANK.detail; rank <= RANK.essential && total() > height; rank++) {
     for (let i = fitted.length - 1; i >= 0 && total() > height; i--) {
       const f = fitted[i]!;
-      if (rankOf(f) === rank && f.rows.length > 1) f.rows = [cutToWidth(f.item.text, width)];
+      if (rankOf(f) === rank && f.rows.length > 1) f.rows = firstRows(f.rows, Math.max(1, f.rows.length - (total() - height)), width);
     }
     if (rank === RANK.essential) break;
     for (let i = fitted.length - 1; i >= 0 && total() > height; i--) if (rankOf(fitted[i]!) === rank) fitted.splice(i, 1);

@@ -73,13 +73,22 @@ describe('fitting lines into rows', () => {
     expect(rows.every((row) => stringWidth(row) <= 40)).toBe(true);
   });
 
+  it('shortens a long line by its last rows, not to one row when more fit, saying it goes on', () => {
+    const long = { text: `📄 Undo file /state/${'x'.repeat(100)}.json: the sync of 2026-12-07, 6 lessons`, rank: RANK.line };
+    const rows = fitItems([long, { text: '✅ Connect to prod', rank: RANK.line }], 40, 4).flatMap((f) => f.rows);
+    expect(rows).toHaveLength(4);
+    expect(rows[2]).toMatch(/…$/);
+    expect(rows[3]).toBe('✅ Connect to prod');
+    expect(rows.every((row) => stringWidth(row) <= 40)).toBe(true);
+  });
+
   it('shortens only as many lines as it must', () => {
     // no details to drop, room for all but one row: only one line, of the lowest rank, is cut
     const lines = items.filter((item) => item.rank !== undefined);
     const whole = fitItems(lines, 40, 50).flatMap((f) => f.rows).length;
     const rows = fitItems(lines, 40, whole - 1).flatMap((f) => f.rows);
     expect(rows).toHaveLength(whole - 1);
-    expect(rows.filter((row) => row.endsWith('…'))).toEqual(['✅ Connect to the sandbox (read-only se…']);
+    expect(rows.filter((row) => row.endsWith('…'))).toEqual(['✅ Connect to the sandbox (read-only…']);
   });
 });
 
