@@ -17,6 +17,7 @@ import { FrameContext } from '../../source/wizard/components/Frame.js';
 import { MessagesContext } from '../../source/wizard/context.js';
 import { useTerminalSize } from '../../source/wizard/hooks/use-terminal-size.js';
 import { ApplyStep } from '../../source/wizard/steps/ApplyStep.js';
+import { maskUrlInput } from '../../source/wizard/steps/UrlStep.js';
 import { UndoApp } from '../../source/wizard/undo/UndoApp.js';
 import { demoSchoolPerTest } from '../helpers/databases.js';
 import { frameOf, keys, press, renderStep, resize, settle, waitFor, waitForText, type TerminalSize } from '../helpers/ink.js';
@@ -41,9 +42,10 @@ type Rendered = ReturnType<typeof render>;
 
 /**
  * Resizes to each size and checks the frame drawn there; `shows`: what must stay on screen
- * at every size (a failure, the panel's title). Back at WALKING size after.
+ * at every size (a failure, the panel's title), `whole`: what may wrap but not lose a
+ * character (a URL). Back at WALKING size after.
  */
-async function atEverySize(app: Rendered, title: string, shows: readonly string[] = []): Promise<void> {
+async function atEverySize(app: Rendered, title: string, shows: readonly string[] = [], whole: readonly string[] = []): Promise<void> {
   for (const size of SIZES) {
     resize(app, size);
     const at = `${size.columns}×${size.rows}`;
@@ -59,6 +61,9 @@ async function atEverySize(app: Rendered, title: string, shows: readonly string[
     }
     expect(lines.at(-1), `${at}, the key line:\n${frame}`).toMatch(LEAVES);
     for (const text of shows) expect(frame, `${at}: "${text}" in\n${frame}`).toContain(text);
+    // what may wrap but must be there whole: the rows joined again, blanks aside
+    const joined = frame.replace(/\s+/g, '');
+    for (const text of whole) expect(joined, `${at}: all of "${text}" in\n${frame}`).toContain(text.replace(/\s+/g, ''));
   }
   resize(app, WALKING);
   await waitFor(() => frameOf(app).split('\n').length === WALKING.rows, 'the walking size again');
@@ -79,7 +84,7 @@ describe('the sync wizard at every size', () => {
       const { app, exit, m } = startWizard(lang);
       const step = (n: number) => m.ui.stepOf(n, 6, m.ui.steps[n - 1]!);
       await settle();
-      await atEverySize(app, step(1), [m.ui.urlLabels.prod, 'prod?sslmode=']);
+      await atEverySize(app, step(1), [m.ui.urlLabels.prod], [maskUrlInput(school.pair.urls.sandbox), maskUrlInput(school.pair.urls.prod)]);
 
       await press(app, keys.enter, m.ui.keys.checksOk);
       await atEverySize(app, step(2), [`${m.marks.ok} ${m.ui.checks.sandbox.split(' ')[0]}`]);
@@ -117,10 +122,10 @@ describe('the sync wizard at every size', () => {
       const prod = prodUrl.database;
       // the step's title says Confirm: the panel's own title may give way, where the write goes may not
       const where = m.ui.confirm.where(prod, `${prodUrl.host}:${prodUrl.port}`);
-      await atEverySize(app, step(4), [where, m.ui.confirm.apply]);
+      await atEverySize(app, step(4), [m.ui.confirm.apply], [where]);
       await settle();
       await press(app, keys.enter, m.ui.confirm.typeName(prod));
-      await atEverySize(app, step(4), [where, '›', m.ui.confirm.typeName(prod).slice(0, 16)]);
+      await atEverySize(app, step(4), ['›', m.ui.confirm.typeName(prod).slice(0, 16)], [where]);
       await settle();
       app.stdin.write(prod);
       await press(app, keys.enter, step(6));

@@ -79,7 +79,8 @@ export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveA
   const body = rows - FRAME_LINES;
   const gap = body >= 14 ? 1 : 0;
   const noticeRows = notice ? wrapWords(notice, columns).length : 0;
-  const kept = info.filter((item) => item.rank === RANK.essential).length;
+  // the menu scrolls: it gives rows to what and where before they would be cut
+  const kept = info.filter((item) => item.rank === RANK.essential).reduce((rows, item) => rows + wrapWords(item.text, columns).length, 0);
   const menuRows = Math.max(2, Math.min(items.length, body - 2 * gap - kept - noticeRows));
   const actionRows = typing ? typedConfirmRows(c.typeName(prod.database), columns) : menuRows;
 
