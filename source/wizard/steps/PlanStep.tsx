@@ -10,8 +10,7 @@ import { DetailsPanel } from '../components/DetailsPanel.js';
 import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
 import { HelpPanel } from '../components/HelpPanel.js';
 import { scrollsViewer } from '../components/TextViewer.js';
-import { LineInput } from '../components/LineInput.js';
-import { displayWidth } from '../text-lines.js';
+import { PromptLine } from '../components/PromptLine.js';
 import { LockWaitLines } from '../components/LockWaitLines.js';
 import { PlanList } from '../components/PlanList.js';
 import type { Planning } from '../hooks/use-planning.js';
@@ -62,7 +61,7 @@ type Mode = 'list' | 'details' | 'help' | 'search' | 'save' | 'save-plan' | 'rev
 export function PlanStep(props: PlanStepProps) {
   const { planning, session, choice, dryRun, defaultReportPath, onSaveReport, defaultPlanPath, onSavePlan, onContinue, onBack, onQuit } = props;
   const m = useMessages();
-  const { rows, columns } = useFrame();
+  const { rows } = useFrame();
   const done = planning.stage === 'done';
   const [mode, setMode] = useState<Mode>('list');
   // in a short terminal a panel takes the status lines' rows too: text, not counters, is what is read there
@@ -260,39 +259,28 @@ export function PlanStep(props: PlanStepProps) {
           </Text>
           <Text wrap="truncate" dimColor={mode !== 'search' && mode !== 'save' && mode !== 'save-plan'}>
             {mode === 'save-plan' ? (
-              <>
-                {m.ui.savePlan.prompt}{' '}
-                <LineInput
-                  width={columns - displayWidth(m.ui.savePlan.prompt) - 1}
-                  value={planPath}
-                  onChange={setPlanPath}
-                  focused
-                  onSubmit={(path) => {
-                    setNotice(m.ui.savePlan.saving);
-                    setMode('list');
-                    void onSavePlan(path).then(setNotice);
-                  }}
-                />
-              </>
+              <PromptLine
+                prompt={`${m.ui.savePlan.prompt} `}
+                value={planPath}
+                onChange={setPlanPath}
+                onSubmit={(path) => {
+                  setNotice(m.ui.savePlan.saving);
+                  setMode('list');
+                  void onSavePlan(path).then(setNotice);
+                }}
+              />
             ) : mode === 'save' ? (
-              <>
-                {m.ui.save.prompt}{' '}
-                <LineInput
-                  width={columns - displayWidth(m.ui.save.prompt) - 1}
-                  value={reportPath}
-                  onChange={setReportPath}
-                  focused
-                  onSubmit={(path) => {
-                    setNotice(onSaveReport(path));
-                    setMode('list');
-                  }}
-                />
-              </>
+              <PromptLine
+                prompt={`${m.ui.save.prompt} `}
+                value={reportPath}
+                onChange={setReportPath}
+                onSubmit={(path) => {
+                  setNotice(onSaveReport(path));
+                  setMode('list');
+                }}
+              />
             ) : mode === 'search' ? (
-              <>
-                {SEARCH_PROMPT}
-                <LineInput value={query} onChange={setQuery} focused width={columns - displayWidth(SEARCH_PROMPT)} />
-              </>
+              <PromptLine prompt={SEARCH_PROMPT} value={query} onChange={setQuery} />
             ) : (
               <>
                 {m.ui.filterLabel(m.ui.filterNames[filter]!)}

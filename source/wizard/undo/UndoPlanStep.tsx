@@ -10,8 +10,7 @@ import { undoDetailsLines } from '../../text/describe-undo.js';
 import type { Messages } from '../../i18n/index.js';
 import type { UndoAction, UndoEntry, UndoSummary } from '../../undo/plan.js';
 import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
-import { LineInput } from '../components/LineInput.js';
-import { displayWidth } from '../text-lines.js';
+import { PromptLine } from '../components/PromptLine.js';
 import { Text } from '../components/Text.js';
 import { TextViewer } from '../components/TextViewer.js';
 import { useMessages } from '../context.js';
@@ -56,7 +55,7 @@ export interface UndoPlanStepProps {
 export function UndoPlanStep({ entries, summary, columns, step, dryRun, onContinue, onQuit }: UndoPlanStepProps) {
   const m = useMessages();
   const u = m.undo.ui;
-  const { rows, columns: screenWidth } = useFrame();
+  const { rows } = useFrame();
   const [mode, setMode] = useState<'list' | 'details' | 'search'>('list');
   const compact = rows < COMPACT_BELOW && mode === 'details';
   const height = Math.max(3, rows - FRAME_LINES - (compact ? 0 : STATUS_LINES));
@@ -129,10 +128,7 @@ export function UndoPlanStep({ entries, summary, columns, step, dryRun, onContin
           </Text>
           <Text wrap="truncate" dimColor={mode !== 'search'}>
             {mode === 'search' ? (
-              <>
-                {SEARCH_PROMPT}
-                <LineInput value={query} onChange={setQuery} focused width={screenWidth - displayWidth(SEARCH_PROMPT)} />
-              </>
+              <PromptLine prompt={SEARCH_PROMPT} value={query} onChange={setQuery} />
             ) : (
               <>
                 {m.ui.filterLabel(u.filters[filter]!)}
