@@ -53,8 +53,12 @@ export function KeyRouter({ children }: { children: ReactNode }) {
   const deliver = () => {
     const next = queue.current[0];
     if (!next) return;
-    router.dispatch(...next);
-    setTurn((t) => t + 1);
+    try {
+      router.dispatch(...next);
+    } finally {
+      // a handler that threw still lets the keys after it through (Ctrl+C among them)
+      setTurn((t) => t + 1);
+    }
   };
   // the key just delivered has been rendered, every handler is fresh: the next one may go
   useLayoutEffect(() => {
