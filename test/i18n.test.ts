@@ -28,4 +28,17 @@ describe('messages', () => {
     expect(en.ui.actions.update(1, 1)).toBe('fill 1 field +1 task');
     expect(ru.ui.actions.update(5, 0)).toBe('заполнить 5 полей');
   });
+
+  it('explain in the ? panel every short reason a plan row can show, in both languages', () => {
+    for (const lang of ['en', 'ru'] as const) {
+      const m = messages(lang);
+      const labels = m.ui.help.glossary.map(([words]) => words);
+      for (const [reason, text] of Object.entries(m.ui.actions)) {
+        if (reason === 'create' || reason === 'update') continue;
+        const short = typeof text === 'function' ? (text as (n: string) => string)('N') : text;
+        expect(labels.some((label) => label.endsWith(short)), `${lang}: "${short}" in the glossary`).toBe(true);
+      }
+      for (const [, meaning] of m.ui.help.glossary) expect(meaning.length).toBeGreaterThan(20);
+    }
+  });
 });
