@@ -335,7 +335,7 @@ const en = {
       confirm: '↑↓ choose · Enter select · Esc back to the plan',
       typeName: 'Enter confirm · Esc cancel',
       apply: 'Ctrl+C abort (rolls back)',
-      abort: 'y abort and roll back · n keep going',
+      abort: 'y abort and roll back · n/Esc keep going',
       summary: 'Enter/q exit',
       summarySave: 's save report · Enter/q exit',
       save: 'Enter save · Esc cancel',

@@ -329,7 +329,7 @@ const ru: Messages = {
       confirm: '↑↓ выбор · Enter выбрать · Esc назад к плану',
       typeName: 'Enter подтвердить · Esc отмена',
       apply: 'Ctrl+C прервать (с откатом)',
-      abort: 'y прервать и откатить · n продолжить',
+      abort: 'y прервать и откатить · n/Esc продолжить',
       summary: 'Enter/q выход',
       summarySave: 's сохранить отчёт · Enter/q выход',
       save: 'Enter сохранить · Esc отмена',

@@ -19,7 +19,7 @@ import { useTerminalSize } from '../../source/wizard/hooks/use-terminal-size.js'
 import { ApplyStep } from '../../source/wizard/steps/ApplyStep.js';
 import { maskUrlInput } from '../../source/wizard/steps/UrlStep.js';
 import { UndoApp } from '../../source/wizard/undo/UndoApp.js';
-import { demoSchoolPerTest } from '../helpers/databases.js';
+import { demoSchoolPerTest, onServer, withClient } from '../helpers/databases.js';
 import { frameOf, keys, press, renderStep, resize, settle, waitFor, waitForText, type TerminalSize } from '../helpers/ink.js';
 import { runSync, tempPath, testConfig } from '../helpers/run.js';
 import { closedPort } from '../helpers/silent-server.js';
@@ -187,6 +187,37 @@ describe('the apply step at every size', () => {
     } finally {
       await session.close();
     }
+  });
+});
+
+describe('a lock wait and the abort question at every size', () => {
+  it.runIf(onServer)('keep what is waited for, the holder and the question on screen', async () => {
+    const { app, exit, m } = startWizard('en');
+    const step = (n: number) => m.ui.stepOf(n, 6, m.ui.steps[n - 1]!);
+    await withClient(school.pair.urls.prod, async (holder) => {
+      await holder.query(`SET application_name = 'teacher-console'`);
+      await holder.query(`BEGIN; UPDATE "Lessons" SET status = status WHERE lesson_id = 506`);
+      await settle();
+      await press(app, keys.enter, m.ui.keys.checksOk);
+      await press(app, keys.enter, m.ui.stages.done(12));
+      await settle();
+      await press(app, 'c', m.ui.confirm.title);
+      await settle();
+      const prod = parseDbUrl(school.pair.urls.prod, 'prod').database;
+      await press(app, keys.enter, m.ui.confirm.typeName(prod));
+      await settle();
+      app.stdin.write(prod);
+      await press(app, keys.enter, step(5));
+      await waitForText(app, 'teacher-console');
+      await atEverySize(app, step(5), ['⏳ Waiting'], ['rows in prod that another transaction is changing', 'teacher-console']);
+      await press(app, keys.ctrlC, m.ui.apply.abortQuestion.slice(0, 10));
+      // the question may be cut at 40×10; its answers are on the key line
+      await atEverySize(app, step(5), ['Abort?', 'y abort'], ['teacher-console']);
+      await settle();
+      app.stdin.write('y');
+      await waitFor(() => exit.code !== undefined || frameOf(app).includes(step(6)), 'the rollback');
+      await holder.query('ROLLBACK');
+    });
   });
 });
 

@@ -20,9 +20,9 @@ afterEach(async () => {
   for (const undo of cleanup.splice(0).reverse()) await undo();
 });
 
-/** A step as the wizard shows it, at 80×24, with no targets in the header. */
+/** A step as the wizard shows it, at 100×24 (ink-testing-library's width), with no targets in the header. */
 function mount(step: ReactElement) {
-  const app = renderStep(<FrameContext.Provider value={{ targets: undefined, dryRun: false, columns: 80, rows: 24 }}>{step}</FrameContext.Provider>);
+  const app = renderStep(<FrameContext.Provider value={{ targets: undefined, dryRun: false, columns: 100, rows: 24 }}>{step}</FrameContext.Provider>);
   cleanup.push(() => app.unmount());
   return app;
 }

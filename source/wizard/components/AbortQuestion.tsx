@@ -2,11 +2,11 @@
  * Ctrl+C while a transaction runs, in any operation: it asks first (y rolls back, n or Esc
  * goes on), and says so while the rollback runs.
  */
-import Spinner from 'ink-spinner';
 import { useState } from 'react';
-import { useMessages } from '../context.js';
+import type { Messages } from '../../i18n/index.js';
+import { RANK } from '../fit.js';
 import { useKeys } from '../hooks/use-keys.js';
-import { Text } from './Text.js';
+import { SPINNER_PLACE, type StyledItem } from './FitLines.js';
 
 /** Whether the question is on screen; `abort` runs on y. */
 export function useAbortQuestion(abort: () => void, aborting: boolean): boolean {
@@ -21,14 +21,9 @@ export function useAbortQuestion(abort: () => void, aborting: boolean): boolean 
   return asking;
 }
 
-export function AbortQuestion({ asking, aborting }: { asking: boolean; aborting: boolean }) {
-  const a = useMessages().ui.apply;
-  if (aborting) {
-    return (
-      <Text color="yellow">
-        <Spinner type="dots" /> {a.aborting}
-      </Text>
-    );
-  }
-  return asking ? <Text color="yellow">{a.abortQuestion}</Text> : null;
+/** The question, or the rollback under way, as lines for a step's FitLines. */
+export function abortItems(asking: boolean, aborting: boolean, m: Messages): StyledItem[] {
+  const a = m.ui.apply;
+  if (aborting) return [{ text: `${SPINNER_PLACE} ${a.aborting}`, spinner: true, color: 'yellow', rank: RANK.essential }];
+  return asking ? [{ text: a.abortQuestion, color: 'yellow', rank: RANK.essential }] : [];
 }

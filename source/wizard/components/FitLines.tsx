@@ -1,5 +1,6 @@
 /** Lines that give way as the fit decides (wizard/fit.ts): details first, never what failed. */
 import Spinner from 'ink-spinner';
+import type { ReactNode } from 'react';
 import { fitItems, RANK, type FitItem } from '../fit.js';
 import { useFrame } from './Frame.js';
 import { Text } from './Text.js';
@@ -10,6 +11,8 @@ export interface StyledItem extends FitItem {
   bold?: boolean;
   /** the text's first character stands for a spinner, drawn in its place */
   spinner?: boolean;
+  /** drawn instead of the text (one row; the text, as wide, is what the fit measures) */
+  node?: ReactNode;
 }
 
 /**
@@ -34,7 +37,9 @@ export function FitLines({ items, height }: { items: readonly StyledItem[]; heig
       {fitItems(items, columns, height).flatMap(({ item, rows }, i) =>
         rows.map((row, j) => (
           <Text key={`${i}.${j}`} wrap="truncate" color={item.color} dimColor={item.dim} bold={item.bold}>
-            {item.spinner && j === 0 ? (
+            {item.node ? (
+              item.node
+            ) : item.spinner && j === 0 ? (
               <>
                 <Text color="cyan">
                   <Spinner type="dots" />

@@ -7,9 +7,11 @@ import type { InterruptSignal } from '../../common/errors.js';
 import type { Plan, Session } from '../../sync/session.js';
 import type { UndoTarget } from '../../storage/undo-file.js';
 import { useMessages } from '../context.js';
-import { Frame, useFrame } from '../components/Frame.js';
-import { LockWaitLines } from '../components/LockWaitLines.js';
-import { AbortQuestion, useAbortQuestion } from '../components/AbortQuestion.js';
+import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
+import { FitLines, type StyledItem } from '../components/FitLines.js';
+import { lockWaitItems } from '../components/LockWaitLines.js';
+import { abortItems, useAbortQuestion } from '../components/AbortQuestion.js';
+import { RANK } from '../fit.js';
 
 export interface ApplyStepProps {
   session: Session;
@@ -21,12 +23,12 @@ export interface ApplyStepProps {
   onDone: (result: ApplyResult) => void;
 }
 
-function Bar({ done, total, width }: { done: number; total: number; width: number }) {
+function Bar({ done, total, width, percent }: { done: number; total: number; width: number; percent: number }) {
   const filled = total ? Math.round((done / total) * width) : width;
   return (
     <Text>
       <Text color="green">{'█'.repeat(filled)}</Text>
-      <Text dimColor>{'░'.repeat(Math.max(0, width - filled))}</Text>
+      <Text dimColor>{'░'.repeat(Math.max(0, width - filled))}</Text> {percent}%
     </Text>
   );
 }
@@ -35,7 +37,7 @@ function Bar({ done, total, width }: { done: number; total: number; width: numbe
 export function ApplyStep({ session, plan, undo, stopSignal, onDone }: ApplyStepProps) {
   const m = useMessages();
   const a = m.ui.apply;
-  const { columns } = useFrame();
+  const { columns, rows } = useFrame();
   const started = useRef(performance.now());
   const applying = useApply(session, plan, { undo }, onDone);
   const { lockWait, aborting } = applying;
@@ -55,29 +57,31 @@ export function ApplyStep({ session, plan, undo, stopSignal, onDone }: ApplyStep
 
 
   const seconds = (performance.now() - started.current) / 1000;
+  const body = rows - FRAME_LINES;
+  const gap = body >= 14 ? 1 : 0;
+  const percent = progress.total ? Math.floor((progress.done / progress.total) * 100) : 100;
+  const barWidth = Math.max(10, Math.min(50, columns - 30));
+  const items: StyledItem[] = [
+    { text: a.title, bold: true, rank: RANK.line },
+    ...(gap ? [{ text: '' }] : []),
+    { text: `${'█'.repeat(barWidth)} ${percent}%`, oneRow: true, rank: RANK.line, node: <Bar done={progress.done} total={progress.total} width={barWidth} percent={percent} /> },
+    { text: a.progress(progress.done, progress.total, seconds, seconds > 0 ? progress.done / seconds : 0), rank: RANK.line },
+    ...lockWaitItems(lockWait, m),
+    ...(applying.latest ? [{ text: a.current(lessonHeader(applying.latest, m).replace(/^📝 /, '')), dim: true, oneRow: true }] : []),
+  ];
   const shownErrors = applying.errors.slice(-5);
+  if (shownErrors.length) {
+    items.push(
+      { text: '' },
+      { text: a.errors, color: 'red', rank: RANK.line },
+      ...shownErrors.map((entry): StyledItem => ({ text: `${entry.lessonDate} ${studentText(entry, m).name}: ${reasonLine(entry, m).trim()}`, color: 'red', oneRow: true })),
+    );
+  }
+  items.push(...abortItems(asking, aborting, m));
   return (
     <Frame step={5} keys={asking ? m.ui.keys.abort : m.ui.keys.apply}>
-      <Box flexDirection="column" marginTop={1}>
-        <Text bold>{a.title}</Text>
-        <Box marginTop={1}>
-          <Bar done={progress.done} total={progress.total} width={Math.max(10, Math.min(50, columns - 30))} />
-          <Text> {progress.total ? Math.floor((progress.done / progress.total) * 100) : 100}%</Text>
-        </Box>
-        <Text>{a.progress(progress.done, progress.total, seconds, seconds > 0 ? progress.done / seconds : 0)}</Text>
-        <LockWaitLines wait={lockWait} />
-        {applying.latest ? <Text wrap="truncate" dimColor>{a.current(lessonHeader(applying.latest, m).replace(/^📝 /, ''))}</Text> : null}
-        {shownErrors.length ? (
-          <Box flexDirection="column" marginTop={1}>
-            <Text color="red">{a.errors}</Text>
-            {shownErrors.map((entry) => (
-              <Text key={entry.sandboxLessonId} color="red" wrap="truncate">
-                {entry.lessonDate} {studentText(entry, m).name}: {reasonLine(entry, m).trim()}
-              </Text>
-            ))}
-          </Box>
-        ) : null}
-        <AbortQuestion asking={asking} aborting={aborting} />
+      <Box flexDirection="column" marginTop={gap}>
+        <FitLines items={items} height={body - gap} />
       </Box>
     </Frame>
   );

@@ -11,7 +11,8 @@ import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
 import { HelpPanel } from '../components/HelpPanel.js';
 import { scrollsViewer } from '../components/TextViewer.js';
 import { PromptLine } from '../components/PromptLine.js';
-import { LockWaitLines } from '../components/LockWaitLines.js';
+import { lockWaitItems } from '../components/LockWaitLines.js';
+import { FitLines } from '../components/FitLines.js';
 import { PlanList } from '../components/PlanList.js';
 import type { Planning } from '../hooks/use-planning.js';
 import { useLessonValues } from '../hooks/use-lesson-values.js';
@@ -209,7 +210,13 @@ export function PlanStep(props: PlanStepProps) {
         {text.hint ? <Text color="yellow">{m.hintPrefix + text.hint}</Text> : null}
       </Box>
     );
-  } else if (planning.lockWait && !done) body = <LockWaitLines wait={planning.lockWait} />;
+  } else if (planning.lockWait && !done) {
+    body = (
+      <Box flexDirection="column" marginTop={1}>
+        <FitLines items={lockWaitItems(planning.lockWait, m)} height={height - 1} />
+      </Box>
+    );
+  }
   else if (mode === 'help') body = <HelpPanel height={height} />;
   else if (mode === 'details' && current) body = <DetailsPanel key={position} entry={current} height={height} values={values} />;
   else if (mode === 'review' && reviewed) {

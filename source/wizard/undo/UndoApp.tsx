@@ -307,7 +307,12 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
     );
   } else if (step === 'apply') {
     keys = u.keys.apply;
-    body = <UndoApplyStep session={session.current!} work={work} onAbort={abort} aborting={aborting} />;
+    const gap = size.rows - FRAME_LINES >= 14 ? 1 : 0;
+    body = (
+      <Box flexDirection="column" marginTop={gap}>
+        <UndoApplyStep session={session.current!} height={size.rows - FRAME_LINES - gap} work={work} onAbort={abort} aborting={aborting} />
+      </Box>
+    );
   } else {
     keys = u.keys.summary;
     const done = outcome!;
