@@ -1,7 +1,8 @@
 /**
- * Every step of both wizards at 40×10, 80×24 and 200×60, reached the way a person reaches
- * it and resized there: no line wider than the terminal, nothing cut from the left, the
- * step's title on the first line and a key line that says how to leave on the last.
+ * Every step of both wizards from 40×10 to 250×80, wide and short, narrow and tall, reached
+ * the way a person reaches it and resized there: no line wider than the terminal, nothing
+ * cut from the left, the step's title on the first line and a key line that says how to
+ * leave on the last.
  */
 import { render } from 'ink-testing-library';
 import stringWidth from 'string-width';
@@ -32,6 +33,10 @@ const SIZES: readonly TerminalSize[] = [
   { columns: 40, rows: 10 },
   { columns: 80, rows: 24 },
   { columns: 200, rows: 60 },
+  { columns: 250, rows: 80 },
+  // wide and short, narrow and tall
+  { columns: 160, rows: 12 },
+  { columns: 44, rows: 50 },
 ];
 /** where the walk goes on between the sizes */
 const WALKING: TerminalSize = { columns: 100, rows: 30 };
