@@ -74,4 +74,32 @@ describe('the line input', () => {
     expect(frame).toContain('postgresql://bob:***@db/x');
   });
 
+
+  it('takes a long paste as one edit, and letters typed ahead one by one', async () => {
+    const changes: string[] = [];
+    function Counted() {
+      const [value, setValue] = useState('ab');
+      return (
+        <LineInput
+          value={value}
+          focused
+          onChange={(next) => {
+            changes.push(next);
+            setValue(next);
+          }}
+        />
+      );
+    }
+    const app = renderStep(<Counted />);
+    unmount = app.unmount;
+    await settle();
+    const pasted = 'postgresql://user:secret@db.example.com:5432/lessons?sslmode=require';
+    app.stdin.write(pasted);
+    await waitFor(() => changes.length > 0, 'the paste');
+    await settle();
+    expect(changes).toEqual([`ab${pasted}`]);
+    app.stdin.write('xyz');
+    await waitFor(() => changes.length === 4, 'three letters, a change each');
+    expect(changes.at(-1)).toBe(`ab${pasted}xyz`);
+  });
 });

@@ -24,8 +24,11 @@ function createRouter(): Router {
 
 const RouterContext = createContext<Router | undefined>(undefined);
 
-/** printable characters only, more than one: what a fast typist or a paste sends in one read */
-const PLAIN_TEXT = /^[^\u0000-\u001f\u007f-\u009f]{2,}$/u;
+/**
+ * Printable characters only, a few: what a fast typist sends in one read. A longer run is
+ * a paste, for the field that has focus: one edit, not a render per character.
+ */
+const TYPED_AHEAD = /^[^\u0000-\u001f\u007f-\u009f]{2,32}$/u;
 
 /**
  * One stdin subscription for the whole wizard, made once. Ink's useInput subscribes in a
@@ -69,8 +72,8 @@ export function KeyRouter({ children }: { children: ReactNode }) {
   useInput((text, key) => {
     const forward = raw.current.includes('\u001b[3~');
     const named = key.delete && !forward ? { ...key, delete: false, backspace: true } : key;
-    // letters that came in one read ("nn" typed fast, a paste) are keys each, as typed
-    const keys: Parameters<Handler>[] = PLAIN_TEXT.test(text) && !key.ctrl && !key.meta ? [...text].map((char) => [char, named]) : [[text, named]];
+    // letters typed ahead in one read ("nn" in the review) are keys each, as typed
+    const keys: Parameters<Handler>[] = TYPED_AHEAD.test(text) && !key.ctrl && !key.meta ? [...text].map((char) => [char, named]) : [[text, named]];
     queue.current.push(...keys);
     if (queue.current.length === keys.length) deliver();
   });
