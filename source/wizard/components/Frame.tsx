@@ -18,6 +18,14 @@ export const useFrame = () => useContext(FrameContext);
 /** Lines the frame itself takes: header (2) and footer (1). */
 export const FRAME_LINES = 3;
 
+/** Body rows from which a step leaves blank lines between its parts. */
+const ROOMY_BODY = 14;
+
+/** The blank line a step puts between its parts in a terminal of `rows`: none where rows are short. */
+export function gapFor(rows: number): 0 | 1 {
+  return rows - FRAME_LINES >= ROOMY_BODY ? 1 : 0;
+}
+
 /** Header (step, both masked targets), the step's body, footer (the keys that work now). */
 export function Frame({ step, keys, children, steps = undefined, title = undefined }: { step: number; keys: string; children: ReactNode; steps?: readonly string[]; title?: string }) {
   const m = useMessages();

@@ -7,7 +7,7 @@ import type { InterruptSignal } from '../../common/errors.js';
 import type { Plan, Session } from '../../sync/session.js';
 import type { UndoTarget } from '../../storage/undo-file.js';
 import { useMessages } from '../context.js';
-import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
+import { Frame, FRAME_LINES, gapFor, useFrame } from '../components/Frame.js';
 import { FitLines, type StyledItem } from '../components/FitLines.js';
 import { lockWaitItems } from '../components/LockWaitLines.js';
 import { abortItems, useAbortQuestion } from '../components/AbortQuestion.js';
@@ -58,7 +58,7 @@ export function ApplyStep({ session, plan, undo, stopSignal, onDone }: ApplyStep
 
   const seconds = (performance.now() - started.current) / 1000;
   const body = rows - FRAME_LINES;
-  const gap = body >= 14 ? 1 : 0;
+  const gap = gapFor(rows);
   const percent = progress.total ? Math.floor((progress.done / progress.total) * 100) : 100;
   const barWidth = Math.max(10, Math.min(50, columns - 30));
   const items: StyledItem[] = [

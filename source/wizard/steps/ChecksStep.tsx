@@ -10,7 +10,7 @@ import type { Messages } from '../../i18n/index.js';
 import type { Session, Targets } from '../../sync/session.js';
 import { CHECK_IDS, useChecks, type CheckState } from '../hooks/use-checks.js';
 import { useMessages } from '../context.js';
-import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
+import { Frame, FRAME_LINES, gapFor, useFrame } from '../components/Frame.js';
 
 export interface ChecksStepProps {
   targets: Targets;
@@ -71,7 +71,7 @@ export function ChecksStep({ targets, connect, onOpened, onContinue, onBack, onQ
       ...(failure.hint ? [{ text: m.hintPrefix + failure.hint, rank: RANK.essential, color: 'yellow' as const }] : []),
     );
   }
-  const gap = rows - FRAME_LINES >= 14 ? 1 : 0;
+  const gap = gapFor(rows);
   return (
     <Frame step={2} keys={keys}>
       <Box flexDirection="column" marginTop={gap}>

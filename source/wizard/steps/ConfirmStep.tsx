@@ -6,7 +6,7 @@ import { useState } from 'react';
 import type { Summary } from '../../engine/types.js';
 import type { DbUrl } from '../../common/db-url.js';
 import { useMessages } from '../context.js';
-import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
+import { Frame, FRAME_LINES, gapFor, useFrame } from '../components/Frame.js';
 import { RANK } from '../fit.js';
 import { FitLines, type StyledItem } from '../components/FitLines.js';
 import { TypedConfirm, typedConfirmRows } from '../components/TypedConfirm.js';
@@ -77,7 +77,7 @@ export function ConfirmStep({ summary, planned = summary, prod, onApply, onSaveA
   info.push({ text: c.untouched(summary.skipped - summary.excluded, summary.errors) + (summary.excluded ? ` · ${c.leftOut(summary.excluded)}` : ''), dim: true });
   // the choice (or the name prompt) and the notice keep their rows; what is said above gives way
   const body = rows - FRAME_LINES;
-  const gap = body >= 14 ? 1 : 0;
+  const gap = gapFor(rows);
   const noticeRows = notice ? wrapWords(notice, columns).length : 0;
   // the menu scrolls: it gives rows to what and where before they would be cut
   const kept = info.filter((item) => item.rank === RANK.essential).reduce((rows, item) => rows + wrapWords(item.text, columns).length, 0);

@@ -8,7 +8,7 @@ import type { Side } from '../../common/errors.js';
 import { parseTargets, type Targets } from '../../sync/session.js';
 import { useMessages } from '../context.js';
 import { LineInput } from '../components/LineInput.js';
-import { Frame, FRAME_LINES, useFrame } from '../components/Frame.js';
+import { Frame, gapFor, useFrame } from '../components/Frame.js';
 
 export interface UrlStepProps {
   urls: Record<Side, string>;
@@ -69,7 +69,7 @@ export function UrlStep({ urls, onChange, onSubmit }: UrlStepProps) {
   });
 
   // blank lines between the fields only where the terminal has rows to spare
-  const gap = rows - FRAME_LINES >= 12 ? 1 : 0;
+  const gap = gapFor(rows);
   return (
     <Frame step={1} keys={m.ui.keys.urls}>
       <Box flexDirection="column" marginTop={gap}>

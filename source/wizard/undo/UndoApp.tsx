@@ -20,7 +20,7 @@ import { summarizeUndo, undoes, undoExitCode, type UndoEntry } from '../../undo/
 import { UndoReport } from '../../undo/report.js';
 import { UndoSession, type UndoCheckEvent, type UndoCheckId } from '../../undo/session.js';
 import { MessagesContext, useMessages } from '../context.js';
-import { Frame, FRAME_LINES, FrameContext } from '../components/Frame.js';
+import { Frame, FRAME_LINES, FrameContext, gapFor } from '../components/Frame.js';
 import { TypedConfirm, typedConfirmRows } from '../components/TypedConfirm.js';
 import { RANK } from '../fit.js';
 import { blockItems, FitLines, SPINNER_PLACE, type StyledItem } from '../components/FitLines.js';
@@ -258,7 +258,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
     if (session.current?.committed === false) items.push({ text: m.undo.notCommitted, rank: RANK.essential, color: 'yellow' });
     if (text) items.push({ text: m.errorPrefix + text.message, rank: RANK.essential, color: 'red' });
     if (text?.hint) items.push({ text: m.hintPrefix + text.hint, rank: RANK.essential, color: 'yellow' });
-    const gap = size.rows - FRAME_LINES >= 14 ? 1 : 0;
+    const gap = gapFor(size.rows);
     body = (
       <Box flexDirection="column" marginTop={gap}>
         <FitLines items={items} height={size.rows - FRAME_LINES - gap} />
@@ -291,7 +291,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
     if (summary.kept + summary.alreadyUndone) info.push({ text: u.confirmKept(summary.kept + summary.alreadyUndone), dim: true });
     // the name prompt and the notice keep their rows; what is said above gives way
     const rows = size.rows - FRAME_LINES;
-    const gap = rows >= 14 ? 1 : 0;
+    const gap = gapFor(size.rows);
     const promptRows = typing ? typedConfirmRows(u.typeName(prod.database), size.columns) : 0;
     const noticeRows = notice ? wrapWords(notice, size.columns).length : 0;
     body = (
@@ -307,7 +307,7 @@ function UndoWizard({ config, prod, file, connect, onExit, onSignal }: UndoAppPr
     );
   } else if (step === 'apply') {
     keys = u.keys.apply;
-    const gap = size.rows - FRAME_LINES >= 14 ? 1 : 0;
+    const gap = gapFor(size.rows);
     body = (
       <Box flexDirection="column" marginTop={gap}>
         <UndoApplyStep session={session.current!} height={size.rows - FRAME_LINES - gap} work={work} onAbort={abort} aborting={aborting} />
